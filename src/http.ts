@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from './app.js';
+import { auditRoutes } from './kernel/audit/audit-routes.js';
+import { buildServer } from './kernel/http/server.js';
+import type { Logger } from './kernel/log/logger.js';
+import { tokenRoutes } from './modules/access/token-routes.js';
+import { consentRoutes } from './modules/consent/consent-routes.js';
+import { customerRoutes } from './modules/customers/customer-routes.js';
+import { keyRoutes } from './modules/keys/key-routes.js';
+
+export const VERSION = '0.1.0';
+
+const CONSOLE_PLACEHOLDER = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Custodian 客户信息保管系统</title>
+<style>body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:720px;margin:48px auto;color:#1f1f1f}code{background:#f5f5f5;padding:2px 4px}</style></head>
+<body><h1>Custodian 客户信息保管系统</h1>
+<p>服务已启动。控制台正在建设中；现在可以通过 <a href="/api/docs">API 文档</a> 和命令行 <code>custodian</code> 使用。</p>
+<p lang="en">The server is running. The web console is coming; use the <a href="/api/docs">API (OpenAPI)</a> and the <code>custodian</code> CLI meanwhile. API calls take <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+</body></html>`;
+
+/** Builds the HTTP server with every module's routes. */
+export async function buildHttp(app: App, logger: Logger): Promise<FastifyInstance> {
+  return buildServer(
+    {
+      logger,
+      authenticate: (t) => app.tokens.authenticate(t),
+      version: VERSION,
+      consoleHtml: CONSOLE_PLACEHOLDER,
+    },
+    async (api) => {
+      await customerRoutes(api, app);
+      await consentRoutes(api, app);
+      await auditRoutes(api, app.kernel);
+      await keyRoutes(api, app);
+      await tokenRoutes(api, app);
+    },
+  );
+}

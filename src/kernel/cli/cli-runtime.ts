@@ -1,0 +1,107 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { resolveDataDir } from '../config/data-dir.js';
+import { AppError, type Lang } from '../errors/app-error.js';
+
+export interface GlobalOptions {
+  data: string;
+  db: string | undefined;
+  json: boolean;
+  lang: Lang;
+}
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stderrIsTty: boolean;
+}
+
+export const processIo: CliIo = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+};
+
+export function globalsOf(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals() as { data?: string; db?: string; json?: boolean; lang?: string };
+  const lang = (o.lang ?? process.env.CUSTODIAN_LANG ?? 'zh') === 'en' ? 'en' : 'zh';
+  return { data: resolveDataDir(o.data), db: o.db, json: Boolean(o.json), lang };
+}
+
+export function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Prints a command's result: JSON alone on stdout with --json, readable text otherwise. */
+export function printResult(io: CliIo, g: GlobalOptions, result: unknown, text?: (r: never) => string): void {
+  if (g.json) io.stdout(`${JSON.stringify(result)}\n`);
+  else if (text) io.stdout(`${text(result as never)}\n`);
+  else io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Prints an error (JSON on stdout with --json, message on stderr otherwise); returns the exit code. */
+export function printError(io: CliIo, g: Pick<GlobalOptions, 'json' | 'lang'>, err: unknown): number {
+  const e = err instanceof AppError ? err : new AppError('INTERNAL');
+  if (g.json) io.stdout(`${JSON.stringify({ error: e.toJSON(g.lang) })}\n`);
+  else {
+    const other = g.lang === 'zh' ? e.messageIn('en') : e.messageIn('zh');
+    io.stderr(`错误 error [${e.code}]: ${e.messageIn(g.lang)}\n  ${other}\n`);
+  }
+  return e.exitCode;
+}
+
+/** A one-line progress bar on stderr (TTY only), so --json stdout stays clean. */
+export function progressBar(
+  io: CliIo,
+  label: string,
+): { update(done: number, total: number): void; stop(): void } {
+  if (!io.stderrIsTty) return { update() {}, stop() {} };
+  let last = 0;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      io.stderr(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}% ${done}/${total}`);
+    },
+    stop() {
+      io.stderr('\n');
+    },
+  };
+}
+
+/** Collects repeated `--field key=value` options. */
+export function collectField(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new AppError('USAGE', { detail: `--field expects key=value` });
+  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
+}
+
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+/** What each module's CLI registration receives: the IO and a way to run against an opened app. */
+export interface CliContext<A, Act> {
+  io: CliIo;
+  /** Opens the app, runs `fn` as the CLI actor, prints its result, closes; errors set the exit code. */
+  run<T>(
+    cmd: Command,
+    fn: (app: A, actor: Act, g: GlobalOptions) => Promise<T>,
+    text?: (r: T, g: GlobalOptions) => string,
+  ): Promise<void>;
+  setExitCode(code: number): void;
+}

@@ -1,0 +1,221 @@
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  hkdfSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { AppError } from '../errors/app-error.js';
+import { open, seal } from './aead.js';
+import { RandomPool } from './random-pool.js';
+
+/** The org-level secrets the root key wraps (ARCHITECTURE §2). */
+export type OrgKeyPurpose = 'dek-wrap' | 'blind-index' | 'audit-signing';
+export type Grade = 'L1' | 'L2' | 'L3' | 'L4';
+
+export interface WrappedOrgKeyRow {
+  purpose: OrgKeyPurpose;
+  version: number;
+  wrapped: Buffer;
+  status: 'active' | 'retiring' | 'retired';
+}
+
+const DEK_FORMAT_V1 = 0x01;
+const BLIND_INDEX_BYTES = 16;
+
+function orgKeyAad(orgId: string, purpose: OrgKeyPurpose, version: number): Buffer {
+  return Buffer.from(`custodian/orgkey/v1|${orgId}|${purpose}|${version}`);
+}
+
+/** Wraps org key material under the root key (KEK), bound to org, purpose and version. */
+export function wrapOrgKey(
+  kek: Buffer,
+  orgId: string,
+  purpose: OrgKeyPurpose,
+  version: number,
+  material: Buffer,
+  pool: RandomPool,
+): Buffer {
+  return seal(createSecretKey(kek), material, orgKeyAad(orgId, purpose, version), pool);
+}
+
+/** New random material for an org key of the given purpose. */
+export function newOrgKeyMaterial(purpose: OrgKeyPurpose, pool: RandomPool): Buffer {
+  if (purpose === 'audit-signing') {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    return privateKey.export({ format: 'der', type: 'pkcs8' });
+  }
+  return Buffer.from(pool.take(32));
+}
+
+/** Hex SHA-256 fingerprint of an Ed25519 public key (raw SPKI DER), shown to people who compare it. */
+export function keyFingerprint(publicKey: KeyObject): string {
+  const der = publicKey.export({ format: 'der', type: 'spki' });
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/**
+ * The unwrapped keys of one org, held in memory by a running process. Everything that encrypts,
+ * indexes or signs for the org goes through here.
+ */
+export class KeyRing {
+  private readonly dekWrapKeys = new Map<number, KeyObject>();
+  private readonly blindIndexKeys = new Map<string, KeyObject>();
+  private readonly blindIndexRoot: Buffer;
+  private readonly signingKey: KeyObject;
+  readonly verifyKey: KeyObject;
+  readonly pool = new RandomPool();
+  activeVersion: number;
+
+  private constructor(
+    readonly orgId: string,
+    dekWrap: Map<number, Buffer>,
+    activeVersion: number,
+    blindIndexRoot: Buffer,
+    signingDer: Buffer,
+  ) {
+    for (const [version, material] of dekWrap) this.dekWrapKeys.set(version, createSecretKey(material));
+    this.activeVersion = activeVersion;
+    this.blindIndexRoot = blindIndexRoot;
+    this.signingKey = createPrivateKey({ key: signingDer, format: 'der', type: 'pkcs8' });
+    this.verifyKey = createPublicKey(this.signingKey);
+  }
+
+  /**
+   * Unwraps the org's key rows with the root key. A row that fails to open means the root key is not
+   * this database's (wrong key file or passphrase): `mismatch` says which error to raise.
+   */
+  static unwrap(
+    orgId: string,
+    kek: Buffer,
+    rows: WrappedOrgKeyRow[],
+    mismatch: 'ROOT_KEY_MISMATCH' | 'PASSPHRASE_WRONG',
+  ): KeyRing {
+    const kekObject = createSecretKey(kek);
+    const openRow = (row: WrappedOrgKeyRow): Buffer => {
+      try {
+        return open(kekObject, row.wrapped, orgKeyAad(orgId, row.purpose, row.version), 'org key');
+      } catch {
+        throw new AppError(mismatch);
+      }
+    };
+    const dekWrap = new Map<number, Buffer>();
+    let active = 0;
+    let blindRoot: Buffer | undefined;
+    let signing: Buffer | undefined;
+    for (const row of rows) {
+      if (row.purpose === 'dek-wrap') {
+        if (row.status === 'retired') continue;
+        dekWrap.set(row.version, openRow(row));
+        if (row.status === 'active') active = Math.max(active, row.version);
+      } else if (row.purpose === 'blind-index' && row.status === 'active') {
+        blindRoot = openRow(row);
+      } else if (row.purpose === 'audit-signing' && row.status === 'active') {
+        signing = openRow(row);
+      }
+    }
+    if (!blindRoot || !signing || active === 0) {
+      throw new AppError('KEY_FILE_INVALID', { path: 'org_keys', detail: 'org key set incomplete' });
+    }
+    return new KeyRing(orgId, dekWrap, active, blindRoot, signing);
+  }
+
+  /** Adds a freshly created dek-wrap version and makes it the one new wraps use. */
+  activateVersion(version: number, material: Buffer): void {
+    this.dekWrapKeys.set(version, createSecretKey(material));
+    this.activeVersion = version;
+  }
+
+  hasVersion(version: number): boolean {
+    return this.dekWrapKeys.has(version);
+  }
+
+  private dekAad(customerId: string, version: number): Buffer {
+    return Buffer.from(`custodian/dek/v1|${this.orgId}|${customerId}|${version}`);
+  }
+
+  newCustomerKey(): Buffer {
+    return Buffer.from(this.pool.take(32));
+  }
+
+  /** Wrapped DEK layout: [format][org-key version u32 BE][sealed DEK]. */
+  wrapCustomerKey(customerId: string, dek: Buffer, version = this.activeVersion): Buffer {
+    const key = this.dekWrapKeys.get(version);
+    if (!key) throw new AppError('KEY_VERSION_UNKNOWN', { version });
+    const header = Buffer.allocUnsafe(5);
+    header[0] = DEK_FORMAT_V1;
+    header.writeUInt32BE(version, 1);
+    return Buffer.concat([header, seal(key, dek, this.dekAad(customerId, version), this.pool)]);
+  }
+
+  /** The org-key version a wrapped DEK was made with. */
+  static wrappedVersion(wrapped: Buffer): number {
+    if (wrapped[0] !== DEK_FORMAT_V1) throw new AppError('CIPHERTEXT_FORMAT', { version: wrapped[0] });
+    return wrapped.readUInt32BE(1);
+  }
+
+  unwrapCustomerKey(customerId: string, wrapped: Buffer): Buffer {
+    const version = KeyRing.wrappedVersion(wrapped);
+    const key = this.dekWrapKeys.get(version);
+    if (!key) throw new AppError('KEY_VERSION_UNKNOWN', { version });
+    return open(key, wrapped.subarray(5), this.dekAad(customerId, version), `customer ${customerId} key`);
+  }
+
+  private gradeKey(dek: Buffer, grade: Grade): Buffer {
+    return Buffer.from(hkdfSync('sha256', dek, Buffer.alloc(0), `custodian/grade/v1|${grade}`, 32));
+  }
+
+  private blobAad(customerId: string, grade: Grade): Buffer {
+    return Buffer.from(`custodian/blob/v1|${this.orgId}|${customerId}|${grade}`);
+  }
+
+  /** Seals one grade's fields of one customer as a single blob under a per-grade subkey of its DEK. */
+  sealGradeBlob(customerId: string, grade: Grade, dek: Buffer, fields: Record<string, unknown>): Buffer {
+    const plaintext = Buffer.from(JSON.stringify(fields));
+    return seal(this.gradeKey(dek, grade), plaintext, this.blobAad(customerId, grade), this.pool);
+  }
+
+  openGradeBlob(customerId: string, grade: Grade, dek: Buffer, blob: Buffer): Record<string, unknown> {
+    const plain = open(
+      this.gradeKey(dek, grade),
+      blob,
+      this.blobAad(customerId, grade),
+      `customer ${customerId} ${grade}`,
+    );
+    return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
+  }
+
+  /** Keyed blind index of a normalised value (never an unkeyed hash: phone numbers are brute-forceable). */
+  blindIndex(field: string, normalisedValue: string): Buffer {
+    let key = this.blindIndexKeys.get(field);
+    if (!key) {
+      const material = hkdfSync(
+        'sha256',
+        this.blindIndexRoot,
+        Buffer.alloc(0),
+        `custodian/bi/v1|${field}`,
+        32,
+      );
+      key = createSecretKey(Buffer.from(material));
+      this.blindIndexKeys.set(field, key);
+    }
+    return createHmac('sha256', key).update(normalisedValue).digest().subarray(0, BLIND_INDEX_BYTES);
+  }
+
+  sign(data: Buffer): Buffer {
+    return sign(null, data, this.signingKey);
+  }
+
+  verify(data: Buffer, signature: Buffer): boolean {
+    return verify(null, data, this.verifyKey, signature);
+  }
+
+  get signingFingerprint(): string {
+    return keyFingerprint(this.verifyKey);
+  }
+}

@@ -1,0 +1,113 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { AppError, isAppError } from '../errors/app-error.js';
+import { migrationsFor } from './migrations/index.js';
+import type { Database } from './schema.js';
+import { CachedSqliteDialect } from './sqlite-driver.js';
+
+export type Engine = 'sqlite' | 'postgres';
+export type Trx = Transaction<Database>;
+export type Db = Kysely<Database>;
+
+export interface Store {
+  readonly engine: Engine;
+  readonly db: Db;
+  /** The raw SQLite handle (SQLite only): for the few hot paths and maintenance commands. */
+  readonly sqlite: BetterSqlite3.Database | undefined;
+  /** Runs `fn` in a write transaction; driver errors come out as AppErrors. */
+  transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type StoreLocation = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+
+/** Driver errors translated once, at the store boundary. Never carries values from the query. */
+export function translateStoreError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? '';
+  if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+    return new AppError('CONFLICT', { detail: 'a record with the same key already exists' });
+  }
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === '28P01' ||
+    code === '3D000' ||
+    code === 'SQLITE_CANTOPEN'
+  ) {
+    return new AppError('STORE_UNAVAILABLE', { detail: code });
+  }
+  if (code === 'SQLITE_BUSY' || code === '40001' || code === '40P01') {
+    return new AppError('STORE_UNAVAILABLE', { detail: 'the database is busy; try again' });
+  }
+  return new AppError('INTERNAL');
+}
+
+function openSqlite(file: string): { db: Db; raw: BetterSqlite3.Database } {
+  let raw: BetterSqlite3.Database;
+  try {
+    raw = new BetterSqlite3(file);
+  } catch (err) {
+    throw translateStoreError(err);
+  }
+  raw.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a crash loses at most the last transactions, never consistency.
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
+  return { db: new Kysely<Database>({ dialect: new CachedSqliteDialect(raw) }), raw };
+}
+
+function openPostgres(url: string): Db {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+      // int8 as number: sequence numbers stay far below 2^53.
+      if (oid === 20) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  pool.on('error', () => {
+    // An idle client's error must not crash the process; the next query reports it.
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens the store and brings its schema up to date with the bundled migrations. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  let db: Db;
+  let raw: BetterSqlite3.Database | undefined;
+  if (location.engine === 'sqlite') {
+    const opened = openSqlite(location.file);
+    db = opened.db;
+    raw = opened.raw;
+  } else {
+    db = openPostgres(location.url);
+  }
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrationsFor({ engine: location.engine }) },
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy().catch(() => undefined);
+    throw translateStoreError(error);
+  }
+  return {
+    engine: location.engine,
+    db,
+    sqlite: raw,
+    async transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+      try {
+        return await db.transaction().execute(fn);
+      } catch (err) {
+        throw translateStoreError(err);
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

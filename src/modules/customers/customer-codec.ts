@@ -1,0 +1,113 @@
+import type { Grade, KeyRing } from '../../kernel/crypto/key-ring.js';
+import { AppError } from '../../kernel/errors/app-error.js';
+import type { CustomerKind, FieldDef, FieldValue } from './customer-types.js';
+import { searchForm } from './field-values.js';
+import { maskField } from './masking.js';
+
+/** Key in the L3 blob holding the masked forms of L4 values, so showing them never opens L4. */
+export const MASKED_L4_KEY = '$maskedL4';
+
+export interface EncodedCustomer {
+  wrappedDek: Buffer;
+  keyVersion: number;
+  blobs: { L2: Buffer | null; L3: Buffer | null; L4: Buffer | null };
+  publicRows: Array<{ org_id: string; customer_id: string; field: string; value: string }>;
+  indexRows: Array<{ org_id: string; field: string; hash: Buffer; customer_id: string }>;
+}
+
+export type FieldValues = Map<string, { def: FieldDef; value: FieldValue }>;
+
+/** Seals a customer's values: L1 in clear (public by definition), L2–L4 as one blob per grade. */
+export function encodeCustomer(
+  keys: KeyRing,
+  customerId: string,
+  values: FieldValues,
+  dek?: Buffer,
+): EncodedCustomer {
+  const orgId = keys.orgId;
+  const customerKey = dek ?? keys.newCustomerKey();
+  const byGrade: Record<'L2' | 'L3' | 'L4', Record<string, unknown> | null> = {
+    L2: null,
+    L3: null,
+    L4: null,
+  };
+  const publicRows: EncodedCustomer['publicRows'] = [];
+  const indexRows: EncodedCustomer['indexRows'] = [];
+  const maskedL4: Record<string, FieldValue> = {};
+  for (const [key, { def, value }] of values) {
+    if (def.grade === 'L1') {
+      publicRows.push({ org_id: orgId, customer_id: customerId, field: key, value: JSON.stringify(value) });
+    } else {
+      const blob = byGrade[def.grade] ?? {};
+      blob[key] = value;
+      byGrade[def.grade] = blob;
+      if (def.grade === 'L4') maskedL4[key] = maskField(def, value);
+    }
+    if (def.searchable && typeof value === 'string') {
+      indexRows.push({
+        org_id: orgId,
+        field: key,
+        hash: keys.blindIndex(key, searchForm(key, value)),
+        customer_id: customerId,
+      });
+      if (def.type === 'mobile' && value.length >= 4) {
+        indexRows.push({
+          org_id: orgId,
+          field: 'mobileLast4',
+          hash: keys.blindIndex('mobileLast4', value.slice(-4)),
+          customer_id: customerId,
+        });
+      }
+    }
+  }
+  if (Object.keys(maskedL4).length > 0) byGrade.L3 = { ...(byGrade.L3 ?? {}), [MASKED_L4_KEY]: maskedL4 };
+  const seal = (g: 'L2' | 'L3' | 'L4'): Buffer | null => {
+    const fields = byGrade[g];
+    return fields ? keys.sealGradeBlob(customerId, g, customerKey, fields) : null;
+  };
+  return {
+    wrappedDek: keys.wrapCustomerKey(customerId, customerKey),
+    keyVersion: keys.activeVersion,
+    blobs: { L2: seal('L2'), L3: seal('L3'), L4: seal('L4') },
+    publicRows,
+    indexRows,
+  };
+}
+
+export interface StoredCustomer {
+  id: string;
+  kind: CustomerKind;
+  wrapped_dek: Buffer | null;
+  blob_l2: Buffer | null;
+  blob_l3: Buffer | null;
+  blob_l4: Buffer | null;
+}
+
+/** Opens the requested grades of one customer; L1 comes from its public rows. */
+export function decodeGrades(
+  keys: KeyRing,
+  row: StoredCustomer,
+  grades: readonly Grade[],
+): { dek: Buffer; values: Record<string, FieldValue>; maskedL4: Record<string, FieldValue> } {
+  if (!row.wrapped_dek) throw new AppError('CUSTOMER_NOT_FOUND', { id: row.id });
+  const dek = keys.unwrapCustomerKey(row.id, row.wrapped_dek);
+  const values: Record<string, FieldValue> = {};
+  let maskedL4: Record<string, FieldValue> = {};
+  const blobs: Record<'L2' | 'L3' | 'L4', Buffer | null> = {
+    L2: row.blob_l2,
+    L3: row.blob_l3,
+    L4: row.blob_l4,
+  };
+  for (const g of grades) {
+    if (g === 'L1') continue;
+    const blob = blobs[g];
+    if (!blob) continue;
+    const opened = keys.openGradeBlob(row.id, g, dek, blob);
+    if (g === 'L3' && opened[MASKED_L4_KEY]) {
+      maskedL4 = opened[MASKED_L4_KEY] as Record<string, FieldValue>;
+      delete opened[MASKED_L4_KEY];
+    }
+    Object.assign(values, opened);
+  }
+  return { dek, values, maskedL4 };
+}

@@ -1,0 +1,141 @@
+import type { CustomersTable } from '../../kernel/store/schema.js';
+import type { Db, Trx } from '../../kernel/store/store.js';
+
+type Handle = Db | Trx;
+
+async function insertChunked<T>(
+  rows: readonly T[],
+  size: number,
+  insert: (chunk: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/** Kysely queries of the customers module; writes take the transaction handle. */
+export function createCustomerRepo(orgId: string) {
+  return {
+    async insertMany(
+      trx: Trx,
+      customers: CustomersTable[],
+      publicRows: Array<{ org_id: string; customer_id: string; field: string; value: string }>,
+      indexRows: Array<{ org_id: string; field: string; hash: Buffer; customer_id: string }>,
+      purposeRows: Array<{ org_id: string; customer_id: string; purpose_key: string; added_at: string }>,
+    ): Promise<void> {
+      await insertChunked(customers, 400, (c) => trx.insertInto('customers').values(c).execute());
+      await insertChunked(publicRows, 2000, (c) => trx.insertInto('customer_public').values(c).execute());
+      await insertChunked(indexRows, 2000, (c) => trx.insertInto('blind_index').values(c).execute());
+      await insertChunked(purposeRows, 2000, (c) => trx.insertInto('customer_purposes').values(c).execute());
+    },
+
+    async getRow(db: Handle, id: string): Promise<CustomersTable | undefined> {
+      return db
+        .selectFrom('customers')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async getRows(db: Handle, ids: readonly string[]): Promise<CustomersTable[]> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('customers')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', 'in', [...ids])
+        .execute();
+    },
+
+    async publicValues(
+      db: Handle,
+      ids: readonly string[],
+    ): Promise<Array<{ customer_id: string; field: string; value: string }>> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('customer_public')
+        .select(['customer_id', 'field', 'value'])
+        .where('org_id', '=', orgId)
+        .where('customer_id', 'in', [...ids])
+        .execute();
+    },
+
+    async purposesOf(
+      db: Handle,
+      ids: readonly string[],
+    ): Promise<Array<{ customer_id: string; purpose_key: string }>> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('customer_purposes')
+        .select(['customer_id', 'purpose_key'])
+        .where('org_id', '=', orgId)
+        .where('customer_id', 'in', [...ids])
+        .execute();
+    },
+
+    async findByIndex(db: Handle, field: string, hash: Buffer, limit = 100): Promise<string[]> {
+      const rows = await db
+        .selectFrom('blind_index')
+        .select('customer_id')
+        .where('org_id', '=', orgId)
+        .where('field', '=', field)
+        .where('hash', '=', hash)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    async replaceValues(
+      trx: Trx,
+      id: string,
+      update: Pick<
+        CustomersTable,
+        'wrapped_dek' | 'key_version' | 'blob_l2' | 'blob_l3' | 'blob_l4' | 'updated_at' | 'flags'
+      >,
+      publicRows: Array<{ org_id: string; customer_id: string; field: string; value: string }>,
+      indexRows: Array<{ org_id: string; field: string; hash: Buffer; customer_id: string }>,
+    ): Promise<void> {
+      await trx
+        .updateTable('customers')
+        .set(update)
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
+      await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
+      await trx.deleteFrom('blind_index').where('customer_id', '=', id).execute();
+      if (publicRows.length) await trx.insertInto('customer_public').values(publicRows).execute();
+      if (indexRows.length) await trx.insertInto('blind_index').values(indexRows).execute();
+    },
+
+    /** Crypto-shredding: the wrapped key and every ciphertext go; index and public rows go too. */
+    async shred(trx: Trx, id: string, at: string): Promise<void> {
+      await trx
+        .updateTable('customers')
+        .set({
+          wrapped_dek: null,
+          blob_l2: null,
+          blob_l3: null,
+          blob_l4: null,
+          status: 'erased',
+          erased_at: at,
+          updated_at: at,
+        })
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
+      await trx.deleteFrom('blind_index').where('customer_id', '=', id).execute();
+      await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
+    },
+
+    async erasureOf(db: Handle, id: string): Promise<{ id: string; at: string } | undefined> {
+      return db
+        .selectFrom('erasures')
+        .select(['id', 'at'])
+        .where('org_id', '=', orgId)
+        .where('customer_id', '=', id)
+        .orderBy('at', 'desc')
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type CustomerRepo = ReturnType<typeof createCustomerRepo>;

@@ -1,0 +1,90 @@
+import { AppError } from '../../kernel/errors/app-error.js';
+import {
+  normaliseText,
+  type Validation,
+  validateBankCard,
+  validateEmail,
+  validateIdNumber,
+  validateLandline,
+  validateMobile,
+  validateUscc,
+} from '../../kernel/identifiers/index.js';
+import type { FieldDef, FieldValue } from './customer-types.js';
+
+function fromValidation(field: string, v: Validation): string {
+  if (v.ok) return v.value;
+  throw new AppError(
+    'FIELD_INVALID',
+    { field, reason: v.message.en, reasonZh: v.message.zh },
+    { field, reason: v.reason },
+  );
+}
+
+function invalid(field: string, reason: string): never {
+  throw new AppError('FIELD_INVALID', { field, reason }, { field });
+}
+
+/**
+ * Normalises and validates one value for its catalog entry; empty means "no value" (undefined).
+ * Error messages name the field and the rule broken, never the value (it is personal data).
+ */
+export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (def.type === 'list') {
+    const items = (Array.isArray(raw) ? raw.map(String) : String(raw).split(/[;；\n]/))
+      .map((s) => normaliseText(s))
+      .filter((s) => s.length > 0);
+    return items.length ? items : undefined;
+  }
+  if (typeof raw === 'object') invalid(def.key, 'expected text, got an object');
+  const text = normaliseText(String(raw));
+  if (text === '') return undefined;
+  switch (def.type) {
+    case 'mobile':
+      return fromValidation(def.key, validateMobile(text));
+    case 'idNumber':
+      return fromValidation(def.key, validateIdNumber(text));
+    case 'email':
+      return fromValidation(def.key, validateEmail(text));
+    case 'uscc':
+      return fromValidation(def.key, validateUscc(text));
+    case 'landline':
+      return fromValidation(def.key, validateLandline(text));
+    case 'bankCard':
+      return fromValidation(def.key, validateBankCard(text));
+    case 'date': {
+      const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(text);
+      if (!m) invalid(def.key, 'expected a date like 2025-01-05');
+      const iso = `${m[1]}-${(m[2] as string).padStart(2, '0')}-${(m[3] as string).padStart(2, '0')}`;
+      const d = new Date(`${iso}T00:00:00Z`);
+      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso)
+        invalid(def.key, 'not a real calendar date');
+      return m[4] ? `${iso} ${m[4].length === 5 ? `${m[4]}:00` : m[4]}` : iso;
+    }
+    case 'number':
+    case 'money': {
+      const n = Number(text.replace(/[¥￥,，\s元]/g, ''));
+      if (!Number.isFinite(n)) invalid(def.key, 'expected a number');
+      return n;
+    }
+    case 'boolean': {
+      if (['1', 'true', 'yes', 'y', '是', '对'].includes(text.toLowerCase())) return true;
+      if (['0', 'false', 'no', 'n', '否', '不是'].includes(text.toLowerCase())) return false;
+      return invalid(def.key, 'expected yes/no (是/否)');
+    }
+    case 'url':
+      if (!/^(https?:\/\/)?[\w.-]+\.[a-z]{2,}(\/\S*)?$/i.test(text))
+        invalid(def.key, 'expected a web address');
+      return text;
+    default:
+      if (text.length > 4000) invalid(def.key, 'longer than 4000 characters');
+      return text;
+  }
+}
+
+/** Normalised form used for blind indexes and exact find (ARCHITECTURE §2). */
+export function searchForm(field: string, value: string): string {
+  if (field === 'email') return value.trim().toLowerCase();
+  if (field === 'name' || field === 'companyName') return normaliseText(value).replace(/\s+/g, '');
+  return value;
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import type { App } from '../../app.js';
+import type { Actor } from '../../kernel/authz/permissions.js';
+import { type CliContext, progressBar } from '../../kernel/cli/cli-runtime.js';
+
+export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor>): void {
+  const keys = program.command('keys').description('密钥 / keys');
+  keys
+    .command('status')
+    .description('组织密钥版本 / org key versions')
+    .action(async (_o, cmd: Command) =>
+      ctx.run(
+        cmd,
+        (app, actor) => app.keys.status(actor),
+        (s) =>
+          [
+            `active version ${s.activeVersion}${s.rotationInProgress ? ' (rotation in progress)' : ''}`,
+            `audit signing key fingerprint ${s.fingerprint}`,
+            ...s.versions.map((v) => `  v${v.version} ${v.status.padEnd(8)} customers ${v.customers}`),
+          ].join('\n'),
+      ),
+    );
+  keys
+    .command('rotate')
+    .description('轮换组织密钥（在线、分批、可续做）/ rotate the org key online, in batches, resumable')
+    .option('--batch-size <n>', 'customers per transaction', '1000')
+    .action(async (o, cmd: Command) =>
+      ctx.run(
+        cmd,
+        async (app, actor) => {
+          const bar = progressBar(ctx.io, 'rewrap');
+          try {
+            return await app.keys.rotate(actor, { batchSize: Number(o.batchSize), onProgress: bar.update });
+          } finally {
+            bar.stop();
+          }
+        },
+        (r) =>
+          `now v${r.version}; re-wrapped ${r.rewrapped} customer keys${r.resumed ? ' (resumed)' : ''}; retired ${r.retired.map((v) => `v${v}`).join(', ') || 'none'}`,
+      ),
+    );
+}

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import { actorOf } from '../../kernel/http/server.js';
+
+export async function keyRoutes(api: FastifyInstance, app: App): Promise<void> {
+  api.get('/keys', { schema: { tags: ['keys'], summary: '密钥状态 / key status' } }, async (req) =>
+    app.keys.status(actorOf(req)),
+  );
+  api.post(
+    '/keys/rotate',
+    { schema: { tags: ['keys'], summary: '轮换组织密钥 / rotate the org key' } },
+    async (req) => app.keys.rotate(actorOf(req)),
+  );
+}

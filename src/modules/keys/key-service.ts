@@ -1,0 +1,196 @@
+import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
+import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
+import { KeyRing, newOrgKeyMaterial } from '../../kernel/crypto/key-ring.js';
+import type { Store } from '../../kernel/store/store.js';
+import type { Clock } from '../../kernel/time/clock.js';
+
+export interface KeyServiceDeps {
+  store: Store;
+  keys: KeyRing;
+  audit: Pick<AuditTrail, 'append'>;
+  clock: Clock;
+  orgId: string;
+  /** Wraps new org key material under the root key (the kernel holds the root key, not this module). */
+  wrapOrgKey: (purpose: 'dek-wrap', version: number, material: Buffer) => Buffer;
+}
+
+export interface KeyStatus {
+  activeVersion: number;
+  fingerprint: string;
+  versions: Array<{
+    version: number;
+    status: string;
+    createdAt: string;
+    retiredAt: string | null;
+    customers: number;
+  }>;
+  rotationInProgress: boolean;
+}
+
+export type KeyService = ReturnType<typeof createKeyService>;
+
+/** Org-key status and online rotation: new version, DEKs re-wrapped in batches, resumable, audited. */
+export function createKeyService(deps: KeyServiceDeps) {
+  const { store, keys, audit, clock, orgId } = deps;
+
+  async function status(actor: Actor): Promise<KeyStatus> {
+    assertCan(actor, 'keys', 'read');
+    const versions = await store.db
+      .selectFrom('org_keys')
+      .select(['version', 'status', 'created_at', 'retired_at'])
+      .where('org_id', '=', orgId)
+      .where('purpose', '=', 'dek-wrap')
+      .orderBy('version')
+      .execute();
+    const counts = await store.db
+      .selectFrom('customers')
+      .select(['key_version', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('org_id', '=', orgId)
+      .where('wrapped_dek', 'is not', null)
+      .groupBy('key_version')
+      .execute();
+    return {
+      activeVersion: keys.activeVersion,
+      fingerprint: keys.signingFingerprint,
+      versions: versions.map((v) => ({
+        version: v.version,
+        status: v.status,
+        createdAt: v.created_at,
+        retiredAt: v.retired_at,
+        customers: Number(counts.find((c) => c.key_version === v.version)?.n ?? 0),
+      })),
+      rotationInProgress: versions.some((v) => v.status === 'retiring'),
+    };
+  }
+
+  /**
+   * Starts a rotation (or resumes an interrupted one): every customer key wrapped under an older
+   * version is re-wrapped under the active one, a batch per transaction. Readers keep working
+   * throughout since old versions stay loaded until the last batch retires them.
+   */
+  async function rotate(
+    actor: Actor,
+    opts: {
+      batchSize?: number;
+      onProgress?: (done: number, total: number) => void;
+      maxBatches?: number;
+    } = {},
+  ): Promise<{ version: number; rewrapped: number; resumed: boolean; retired: number[] }> {
+    assertCan(actor, 'keys', 'rotate');
+    const batchSize = opts.batchSize ?? 1000;
+    const retiring = await store.db
+      .selectFrom('org_keys')
+      .select('version')
+      .where('org_id', '=', orgId)
+      .where('purpose', '=', 'dek-wrap')
+      .where('status', '=', 'retiring')
+      .execute();
+    const resumed = retiring.length > 0;
+    if (!resumed) {
+      const version = keys.activeVersion + 1;
+      const material = newOrgKeyMaterial('dek-wrap', keys.pool);
+      const now = clock.now().toISOString();
+      await store.transaction(async (trx) => {
+        await trx
+          .updateTable('org_keys')
+          .set({ status: 'retiring' })
+          .where('org_id', '=', orgId)
+          .where('purpose', '=', 'dek-wrap')
+          .where('status', '=', 'active')
+          .execute();
+        await trx
+          .insertInto('org_keys')
+          .values({
+            org_id: orgId,
+            purpose: 'dek-wrap',
+            version,
+            wrapped: deps.wrapOrgKey('dek-wrap', version, material),
+            status: 'active',
+            created_at: now,
+            retired_at: null,
+          })
+          .execute();
+        await audit.append(trx, [{ actor: actor.id, action: 'keys.rotate.start', details: { version } }]);
+      });
+      keys.activateVersion(version, material);
+    }
+    const target = keys.activeVersion;
+    const total = Number(
+      (
+        await store.db
+          .selectFrom('customers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('org_id', '=', orgId)
+          .where('key_version', '<', target)
+          .where('wrapped_dek', 'is not', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    let done = 0;
+    let batches = 0;
+    for (;;) {
+      if (opts.maxBatches !== undefined && batches >= opts.maxBatches) {
+        return { version: target, rewrapped: done, resumed, retired: [] };
+      }
+      const n = await store.transaction(async (trx) => {
+        const rows = await trx
+          .selectFrom('customers')
+          .select(['id', 'wrapped_dek'])
+          .where('org_id', '=', orgId)
+          .where('key_version', '<', target)
+          .where('wrapped_dek', 'is not', null)
+          .orderBy('id')
+          .limit(batchSize)
+          .execute();
+        for (const r of rows) {
+          const dek = keys.unwrapCustomerKey(r.id, r.wrapped_dek as Buffer);
+          await trx
+            .updateTable('customers')
+            .set({ wrapped_dek: keys.wrapCustomerKey(r.id, dek, target), key_version: target })
+            .where('id', '=', r.id)
+            .execute();
+        }
+        if (rows.length)
+          await audit.append(trx, [
+            {
+              actor: actor.id,
+              action: 'keys.rotate.batch',
+              details: { version: target, count: rows.length },
+            },
+          ]);
+        return rows.length;
+      });
+      done += n;
+      batches += 1;
+      opts.onProgress?.(done, total);
+      if (n < batchSize) break;
+    }
+    const retired = await store.transaction(async (trx) => {
+      const old = await trx
+        .selectFrom('org_keys')
+        .select('version')
+        .where('org_id', '=', orgId)
+        .where('purpose', '=', 'dek-wrap')
+        .where('status', '=', 'retiring')
+        .execute();
+      await trx
+        .updateTable('org_keys')
+        .set({ status: 'retired', retired_at: clock.now().toISOString() })
+        .where('org_id', '=', orgId)
+        .where('purpose', '=', 'dek-wrap')
+        .where('status', '=', 'retiring')
+        .execute();
+      await audit.append(trx, [
+        {
+          actor: actor.id,
+          action: 'keys.rotate.complete',
+          details: { version: target, rewrapped: done, retired: old.map((o) => o.version) },
+        },
+      ]);
+      return old.map((o) => o.version);
+    });
+    return { version: target, rewrapped: done, resumed, retired };
+  }
+
+  return { status, rotate, wrappedVersion: KeyRing.wrappedVersion };
+}
