@@ -13,12 +13,31 @@ export interface AppFixture {
 }
 
 /** A freshly initialised org on the given engine, with a `sales` (consent) and `contract` purpose. */
-export async function freshApp(target: EngineTarget, opts: { logger?: Logger; checkpointEvery?: number } = {}): Promise<AppFixture> {
+export async function freshApp(
+  target: EngineTarget,
+  opts: { logger?: Logger; checkpointEvery?: number } = {},
+): Promise<AppFixture> {
   const env = await target.fresh();
-  const res = await initApp({ dataDir: env.dataDir, dbUrl: env.dbUrl, who: 'test', logger: opts.logger, checkpointEvery: opts.checkpointEvery });
+  const res = await initApp({
+    dataDir: env.dataDir,
+    dbUrl: env.dbUrl,
+    who: 'test',
+    logger: opts.logger,
+    checkpointEvery: opts.checkpointEvery,
+  });
   const actor = systemActor(res.app.kernel, 'test');
-  await res.app.consent.addPurpose(actor, { key: 'sales', name: '销售服务', basis: 'consent', retention: '3y' });
-  await res.app.consent.addPurpose(actor, { key: 'contract', name: '合同履行', basis: 'contract', retention: '5y' });
+  await res.app.consent.addPurpose(actor, {
+    key: 'sales',
+    name: '销售服务',
+    basis: 'consent',
+    retention: '3y',
+  });
+  await res.app.consent.addPurpose(actor, {
+    key: 'contract',
+    name: '合同履行',
+    basis: 'contract',
+    retention: '5y',
+  });
   return {
     app: res.app,
     actor,
@@ -34,6 +53,16 @@ export async function freshApp(target: EngineTarget, opts: { logger?: Logger; ch
 
 /** Known personal data used across tests; each must never appear in clear anywhere. */
 export const SEEDED = [
-  { name: '欧阳明辉', mobile: '13912345678', idNumber: '11010519491231002X', email: 'ouyang.minghui@example.cn' },
-  { name: '司马静怡', mobile: '18698765432', idNumber: '440524188001010014', email: 'sima.jingyi@example.cn' },
+  {
+    name: '欧阳明辉',
+    mobile: '13912345678',
+    idNumber: '11010519491231002X',
+    email: 'ouyang.minghui@example.cn',
+  },
+  {
+    name: '司马静怡',
+    mobile: '18698765432',
+    idNumber: '440524188001010014',
+    email: 'sima.jingyi@example.cn',
+  },
 ] as const;

@@ -18,7 +18,11 @@ export function engines(): EngineTarget[] {
       engine: 'sqlite',
       async fresh() {
         const dataDir = mkdtempSync(join(tmpdir(), 'custodian-test-'));
-        return { dataDir, dbUrl: undefined, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+        return {
+          dataDir,
+          dbUrl: undefined,
+          cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+        };
       },
     },
   ];

@@ -29,7 +29,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   try {
     cluster = await startThrowawayPostgres();
   } catch (err) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL could not start under CI: ${(err as Error).message}`);
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL could not start under CI: ${(err as Error).message}`);
     project.provide('pgUrl', null);
     project.provide('pgSkipReason', `PostgreSQL could not start: ${(err as Error).message}`);
     return () => {};

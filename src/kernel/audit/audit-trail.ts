@@ -184,8 +184,7 @@ export function createAuditTrail(deps: AuditDeps) {
   async function record(events: readonly AuditEventInput[]): Promise<number> {
     try {
       return await store.transaction((trx) => append(trx, events));
-    } catch (err) {
-      if (err instanceof AppError && err.code !== 'INTERNAL') throw err;
+    } catch {
       throw new AppError('AUDIT_WRITE_FAILED');
     }
   }

@@ -44,6 +44,15 @@ export function wrapOrgKey(
   return seal(createSecretKey(kek), material, orgKeyAad(orgId, purpose, version), pool);
 }
 
+/** Opens one wrapped org key row with the root key (throws CIPHERTEXT_MISMATCH on a wrong key). */
+export function unwrapOrgKey(
+  kek: Buffer,
+  orgId: string,
+  row: Pick<WrappedOrgKeyRow, 'purpose' | 'version' | 'wrapped'>,
+): Buffer {
+  return open(createSecretKey(kek), row.wrapped, orgKeyAad(orgId, row.purpose, row.version), 'org key');
+}
+
 /** New random material for an org key of the given purpose. */
 export function newOrgKeyMaterial(purpose: OrgKeyPurpose, pool: RandomPool): Buffer {
   if (purpose === 'audit-signing') {
@@ -96,10 +105,9 @@ export class KeyRing {
     rows: WrappedOrgKeyRow[],
     mismatch: 'ROOT_KEY_MISMATCH' | 'PASSPHRASE_WRONG',
   ): KeyRing {
-    const kekObject = createSecretKey(kek);
     const openRow = (row: WrappedOrgKeyRow): Buffer => {
       try {
-        return open(kekObject, row.wrapped, orgKeyAad(orgId, row.purpose, row.version), 'org key');
+        return unwrapOrgKey(kek, orgId, row);
       } catch {
         throw new AppError(mismatch);
       }

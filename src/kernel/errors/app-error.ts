@@ -44,7 +44,9 @@ export class AppError extends Error {
     return fill(ERRORS[this.code][lang], this.params, lang);
   }
 
-  toJSON(lang: Lang = 'zh'): { code: ErrorCode; message: string; messageEn: string; details?: unknown } {
+  /** JSON body of the error; `JSON.stringify` calls this with a key, hence the loose parameter. */
+  toJSON(langOrKey?: string): { code: ErrorCode; message: string; messageEn: string; details?: unknown } {
+    const lang: Lang = langOrKey === 'en' ? 'en' : 'zh';
     const out: { code: ErrorCode; message: string; messageEn: string; details?: unknown } = {
       code: this.code,
       message: this.messageIn(lang),

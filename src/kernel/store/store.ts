@@ -17,6 +17,11 @@ export interface Store {
   readonly sqlite: BetterSqlite3.Database | undefined;
   /** Runs `fn` in a write transaction; driver errors come out as AppErrors. */
   transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /**
+   * After crypto-shredding: makes sure superseded row versions holding the destroyed key are gone from
+   * the files (SQLite: secure_delete zeroes freed cells, the WAL is checkpointed and truncated).
+   */
+  purgeSuperseded(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,8 @@ function openSqlite(file: string): { db: Db; raw: BetterSqlite3.Database } {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 10000');
   raw.pragma('foreign_keys = ON');
+  // Freed content is overwritten with zeros: an erased customer's wrapped key must not linger in free pages.
+  raw.pragma('secure_delete = ON');
   raw.pragma('cache_size = -65536');
   raw.pragma('temp_store = MEMORY');
   return { db: new Kysely<Database>({ dialect: new CachedSqliteDialect(raw) }), raw };
@@ -107,6 +114,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
       } catch (err) {
         throw translateStoreError(err);
       }
+    },
+    async purgeSuperseded() {
+      // PostgreSQL keeps dead tuples until VACUUM reuses their space; see docs/adr/0002-erasure.md.
+      if (raw) raw.pragma('wal_checkpoint(TRUNCATE)');
     },
     close: () => db.destroy(),
   };

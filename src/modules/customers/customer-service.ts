@@ -531,6 +531,7 @@ export function createCustomerService(deps: CustomerDeps) {
       ]);
     });
     deps.journalErasure({ id: erasureId, customerId: id, at, reason, actor: actor.id });
+    await store.purgeSuperseded();
     return { id, erasureId, erasedAt: at };
   }
 
