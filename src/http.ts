@@ -7,8 +7,8 @@ import { tokenRoutes } from './modules/access/token-routes.js';
 import { consentRoutes } from './modules/consent/consent-routes.js';
 import { customerRoutes } from './modules/customers/customer-routes.js';
 import { keyRoutes } from './modules/keys/key-routes.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
 
 const CONSOLE_PLACEHOLDER = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Custodian 客户信息保管系统</title>

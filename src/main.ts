@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { type App, initApp, openApp, systemActor } from './app.js';
-import { buildHttp, VERSION } from './http.js';
 import { registerAuditCommands } from './kernel/audit/audit-cli.js';
 import type { Actor } from './kernel/authz/permissions.js';
 import {
@@ -18,6 +17,7 @@ import { registerTokenCommands } from './modules/access/token-cli.js';
 import { registerConsentCommands } from './modules/consent/consent-cli.js';
 import { registerCustomerCommands } from './modules/customers/customer-cli.js';
 import { registerKeyCommands } from './modules/keys/key-cli.js';
+import { VERSION } from './version.js';
 
 /** Builds the `custodian` program; every command calls the same services as the API. */
 export function buildProgram(io: CliIo): { program: Command; exitCode: () => number } {
@@ -114,6 +114,8 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
           app = res.app;
           firstToken = res.adminToken.token;
         }
+        // Loaded on demand: the HTTP stack is not needed by one-shot CLI commands.
+        const { buildHttp } = await import('./http.js');
         const server = await buildHttp(app, logger);
         const address = await server.listen({ port: Number(o.port), host: o.host });
         io.stderr(
