@@ -77,7 +77,10 @@ export async function initApp(opts: InitOptions & { who: string }): Promise<Init
   try {
     await seedOrg(app);
     const actor = systemActor(kernel, opts.who);
-    const token = await app.tokens.create(actor, { name: 'bootstrap admin (init)', roles: ['admin', 'dpo', 'manager'] });
+    const token = await app.tokens.create(actor, {
+      name: 'bootstrap admin (init)',
+      roles: ['admin', 'dpo', 'manager'],
+    });
     return { app, orgId: kernel.orgId, adminToken: { id: token.id, token: token.token } };
   } catch (err) {
     await app.close();

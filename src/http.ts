@@ -9,7 +9,6 @@ import { customerRoutes } from './modules/customers/customer-routes.js';
 import { keyRoutes } from './modules/keys/key-routes.js';
 import { VERSION } from './version.js';
 
-
 const CONSOLE_PLACEHOLDER = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Custodian 客户信息保管系统</title>
 <style>body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:720px;margin:48px auto;color:#1f1f1f}code{background:#f5f5f5;padding:2px 4px}</style></head>

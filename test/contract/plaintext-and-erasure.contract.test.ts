@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -179,18 +179,22 @@ for (const target of engines()) {
         const aad = Buffer.from(`custodian/blob/v1|${orgId}|${victim}|${grade}`);
         for (const key of candidates) {
           if (key.length !== 32) continue;
-          const sub = Buffer.from(
+          // The vault's grade subkey (HKDF-Expand block 1) and a full HKDF, besides the raw key.
+          const expand = createHmac('sha256', key)
+            .update(`custodian/grade/v1|${grade}\x01`, 'latin1')
+            .digest();
+          const full = Buffer.from(
             hkdfSync('sha256', key, Buffer.alloc(0), `custodian/grade/v1|${grade}`, 32),
           );
-          for (const k of [key, sub]) {
+          for (const k of [key, expand, full]) {
             attempts += 1;
             expect(() => open(k, blob, aad, 'left behind')).toThrow(AppError);
           }
         }
       }
-      // KEK, dek-wrap v1, blind-index root and the other customer's DEK: 4 keys x 2 forms x 2 blobs.
+      // KEK, dek-wrap v1, blind-index root and the other customer's DEK: 4 keys x 3 forms x 2 blobs.
       expect(candidates.filter((k) => k.length === 32)).toHaveLength(4);
-      expect(attempts).toBe(16);
+      expect(attempts).toBe(24);
 
       if (target.engine === 'sqlite') {
         await f.app.close();

@@ -8,8 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'custodian');
 const dirs: string[] = [];
 
-function cli(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string; json: () => unknown } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; stdout: string; stderr: string; json: () => unknown } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', ...env },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
@@ -35,8 +41,30 @@ describe('the documented CLI flow (compiled bin/custodian)', () => {
     expect(cli(['init', '--data', D, '--json']).code).toBe(5);
 
     const env = { CUSTODIAN_DATA: D };
-    expect(cli(['purpose', 'add', '--key', 'sales', '--name', '销售服务', '--basis', 'consent', '--retention', '3y'], env).code).toBe(0);
-    const add = cli(['customer', 'add', '--kind', 'individual', '--purpose', 'sales', '--field', 'name=张三', '--field', 'mobile=13800138000', '--field', 'idNumber=11010519491231002X', '--json'], env);
+    expect(
+      cli(
+        ['purpose', 'add', '--key', 'sales', '--name', '销售服务', '--basis', 'consent', '--retention', '3y'],
+        env,
+      ).code,
+    ).toBe(0);
+    const add = cli(
+      [
+        'customer',
+        'add',
+        '--kind',
+        'individual',
+        '--purpose',
+        'sales',
+        '--field',
+        'name=张三',
+        '--field',
+        'mobile=13800138000',
+        '--field',
+        'idNumber=11010519491231002X',
+        '--json',
+      ],
+      env,
+    );
     expect(add.code).toBe(0);
     const { id } = add.json() as { id: string };
     expect(add.stdout.trim()).toBe(JSON.stringify({ id }));
@@ -49,11 +77,19 @@ describe('the documented CLI flow (compiled bin/custodian)', () => {
 
     const masked = cli(['customer', 'get', id, '--json'], env).json() as { fields: Record<string, string> };
     expect(masked.fields.idNumber).toBe('110***********002X');
-    const revealed = cli(['customer', 'get', id, '--reveal', 'idNumber', '--purpose', 'sales', '--json'], env);
+    const revealed = cli(
+      ['customer', 'get', id, '--reveal', 'idNumber', '--purpose', 'sales', '--json'],
+      env,
+    );
     expect(revealed.code).toBe(0);
-    expect((revealed.json() as { fields: Record<string, string> }).fields.idNumber).toBe('11010519491231002X');
+    expect((revealed.json() as { fields: Record<string, string> }).fields.idNumber).toBe(
+      '11010519491231002X',
+    );
 
-    const log = cli(['audit', 'log', '--customer', id, '--json'], env).json() as Array<{ action: string; purpose: string | null }>;
+    const log = cli(['audit', 'log', '--customer', id, '--json'], env).json() as Array<{
+      action: string;
+      purpose: string | null;
+    }>;
     expect(log.find((e) => e.action === 'customer.reveal')?.purpose).toBe('sales');
 
     const verify = cli(['audit', 'verify', '--json'], env);
@@ -73,16 +109,41 @@ describe('the documented CLI flow (compiled bin/custodian)', () => {
     expect(cli(['customer', 'list', '--data', D, '--json']).code).toBe(2);
     expect(cli(['init', '--data', D, '--json']).code).toBe(0);
     const env = { CUSTODIAN_DATA: D };
-    const bad = cli(['customer', 'add', '--kind', 'individual', '--purpose', 'sales', '--field', 'mobile=12345', '--json'], env);
+    const bad = cli(
+      ['customer', 'add', '--kind', 'individual', '--purpose', 'sales', '--field', 'mobile=12345', '--json'],
+      env,
+    );
     expect(bad.code).toBe(4); // the purpose does not exist yet: not found
-    expect(cli(['purpose', 'add', '--key', 'sales', '--name', '销售', '--basis', 'consent', '--retention', '1y'], env).code).toBe(0);
-    const invalid = cli(['customer', 'add', '--kind', 'individual', '--purpose', 'sales', '--field', 'mobile=12345', '--json'], env);
+    expect(
+      cli(
+        ['purpose', 'add', '--key', 'sales', '--name', '销售', '--basis', 'consent', '--retention', '1y'],
+        env,
+      ).code,
+    ).toBe(0);
+    const invalid = cli(
+      ['customer', 'add', '--kind', 'individual', '--purpose', 'sales', '--field', 'mobile=12345', '--json'],
+      env,
+    );
     expect(invalid.code).toBe(3);
     expect(invalid.json()).toMatchObject({ error: { code: 'FIELD_INVALID', details: { field: 'mobile' } } });
     expect(invalid.stdout).not.toContain('12345');
     expect(cli(['customer', 'get', '01a00000-0000-7000-8000-000000000000', '--json'], env).code).toBe(4);
     expect(cli(['customer', 'frobnicate'], env).code).toBe(2);
-    const unknownField = cli(['customer', 'add', '--kind', 'individual', '--purpose', 'sales', '--field', 'nickname=x', '--lang', 'en'], env);
+    const unknownField = cli(
+      [
+        'customer',
+        'add',
+        '--kind',
+        'individual',
+        '--purpose',
+        'sales',
+        '--field',
+        'nickname=x',
+        '--lang',
+        'en',
+      ],
+      env,
+    );
     expect(unknownField.code).toBe(3);
     expect(unknownField.stderr).toContain('Unknown field "nickname"');
   });

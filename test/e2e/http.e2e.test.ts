@@ -33,7 +33,14 @@ describe('HTTP API (Fastify inject) with log capture', () => {
     expect(doc.statusCode).toBe(200);
     const spec = doc.json() as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/customers', '/api/v1/customers/search', '/api/v1/customers/{id}/reveal', '/api/v1/audit/verify']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/customers',
+        '/api/v1/customers/search',
+        '/api/v1/customers/{id}/reveal',
+        '/api/v1/audit/verify',
+      ]),
+    );
     expect((await server.inject({ url: '/api/docs' })).statusCode).toBeLessThan(400);
     const home = await server.inject({ url: '/' });
     expect(home.body).toContain('客户信息保管系统');
@@ -45,46 +52,118 @@ describe('HTTP API (Fastify inject) with log capture', () => {
 
   it('rejects missing, unknown and revoked tokens', async () => {
     expect((await server.inject({ url: '/api/v1/customers' })).statusCode).toBe(401);
-    expect((await server.inject({ url: '/api/v1/customers', headers: { authorization: 'Bearer cst_nope' } })).statusCode).toBe(401);
-    const created = await server.inject({ method: 'POST', url: '/api/v1/tokens', headers: auth(), payload: { name: 'temp', roles: ['auditor'] } });
+    expect(
+      (await server.inject({ url: '/api/v1/customers', headers: { authorization: 'Bearer cst_nope' } }))
+        .statusCode,
+    ).toBe(401);
+    const created = await server.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: auth(),
+      payload: { name: 'temp', roles: ['auditor'] },
+    });
     expect(created.statusCode).toBe(201);
     const { id, token } = created.json() as { id: string; token: string };
-    expect((await server.inject({ url: '/api/v1/audit/events', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await server.inject({ url: '/api/v1/audit/events', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(200);
     // The auditor reads the trail but no customer data.
-    expect((await server.inject({ url: '/api/v1/customers', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(403);
+    expect(
+      (await server.inject({ url: '/api/v1/customers', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(403);
     await server.inject({ method: 'DELETE', url: `/api/v1/tokens/${id}`, headers: auth() });
-    expect((await server.inject({ url: '/api/v1/audit/events', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    expect(
+      (await server.inject({ url: '/api/v1/audit/events', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(401);
   });
 
   it('creates, finds (POST), reveals with a purpose and erases; personal data never reaches the log', async () => {
-    await server.inject({ method: 'POST', url: '/api/v1/purposes', headers: auth(), payload: { key: 'support', name: '售后服务', basis: 'contract', retention: '2y' } });
+    await server.inject({
+      method: 'POST',
+      url: '/api/v1/purposes',
+      headers: auth(),
+      payload: { key: 'support', name: '售后服务', basis: 'contract', retention: '2y' },
+    });
     const ids: string[] = [];
     for (const s of SEEDED) {
-      const res = await server.inject({ method: 'POST', url: '/api/v1/customers', headers: auth(), payload: { kind: 'individual', purposes: ['sales'], fields: s } });
+      const res = await server.inject({
+        method: 'POST',
+        url: '/api/v1/customers',
+        headers: auth(),
+        payload: { kind: 'individual', purposes: ['sales'], fields: s },
+      });
       expect(res.statusCode).toBe(201);
       ids.push((res.json() as { id: string }).id);
     }
-    const bad = await server.inject({ method: 'POST', url: '/api/v1/customers', headers: auth(), payload: { kind: 'individual', purposes: ['sales'], fields: { name: SEEDED[0].name, idNumber: '110105194912310021' } } });
+    const bad = await server.inject({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers: auth(),
+      payload: {
+        kind: 'individual',
+        purposes: ['sales'],
+        fields: { name: SEEDED[0].name, idNumber: '110105194912310021' },
+      },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json()).toMatchObject({ error: { code: 'FIELD_INVALID', details: { field: 'idNumber' } } });
 
-    const found = await server.inject({ method: 'POST', url: '/api/v1/customers/search', headers: auth(), payload: { mobile: SEEDED[1].mobile } });
+    const found = await server.inject({
+      method: 'POST',
+      url: '/api/v1/customers/search',
+      headers: auth(),
+      payload: { mobile: SEEDED[1].mobile },
+    });
     expect((found.json() as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual([ids[1]]);
     const masked = await server.inject({ url: `/api/v1/customers/${ids[0]}`, headers: auth() });
     expect(masked.body).not.toContain(SEEDED[0].mobile);
-    const revealed = await server.inject({ method: 'POST', url: `/api/v1/customers/${ids[0]}/reveal`, headers: auth(), payload: { fields: ['idNumber'], purpose: 'sales', reason: '核验身份' } });
+    const revealed = await server.inject({
+      method: 'POST',
+      url: `/api/v1/customers/${ids[0]}/reveal`,
+      headers: auth(),
+      payload: { fields: ['idNumber'], purpose: 'sales', reason: '核验身份' },
+    });
     expect(revealed.statusCode).toBe(200);
     expect((revealed.json() as { fields: Record<string, string> }).fields.idNumber).toBe(SEEDED[0].idNumber);
-    const denied = await server.inject({ method: 'POST', url: `/api/v1/customers/${ids[0]}/reveal`, headers: auth(), payload: { fields: ['idNumber'], purpose: 'support' } });
+    const denied = await server.inject({
+      method: 'POST',
+      url: `/api/v1/customers/${ids[0]}/reveal`,
+      headers: auth(),
+      payload: { fields: ['idNumber'], purpose: 'support' },
+    });
     expect(denied.statusCode).toBe(403);
     const history = await server.inject({ url: `/api/v1/customers/${ids[0]}/history`, headers: auth() });
-    expect((history.json() as { items: Array<{ action: string; outcome: string }> }).items.map((e) => `${e.action}:${e.outcome}`)).toEqual(
-      expect.arrayContaining(['customer.reveal:ok', 'customer.reveal:denied', 'customer.read:ok', 'customer.create:ok']),
+    expect(
+      (history.json() as { items: Array<{ action: string; outcome: string }> }).items.map(
+        (e) => `${e.action}:${e.outcome}`,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'customer.reveal:ok',
+        'customer.reveal:denied',
+        'customer.read:ok',
+        'customer.create:ok',
+      ]),
     );
-    const erased = await server.inject({ method: 'POST', url: `/api/v1/customers/${ids[1]}/erase`, headers: auth(), payload: { reason: '客户要求' } });
+    const erased = await server.inject({
+      method: 'POST',
+      url: `/api/v1/customers/${ids[1]}/erase`,
+      headers: auth(),
+      payload: { reason: '客户要求' },
+    });
     expect(erased.statusCode).toBe(200);
-    expect((await server.inject({ url: `/api/v1/customers/${ids[1]}`, headers: auth() })).statusCode).toBe(410);
-    const verify = await server.inject({ method: 'POST', url: '/api/v1/audit/verify', headers: auth(), payload: {} });
+    expect((await server.inject({ url: `/api/v1/customers/${ids[1]}`, headers: auth() })).statusCode).toBe(
+      410,
+    );
+    const verify = await server.inject({
+      method: 'POST',
+      url: '/api/v1/audit/verify',
+      headers: auth(),
+      payload: {},
+    });
     expect(verify.json()).toMatchObject({ ok: true });
 
     const log = logLines.join('');

@@ -26,6 +26,12 @@ export interface WrappedOrgKeyRow {
 }
 
 const DEK_FORMAT_V1 = 0x01;
+const GRADE_INFO: Record<Grade, Buffer> = {
+  L1: Buffer.from('custodian/grade/v1|L1\x01', 'latin1'),
+  L2: Buffer.from('custodian/grade/v1|L2\x01', 'latin1'),
+  L3: Buffer.from('custodian/grade/v1|L3\x01', 'latin1'),
+  L4: Buffer.from('custodian/grade/v1|L4\x01', 'latin1'),
+};
 const BLIND_INDEX_BYTES = 16;
 
 function orgKeyAad(orgId: string, purpose: OrgKeyPurpose, version: number): Buffer {
@@ -174,8 +180,12 @@ export class KeyRing {
     return open(key, wrapped.subarray(5), this.dekAad(customerId, version), `customer ${customerId} key`);
   }
 
+  /**
+   * Per-grade subkey: HKDF-Expand (RFC 5869 §2.3, one block = HMAC(DEK, info || 0x01)). The DEK is
+   * already uniformly random, so the Extract step adds nothing (RFC 5869 §3.3) and costs a second HMAC.
+   */
   private gradeKey(dek: Buffer, grade: Grade): Buffer {
-    return Buffer.from(hkdfSync('sha256', dek, Buffer.alloc(0), `custodian/grade/v1|${grade}`, 32));
+    return createHmac('sha256', dek).update(GRADE_INFO[grade]).digest();
   }
 
   private blobAad(customerId: string, grade: Grade): Buffer {
@@ -196,6 +206,24 @@ export class KeyRing {
       `customer ${customerId} ${grade}`,
     );
     return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
+  }
+
+  /**
+   * Seals a document that is not a customer record (a quarantined import row, a package part) under a
+   * data key of its own scope; `scope` (e.g. `import:<batch>:row:<n>`) is bound into the AAD.
+   */
+  sealDocument(scope: string, dek: Buffer, value: unknown): Buffer {
+    return seal(
+      dek,
+      Buffer.from(JSON.stringify(value)),
+      Buffer.from(`custodian/doc/v1|${this.orgId}|${scope}`),
+      this.pool,
+    );
+  }
+
+  openDocument(scope: string, dek: Buffer, blob: Buffer): unknown {
+    const plain = open(dek, blob, Buffer.from(`custodian/doc/v1|${this.orgId}|${scope}`), scope);
+    return JSON.parse(plain.toString('utf8')) as unknown;
   }
 
   /** Keyed blind index of a normalised value (never an unkeyed hash: phone numbers are brute-forceable). */

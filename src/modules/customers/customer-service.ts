@@ -153,7 +153,7 @@ export function createCustomerService(deps: CustomerDeps) {
         const parents = await repo.getRows(trx, companyIds);
         for (const cid of companyIds) {
           const p = parents.find((r) => r.id === cid);
-          if (!p || p.kind !== 'company') throw new AppError('CUSTOMER_NOT_FOUND', { id: cid });
+          if (p?.kind !== 'company') throw new AppError('CUSTOMER_NOT_FOUND', { id: cid });
           if (p.status === 'erased')
             throw new AppError('CUSTOMER_ERASED', { id: cid, erasedAt: p.erased_at ?? '', erasureId: '' });
         }

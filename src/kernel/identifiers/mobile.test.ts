@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { validateMobile } from './mobile.js';
+import { MOBILE_SEGMENTS, MOBILE_STRICT_PATTERN } from './mobile-segments.js';
+
+describe('validateMobile', () => {
+  it('accepts full-width and +86/0086 forms and returns the national number', () => {
+    for (const raw of ['１３８００１３８０００', '+86 138-0013-8000', '0086 (138) 0013 8000']) {
+      const v = validateMobile(raw);
+      expect(v.ok && v.value, raw).toBe('13800138000');
+    }
+  });
+
+  it('names the carrier from the segment table', () => {
+    const carrier = (raw: string) => {
+      const v = validateMobile(raw);
+      return v.ok ? v.info.carrier : v.reason;
+    };
+    expect(carrier('13800138000')).toBe('china-mobile');
+    expect(carrier('13012345678')).toBe('china-unicom');
+    expect(carrier('18912345678')).toBe('china-telecom');
+    expect(carrier('19212345678')).toBe('china-broadnet');
+    expect(carrier('17012345678')).toBe('mvno');
+  });
+
+  it('accepts a table segment the strict pattern lacks (162) and a pattern segment the table lacks (146)', () => {
+    expect(MOBILE_STRICT_PATTERN.test('16212345678')).toBe(false);
+    const mvno = validateMobile('16212345678');
+    expect(mvno.ok && mvno.info.carrier).toBe('mvno');
+    const unknown = validateMobile('14612345678');
+    expect(unknown.ok && unknown.info.carrier).toBe('unknown');
+  });
+
+  it('MOBILE_SEGMENT for unallocated segments', () => {
+    for (const raw of ['12012345678', '14012345678', '19412345678', '10012345678']) {
+      const v = validateMobile(raw);
+      expect(v.ok ? 'ok' : v.reason, raw).toBe('MOBILE_SEGMENT');
+    }
+  });
+
+  it('MOBILE_FORMAT for anything that is not an 11-digit number starting with 1', () => {
+    for (const raw of ['2345', '23800138000', '138001380001', 'abc']) {
+      const v = validateMobile(raw);
+      expect(v.ok ? 'ok' : v.reason, raw).toBe('MOBILE_FORMAT');
+    }
+    const empty = validateMobile('  ');
+    expect(empty.ok ? 'ok' : empty.reason).toBe('EMPTY');
+  });
+
+  it('uses a caller-supplied segment table', () => {
+    const segments = { ...MOBILE_SEGMENTS, mvno: [...MOBILE_SEGMENTS.mvno, '140'] };
+    const v = validateMobile('14012345678', { segments });
+    expect(v.ok && v.info.carrier).toBe('mvno');
+  });
+
+  it('keeps every table segment a 3-digit prefix starting with 1', () => {
+    for (const prefixes of Object.values(MOBILE_SEGMENTS)) {
+      for (const p of prefixes) expect(p).toMatch(/^1\d{2}$/);
+    }
+  });
+});

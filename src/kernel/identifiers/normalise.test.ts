@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { foldToHalfWidth, normaliseMobile, normaliseText } from './normalise.js';
+
+describe('normaliseText', () => {
+  it('folds full-width characters, trims and collapses inner whitespace', () => {
+    expect(normaliseText('  Ａｂｃ　１２３\t\n  x  ')).toBe('Abc 123 x');
+    expect(normaliseText('（张三）')).toBe('(张三)');
+  });
+
+  it('leaves Chinese text untouched', () => {
+    expect(normaliseText('浙江省杭州市')).toBe('浙江省杭州市');
+  });
+});
+
+describe('normaliseMobile', () => {
+  it('returns the 11-digit national number for common written forms', () => {
+    for (const raw of [
+      '13800138000',
+      '１３８００１３８０００',
+      '+86 138 0013 8000',
+      '+86-138-0013-8000',
+      '0086 138.0013.8000',
+      '86 13800138000',
+      '(+86) 138-0013-8000',
+      '＋８６ １３８ ００１３ ８０００',
+      '138—0013—8000',
+    ]) {
+      expect(normaliseMobile(raw), raw).toBe('13800138000');
+    }
+  });
+
+  it('only strips 86 when an 11-digit number starting with 1 follows', () => {
+    expect(normaliseMobile('86138001380')).toBeNull();
+    expect(normaliseMobile('861380013800011')).toBeNull();
+    expect(normaliseMobile('8623800138000')).toBeNull();
+  });
+
+  it('returns null for other numbers and text', () => {
+    expect(normaliseMobile('+1 415 555 2671')).toBeNull();
+    expect(normaliseMobile('1380013800')).toBeNull();
+    expect(normaliseMobile('138-0013-800a')).toBeNull();
+    expect(normaliseMobile('')).toBeNull();
+  });
+});
+
+describe('foldToHalfWidth', () => {
+  it('keeps the length so offsets stay valid', () => {
+    const s = '手机：１３８　Ａ';
+    const folded = foldToHalfWidth(s);
+    expect(folded).toBe('手机:138 A');
+    expect(folded.length).toBe(s.length);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Text normalisers shared by the validators. Chinese input methods produce full-width digits, letters
+ * and punctuation (１３８, ＠, （）) and users paste values with stray spaces; NFKC folds them to ASCII.
+ */
+
+/** NFKC (full-width to half-width), trim, and collapse inner whitespace runs to one space. */
+export function normaliseText(s: string): string {
+  return s.normalize('NFKC').trim().replace(/\s+/g, ' ');
+}
+
+/** Separators people put inside phone numbers: spaces, hyphens and dashes of all widths, dots, brackets. */
+const PHONE_SEPARATORS = /[\s\-‐‑‒–—―−.()]/g;
+
+/**
+ * The 11-digit national mobile number, or null. Strips a +86 / 0086 / 86 prefix only when an
+ * 11-digit number starting with 1 follows, so `86` is never eaten from a longer digit run.
+ */
+export function normaliseMobile(raw: string): string | null {
+  const compact = raw.normalize('NFKC').replace(PHONE_SEPARATORS, '');
+  const match = /^(?:(?:\+|00)?86)?(1\d{10})$/.exec(compact);
+  return match?.[1] ?? null;
+}
+
+/** Strips the separators of a phone-like string after NFKC; used by the landline validator too. */
+export function stripPhoneSeparators(s: string): string {
+  return s.normalize('NFKC').replace(PHONE_SEPARATORS, '');
+}
+
+/**
+ * Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their half-width forms, one
+ * UTF-16 unit for one, so offsets found in the folded text are offsets in the original.
+ */
+export function foldToHalfWidth(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCharCode(code - 0xfee0);
+    else if (code === 0x3000) out += ' ';
+    else out += s[i];
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import type { IdentifierReason, LocalisedMessage, ValidationFailure } from './types.js';
+
+/**
+ * Messages per reason code. They describe the problem only and never quote the input, because
+ * validation failures are logged and written to import error files.
+ */
+export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage>> = {
+  EMPTY: { zh: '值为空', en: 'value is empty' },
+  ID_FORMAT: {
+    zh: '身份证号格式错误（应为18位，末位可为X，或15位旧号码）',
+    en: 'ID number must have 18 characters (the last may be X) or be a 15-digit legacy number',
+  },
+  ID_CHECKSUM: { zh: '身份证号校验位错误', en: 'ID number check character is wrong' },
+  ID_BIRTHDATE: {
+    zh: '身份证号中的出生日期无效（日期不存在、晚于今天或过早）',
+    en: 'birth date in the ID number is not a real date, is in the future or is implausibly early',
+  },
+  ID_REGION: { zh: '身份证号地址码未知', en: 'ID number region code is unknown' },
+  USCC_FORMAT: {
+    zh: '统一社会信用代码格式错误（应为18位，不含I、O、S、V、Z）',
+    en: 'unified social credit code must have 18 characters without I, O, S, V or Z',
+  },
+  USCC_CHECKSUM: {
+    zh: '统一社会信用代码校验位错误',
+    en: 'unified social credit code check character is wrong',
+  },
+  MOBILE_FORMAT: {
+    zh: '手机号格式错误（应为以1开头的11位数字，可带+86）',
+    en: 'mobile number must be 11 digits starting with 1, optionally after +86',
+  },
+  MOBILE_SEGMENT: { zh: '手机号号段未分配', en: 'mobile number segment is not allocated' },
+  LANDLINE_FORMAT: {
+    zh: '固定电话格式错误（应为 区号-号码[-分机]）',
+    en: 'landline must be an area code, a 7–8 digit number and an optional extension',
+  },
+  EMAIL_FORMAT: { zh: '邮箱地址格式错误', en: 'email address is malformed' },
+  BANKCARD_FORMAT: { zh: '银行卡号应为16–19位数字', en: 'bank card number must have 16–19 digits' },
+  PASSPORT_FORMAT: { zh: '护照号码格式错误', en: 'passport number is malformed' },
+  HK_MACAU_PERMIT_FORMAT: { zh: '港澳通行证号码格式错误', en: 'Hong Kong/Macau permit number is malformed' },
+  TAIWAN_PERMIT_FORMAT: { zh: '台湾通行证号码格式错误', en: 'Taiwan permit number is malformed' },
+  PLATE_FORMAT: { zh: '车牌号格式错误', en: 'licence plate is malformed' },
+  POSTCODE_FORMAT: { zh: '邮政编码应为6位数字', en: 'postcode must have 6 digits' },
+  IPV4_FORMAT: { zh: 'IPv4 地址格式错误', en: 'IPv4 address is malformed' },
+  IPV6_FORMAT: { zh: 'IPv6 地址格式错误', en: 'IPv6 address is malformed' },
+  COORDINATES_FORMAT: {
+    zh: '坐标格式错误（应为“纬度,经度”）',
+    en: 'coordinates must be written as "latitude,longitude"',
+  },
+  COORDINATES_RANGE: {
+    zh: '坐标超出范围（纬度±90，经度±180）',
+    en: 'coordinates are out of range (latitude ±90, longitude ±180)',
+  },
+};
+
+/** The failure result for `reason`, with its catalogue message. */
+export function invalid(reason: IdentifierReason): ValidationFailure {
+  return { ok: false, reason, message: REASON_MESSAGES[reason] };
+}

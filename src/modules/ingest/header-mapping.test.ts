@@ -1,0 +1,168 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../kernel/errors/app-error.js';
+import { HEADER_SYNONYMS, loadMappingFile, mapHeaders, normaliseHeader } from './header-mapping.js';
+
+function fieldsOf(headers: string[], override?: Record<string, string>): (string | null)[] {
+  return mapHeaders(headers, override).map((m) => m.field);
+}
+
+function mappingError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('normaliseHeader', () => {
+  it('ignores width, case, required marks, spaces and bracketed notes', () => {
+    expect(normaliseHeader(' *手机号码（必填） ')).toBe('手机号码');
+    expect(normaliseHeader('＊客户名称【必填】')).toBe('客户名称');
+    expect(normaliseHeader('出生日期(yyyy-mm-dd)')).toBe('出生日期');
+    expect(normaliseHeader('【选填】邮箱')).toBe('邮箱');
+    expect(normaliseHeader('Ｅ－ｍａｉｌ')).toBe('email');
+    expect(normaliseHeader('Full  Name')).toBe('fullname');
+    expect(normaliseHeader('（备注）')).toBe('备注');
+    expect(normaliseHeader('\ufeff姓名')).toBe('姓名');
+  });
+});
+
+describe('HEADER_SYNONYMS', () => {
+  it('never gives one header text to two fields', () => {
+    const owner = new Map<string, string>();
+    for (const [field, synonyms] of Object.entries(HEADER_SYNONYMS)) {
+      for (const synonym of [field, ...synonyms]) {
+        const key = normaliseHeader(synonym);
+        expect(owner.get(key) ?? field, `${synonym} is claimed twice`).toBe(field);
+        owner.set(key, field);
+      }
+    }
+  });
+});
+
+describe('mapHeaders', () => {
+  it('maps the headers of a typical CRM export by synonym', () => {
+    const headers = [
+      '*客户名称',
+      '联系人',
+      '手机号码（必填）',
+      '身份证号',
+      'E-mail',
+      'QQ号',
+      '备注',
+      '自定义字段',
+    ];
+    expect(mapHeaders(headers)).toEqual([
+      { column: 1, header: '*客户名称', field: 'companyName', via: 'synonym' },
+      { column: 2, header: '联系人', field: 'name', via: 'synonym' },
+      { column: 3, header: '手机号码（必填）', field: 'mobile', via: 'synonym' },
+      { column: 4, header: '身份证号', field: 'idNumber', via: 'synonym' },
+      { column: 5, header: 'E-mail', field: 'email', via: 'synonym' },
+      { column: 6, header: 'QQ号', field: 'qq', via: 'synonym' },
+      { column: 7, header: '备注', field: 'notes', via: 'synonym' },
+      { column: 8, header: '自定义字段', field: null, via: 'none' },
+    ]);
+  });
+
+  it('reads back field keys used as headers', () => {
+    expect(fieldsOf(['idNumber', 'companyName', 'bankAccount'])).toEqual([
+      'idNumber',
+      'companyName',
+      'bankAccount',
+    ]);
+  });
+
+  it('keeps the first of two columns aiming at one field', () => {
+    expect(mapHeaders(['手机', '联系电话', ''])).toEqual([
+      { column: 1, header: '手机', field: 'mobile', via: 'synonym' },
+      { column: 2, header: '联系电话', field: null, via: 'none' },
+      { column: 3, header: '', field: null, via: 'none' },
+    ]);
+  });
+
+  it('applies overrides by header text, column letter and number, and "-" to ignore', () => {
+    const headers = ['客户', '电话', '手机', '微信'];
+    expect(mapHeaders(headers, { 客户: 'name', B: 'landline', '3': '-', 微信: 'notes' })).toEqual([
+      { column: 1, header: '客户', field: 'name', via: 'override' },
+      { column: 2, header: '电话', field: 'landline', via: 'override' },
+      { column: 3, header: '手机', field: null, via: 'override' },
+      { column: 4, header: '微信', field: 'notes', via: 'override' },
+    ]);
+  });
+
+  it('keeps the first of two overrides aiming at one field', () => {
+    expect(mapHeaders(['甲', '乙'], { A: 'mobile', B: 'mobile' }).map((m) => [m.field, m.via])).toEqual([
+      ['mobile', 'override'],
+      [null, 'none'],
+    ]);
+  });
+
+  it('lets an override win a field over an earlier synonym column', () => {
+    expect(mapHeaders(['手机', '常用手机'], { 常用手机: 'mobile' })).toEqual([
+      { column: 1, header: '手机', field: null, via: 'none' },
+      { column: 2, header: '常用手机', field: 'mobile', via: 'override' },
+    ]);
+  });
+
+  it('prefers a header called like a column letter over the letter', () => {
+    expect(fieldsOf(['姓名', '手机', 'QQ'], { qq: 'wechat' })).toEqual(['name', 'mobile', 'wechat']);
+  });
+
+  it('ignores override headers absent from the file but refuses bad targets and columns', () => {
+    expect(fieldsOf(['姓名'], { 不存在的列: 'mobile' })).toEqual(['name']);
+    expect(mappingError(() => mapHeaders(['姓名'], { 姓名: 'not a key!' })).code).toBe(
+      'IMPORT_MAPPING_INVALID',
+    );
+    expect(mappingError(() => mapHeaders(['姓名'], { D: 'mobile' })).code).toBe('IMPORT_MAPPING_INVALID');
+    expect(mappingError(() => mapHeaders(['姓名', '手机'], { A: 'name', 姓名: 'notes' })).code).toBe(
+      'IMPORT_MAPPING_INVALID',
+    );
+  });
+});
+
+describe('loadMappingFile', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'custodian-mapping-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  async function file(name: string, content: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, content);
+    return path;
+  }
+
+  it('reads the wrapped and the flat form, with or without BOM', async () => {
+    const wrapped = await file('wrapped.json', '\ufeff{"columns": {"客户": "name", "C": "-"}, "version": 1}');
+    expect(await loadMappingFile(wrapped)).toEqual({ 客户: 'name', C: '-' });
+    const flat = await file('flat.json', '{"电话": "landline"}');
+    expect(await loadMappingFile(flat)).toEqual({ 电话: 'landline' });
+  });
+
+  it('refuses bad shapes without quoting the file', async () => {
+    const cases: Record<string, string> = {
+      'broken.json': '{"客户": ',
+      'array.json': '["name"]',
+      'number.json': '{"columns": {"客户": 3}}',
+      'bad-key.json': '{"客户": "name; drop"}',
+    };
+    for (const [name, content] of Object.entries(cases)) {
+      const err = await loadMappingFile(await file(name, content)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe('IMPORT_MAPPING_INVALID');
+      expect(String((err as AppError).params.detail)).not.toContain(dir);
+    }
+  });
+
+  it('reports a missing file by base name', async () => {
+    const err = (await loadMappingFile(join(dir, 'missing.json')).catch((e: unknown) => e)) as AppError;
+    expect(err.code).toBe('FILE_NOT_FOUND');
+    expect(err.params).toEqual({ path: 'missing.json' });
+  });
+});

@@ -1,0 +1,234 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AppError } from '../../kernel/errors/app-error.js';
+
+/** How one source column maps to a customer field. */
+export interface HeaderMapping {
+  /** 1-based column number. */
+  column: number;
+  /** The header exactly as in the file. */
+  header: string;
+  /** Field key, or null when the column is ignored or unrecognised. */
+  field: string | null;
+  via: 'synonym' | 'override' | 'none';
+}
+
+const IGNORE = '-';
+const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const OPEN = '([【〔〈《「';
+const CLOSE = ')]】〕〉》」';
+const NOTE_AT_END = new RegExp(
+  `[${escapeClass(OPEN)}][^${escapeClass(OPEN + CLOSE)}]*[${escapeClass(CLOSE)}]$`,
+);
+const NOTE_AT_START = new RegExp(
+  `^[${escapeClass(OPEN)}][^${escapeClass(OPEN + CLOSE)}]*[${escapeClass(CLOSE)}]`,
+);
+const BRACKETS = new RegExp(`[${escapeClass(OPEN + CLOSE)}]`, 'g');
+const MAX_MAPPING_BYTES = 1024 * 1024;
+
+/** Header texts seen in Chinese CRM exports and templates, per field key; matched after normaliseHeader. */
+export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  name: ['姓名', '客户姓名', '联系人', '联系人姓名', 'name', 'full name', 'contact'],
+  mobile: ['手机', '手机号', '手机号码', '移动电话', '联系电话', '电话号码', 'mobile', 'phone', 'cell'],
+  idNumber: ['身份证', '身份证号', '身份证号码', '证件号码', '证件号', 'id number', 'id card'],
+  email: ['邮箱', '电子邮件', '电子邮箱', 'email', 'e-mail'],
+  address: ['地址', '联系地址', '详细地址', '住址', 'address'],
+  companyName: [
+    '客户名称',
+    '公司名称',
+    '企业名称',
+    '单位',
+    '单位名称',
+    '工作单位',
+    'company',
+    'company name',
+  ],
+  uscc: ['统一社会信用代码', '信用代码', '社会信用代码', 'uscc', 'credit code'],
+  landline: ['座机', '固定电话', '办公电话'],
+  gender: ['性别'],
+  birthday: ['生日', '出生日期'],
+  wechat: ['微信', '微信号'],
+  qq: ['QQ', 'QQ号', 'QQ号码'],
+  title: ['职务', '职位'],
+  dept: ['部门'],
+  industry: ['行业', '所属行业', '客户行业'],
+  region: ['地区', '省市区', '所在地区'],
+  level: ['客户级别', '级别', '客户等级'],
+  source: ['客户来源', '来源'],
+  notes: ['备注', '跟进记录'],
+  bankAccount: ['银行卡', '银行卡号', '银行账号'],
+  ownerName: ['负责人'],
+  tags: ['标签'],
+  orders: ['订单', '购买记录', '消费记录'],
+  amount: ['金额', '消费金额', '累计消费'],
+  website: ['网址'],
+};
+
+/** Normalised header text -> field key; a field's own key also matches, so our exports read back. */
+const SYNONYM_INDEX: ReadonlyMap<string, string> = new Map(
+  Object.entries(HEADER_SYNONYMS).flatMap(([field, synonyms]) =>
+    [field, ...synonyms].map((text): [string, string] => [normaliseHeader(text), field]),
+  ),
+);
+
+/**
+ * Canonical form of a header for matching: NFKC (full-width letters and brackets become ASCII), lower
+ * case, without the "*" of required columns, without bracketed notes at either end such as （必填） or
+ * 【选填】, and without spaces and joiners, so "* 手机号码（必填）" and "手机号码" match, as do
+ * "E-mail" and "email".
+ */
+export function normaliseHeader(text: string): string {
+  let s = text
+    .normalize('NFKC')
+    .replace(/[\u200b-\u200d\ufeff*]/g, '')
+    .trim()
+    .toLowerCase();
+  let stripped = s.replace(NOTE_AT_END, '').trim();
+  while (stripped !== s && stripped !== '') {
+    s = stripped;
+    stripped = s.replace(NOTE_AT_END, '').trim();
+  }
+  const withoutLead = s.replace(NOTE_AT_START, '').trim();
+  if (withoutLead !== '') s = withoutLead;
+  return s.replace(BRACKETS, '').replace(/[\s_\-.:·]/g, '');
+}
+
+/**
+ * Maps each header to a field. `override` entries (keyed by header text, column letter "C" or 1-based
+ * number "3", in that order of precedence; value a field key or "-" to ignore the column) win over
+ * synonyms. A field is given to one column only: overrides claim first, then synonyms, each in column
+ * order; a later column aiming at a taken field is reported with field null and via 'none'. Override
+ * keys naming a header absent from this file are ignored, so one mapping file can serve several files.
+ */
+export function mapHeaders(headers: string[], override: Record<string, string> = {}): HeaderMapping[] {
+  const normalised = headers.map(normaliseHeader);
+  const overrides = resolveOverrides(headers, normalised, override);
+  const result: HeaderMapping[] = headers.map((header, i) => ({
+    column: i + 1,
+    header,
+    field: null,
+    via: 'none',
+  }));
+  const taken = new Set<string>();
+  for (const [index, target] of [...overrides].sort(([a], [b]) => a - b)) {
+    const mapping = result[index] as HeaderMapping;
+    if (target === IGNORE) mapping.via = 'override';
+    else if (!taken.has(target)) {
+      taken.add(target);
+      mapping.field = target;
+      mapping.via = 'override';
+    }
+  }
+  normalised.forEach((text, index) => {
+    if (overrides.has(index)) return;
+    const field = SYNONYM_INDEX.get(text);
+    if (field === undefined || taken.has(field)) return;
+    taken.add(field);
+    const mapping = result[index] as HeaderMapping;
+    mapping.field = field;
+    mapping.via = 'synonym';
+  });
+  return result;
+}
+
+/**
+ * Reads a mapping file: `{ "columns": { "<header>": "<field>" } }` or the inner object on its own.
+ * Column keys follow mapHeaders' override rules.
+ */
+export async function loadMappingFile(path: string): Promise<Record<string, string>> {
+  const fileName = basename(path);
+  const bytes = await readFile(path).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    throw code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
+      ? new AppError('FILE_NOT_FOUND', { path: fileName })
+      : err;
+  });
+  if (bytes.length > MAX_MAPPING_BYTES) invalid(`${fileName} is larger than 1 MiB`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8').replace(/^\ufeff/, ''));
+  } catch {
+    // JSON.parse's message quotes the offending text, so it is not passed on.
+    invalid(`${fileName} is not valid JSON`);
+  }
+  if (!isPlainObject(parsed)) invalid('expected a JSON object');
+  const columns = isPlainObject(parsed.columns) ? parsed.columns : parsed;
+  const mapping: Record<string, string> = {};
+  for (const [key, value] of Object.entries(columns)) {
+    if (typeof value !== 'string')
+      invalid(`the value for column "${shorten(key)}" must be a field key or "-"`);
+    checkTarget(key, value);
+    mapping[key] = value;
+  }
+  return mapping;
+}
+
+/** Column index -> field key or IGNORE. */
+function resolveOverrides(
+  headers: string[],
+  normalised: string[],
+  override: Record<string, string>,
+): Map<number, string> {
+  const chosen = new Map<number, string>();
+  for (const [key, target] of Object.entries(override)) {
+    checkTarget(key, target);
+    const normKey = normaliseHeader(key);
+    let columns = normKey === '' ? [] : indexesOf(normalised, normKey);
+    if (columns.length === 0) {
+      const position = columnPosition(key.trim());
+      if (position !== null) {
+        if (position < 1 || position > headers.length) {
+          invalid(`column "${shorten(key)}" is beyond the ${headers.length} columns of the file`);
+        }
+        columns = [position - 1];
+      }
+    }
+    for (const column of columns) {
+      const previous = chosen.get(column);
+      if (previous !== undefined && previous !== target) {
+        invalid(`column ${column + 1} is mapped twice, to "${previous}" and "${target}"`);
+      }
+      chosen.set(column, target);
+    }
+  }
+  return chosen;
+}
+
+/** "C" -> 3, "AA" -> 27, "3" -> 3; null when the key is neither a letter nor a number. */
+function columnPosition(key: string): number | null {
+  if (/^\d{1,5}$/.test(key)) return Number(key);
+  if (!/^[A-Za-z]{1,3}$/.test(key)) return null;
+  let n = 0;
+  for (const ch of key.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+function checkTarget(key: string, target: string): void {
+  if (target !== IGNORE && !FIELD_KEY.test(target)) {
+    invalid(`column "${shorten(key)}" must map to a field key such as "mobile", or "-" to ignore it`);
+  }
+}
+
+function indexesOf(values: string[], wanted: string): number[] {
+  const found: number[] = [];
+  values.forEach((v, i) => {
+    if (v === wanted) found.push(i);
+  });
+  return found;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(detail: string): never {
+  throw new AppError('IMPORT_MAPPING_INVALID', { detail });
+}
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function escapeClass(chars: string): string {
+  return chars.replace(/[\\\]^[-]/g, '\\$&');
+}

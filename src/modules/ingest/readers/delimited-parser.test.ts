@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DelimitedParser, RecordTooLongError } from './delimited-parser.js';
+import { sniffDelimiter } from './delimiter-sniffer.js';
+
+function parseAll(text: string, delimiter = ',', chunkSize = text.length || 1): string[][] {
+  const parser = new DelimitedParser(delimiter);
+  const records: string[][] = [];
+  for (let i = 0; i < text.length; i += chunkSize) records.push(...parser.push(text.slice(i, i + chunkSize)));
+  records.push(...parser.end());
+  return records;
+}
+
+const TRICKY = 'a,"b,1","say ""hi""\r\nnext line"\r\n"",x,\n\nlast,"q"';
+const EXPECTED = [['a', 'b,1', 'say "hi"\r\nnext line'], ['', 'x', ''], [''], ['last', 'q']];
+
+describe('DelimitedParser', () => {
+  it('handles quoted delimiters, line breaks and doubled quotes', () => {
+    expect(parseAll(TRICKY)).toEqual(EXPECTED);
+  });
+
+  it('gives the same records whatever the chunk boundaries', () => {
+    for (const size of [1, 2, 3, 5, 7]) expect(parseAll(TRICKY, ',', size)).toEqual(EXPECTED);
+  });
+
+  it('ends records at CRLF, LF and lone CR, and does not invent a record after the last break', () => {
+    expect(parseAll('a\r\nb\rc\nd\n')).toEqual([['a'], ['b'], ['c'], ['d']]);
+    expect(parseAll('a,b,')).toEqual([['a', 'b', '']]);
+    expect(parseAll('')).toEqual([]);
+  });
+
+  it('keeps text after a closing quote and quotes inside unquoted text, as Excel does', () => {
+    expect(parseAll('"ab"c,d"e\n')).toEqual([['abc', 'd"e']]);
+  });
+
+  it('keeps an unterminated quoted field rather than failing', () => {
+    expect(parseAll('a,"open\nstill')).toEqual([['a', 'open\nstill']]);
+  });
+
+  it('bounds the size of one record', () => {
+    const parser = new DelimitedParser(',', 10);
+    expect(() => parser.push('ok\n"this never ends')).toThrow(RecordTooLongError);
+  });
+
+  it('supports other delimiters, including regex metacharacters', () => {
+    expect(parseAll('a|b|"c|d"\n', '|')).toEqual([['a', 'b', 'c|d']]);
+    expect(parseAll('a\tb\n', '\t')).toEqual([['a', 'b']]);
+  });
+});
+
+describe('sniffDelimiter', () => {
+  it('picks the delimiter that splits the lines consistently', () => {
+    expect(sniffDelimiter('姓名\t手机\t备注\n张三\t138\t"a,b"\n', true)).toBe('\t');
+    expect(sniffDelimiter('姓名;手机;地址\n张三;138;"杭州, 滨江"\n李四;139;北京\n', true)).toBe(';');
+    expect(sniffDelimiter('姓名|手机\n张三|138\n', true)).toBe('|');
+    expect(sniffDelimiter('name,mobile,notes\nZhang,138,"a;b;c"\n', true)).toBe(',');
+  });
+
+  it('treats a file without any candidate as one column', () => {
+    expect(sniffDelimiter('13812345678\n13987654321\n', true)).toBe('\t');
+  });
+});

@@ -1,0 +1,79 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../kernel/errors/app-error.js';
+import { detectEncoding, resolveEncodingName, SAMPLE_BYTES } from './encoding.js';
+
+const CSV = '姓名,手机号码,地址\n张三,13812345678,浙江省杭州市滨江区\n李四,13987654321,北京市朝阳区\n';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof AppError ? err.code : 'not an AppError';
+  }
+  return undefined;
+}
+
+describe('detectEncoding', () => {
+  it('trusts byte order marks first', () => {
+    expect(detectEncoding(Buffer.from([0xef, 0xbb, 0xbf, 0x41]))).toEqual({
+      encoding: 'utf8-bom',
+      confidence: 1,
+    });
+    expect(detectEncoding(iconv.encode(CSV, 'utf16le', { addBOM: true })).encoding).toBe('utf16le');
+    expect(detectEncoding(iconv.encode(CSV, 'utf16be', { addBOM: true })).encoding).toBe('utf16be');
+  });
+
+  it('recognises UTF-8 and GBK Chinese text', () => {
+    const utf8 = detectEncoding(Buffer.from(CSV, 'utf8'));
+    expect(utf8.encoding).toBe('utf8');
+    expect(utf8.confidence).toBeGreaterThan(0.9);
+    const gbk = detectEncoding(iconv.encode(CSV, 'gbk'));
+    expect(gbk.encoding).toBe('gb18030');
+    expect(gbk.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('reports low confidence for plain ASCII, which says nothing about later bytes', () => {
+    expect(detectEncoding(Buffer.from('name,mobile\nZhang San,13812345678\n'))).toEqual({
+      encoding: 'utf8',
+      confidence: 0.5,
+    });
+  });
+
+  it('accepts a sample whose 64 KiB cut-off falls inside a multi-byte character', () => {
+    const text = `姓名,备注\n${'张三,很长的备注文字\n'.repeat(5000)}`;
+    const bytes = Buffer.from(text, 'utf8');
+    // 姓名,备注\n is 14 bytes and each record 28, so byte 65536 is inside a 3-byte character.
+    const cut = bytes.subarray(0, SAMPLE_BYTES);
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(cut)).toThrow();
+    expect(detectEncoding(cut).encoding).toBe('utf8');
+  });
+
+  it('accepts a GBK sample cut inside a two-byte character', () => {
+    const bytes = iconv.encode(`姓名\n${'张三\n'.repeat(20000)}`, 'gbk');
+    expect(detectEncoding(bytes.subarray(0, 1000 * 5 + 6)).encoding).toBe('gb18030');
+  });
+
+  it('catches UTF-16 without a byte order mark before reading it as UTF-8', () => {
+    expect(detectEncoding(iconv.encode(CSV, 'utf16le')).encoding).toBe('utf16le');
+    expect(detectEncoding(iconv.encode(CSV, 'utf16be')).encoding).toBe('utf16be');
+  });
+
+  it('refuses text that is neither UTF-8 nor plausible GB18030', () => {
+    expect(codeOf(() => detectEncoding(iconv.encode('Müller,Straße,café\n', 'latin1')))).toBe(
+      'IMPORT_BAD_ENCODING',
+    );
+    expect(codeOf(() => detectEncoding(Buffer.from([0x41, 0, 0, 0, 7, 0, 0, 0x42, 0x43])))).toBe(
+      'IMPORT_BAD_ENCODING',
+    );
+  });
+});
+
+describe('resolveEncodingName', () => {
+  it('accepts the usual names and refuses unknown ones', () => {
+    expect(resolveEncodingName('GBK', 'a.csv')).toBe('gbk');
+    expect(resolveEncodingName('utf-16le', 'a.csv')).toBe('utf-16le');
+    expect(resolveEncodingName('utf8-bom', 'a.csv')).toBe('utf8');
+    expect(codeOf(() => resolveEncodingName('klingon-8', 'a.csv'))).toBe('IMPORT_BAD_ENCODING');
+  });
+});

@@ -1,0 +1,54 @@
+import { open } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { AppError } from '../../../kernel/errors/app-error.js';
+import { SAMPLE_BYTES } from './encoding.js';
+import { containerKind, ole2Error } from './file-kind.js';
+import { openDelimitedText } from './text-reader.js';
+import type { OpenTableOptions, TableSource } from './types.js';
+import { openXlsx } from './xlsx-reader.js';
+
+export { type DetectedEncoding, detectEncoding, type EncodingGuess } from './encoding.js';
+export type { OpenTableOptions, TableFormat, TableRow, TableSource } from './types.js';
+
+const TEXT_FORMATS = new Set(['csv', 'tsv', 'txt']);
+
+/**
+ * Opens a customer list for streaming. Checks happen here, before any row is read: the file exists,
+ * its type is supported (by extension and by content, so a renamed .xls is still caught), the workbook
+ * is intact and the requested sheet exists, and a text file's encoding and delimiter are settled.
+ */
+export async function openTable(path: string, opts: OpenTableOptions = {}): Promise<TableSource> {
+  const fileName = basename(path);
+  const ext = extname(path).slice(1).toLowerCase();
+  const handle = await open(path, 'r').catch((err: unknown) => {
+    throw isMissing(err) ? new AppError('FILE_NOT_FOUND', { path: fileName }) : err;
+  });
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new AppError('FILE_NOT_FOUND', { path: fileName });
+    if (ext === 'xls') throw new AppError('IMPORT_XLS_UNSUPPORTED', { file: fileName });
+    if (ext !== 'xlsx' && !TEXT_FORMATS.has(ext)) {
+      throw new AppError('IMPORT_FILE_UNSUPPORTED', { ext: ext ? `.${ext}` : fileName });
+    }
+    if (stat.size === 0) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
+
+    const sample = Buffer.alloc(Math.min(stat.size, SAMPLE_BYTES));
+    const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
+    const head = sample.subarray(0, bytesRead);
+    const kind = containerKind(head);
+    if (kind === 'ole2') throw await ole2Error(handle, head, fileName);
+    // A workbook saved under a text extension is still a workbook.
+    if (kind === 'zip' || ext === 'xlsx') return await openXlsx(path, fileName, stat.size, opts.sheet);
+    return openDelimitedText(
+      { path, fileName, format: ext as 'csv' | 'tsv' | 'txt', size: stat.size, sample: head },
+      opts,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { AppError } from '../../../kernel/errors/app-error.js';
+import type { TableRow, TableSource } from './types.js';
+
+/** A scratch directory for generated fixtures; call `remove` in afterAll. */
+export async function scratchDir(): Promise<{ path: (name: string) => string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'custodian-ingest-'));
+  return { path: (name) => join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function collectRows(source: TableSource): Promise<TableRow[]> {
+  const rows: TableRow[] = [];
+  for await (const row of source.rows()) rows.push(row);
+  return rows;
+}
+
+/** The AppError a promise rejects with, for asserting code and params. */
+export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+/**
+ * Writes a ZIP of stored (uncompressed) members, for hand-written workbooks that mimic producers other
+ * than exceljs (other part names, inline strings, built-in East Asian date formats).
+ */
+export async function writeStoredZip(path: string, members: Record<string, string>): Promise<void> {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(members)) {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const data = Buffer.from(text, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(members).length, 8);
+  end.writeUInt16LE(Object.keys(members).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  await writeFile(path, Buffer.concat([...locals, directory, end]));
+}

@@ -1,0 +1,67 @@
+import iconv from 'iconv-lite';
+import { AppError } from '../../../kernel/errors/app-error.js';
+import { isUtf8Name } from './encoding.js';
+
+/**
+ * Decodes a byte stream chunk by chunk, refusing bytes that are invalid in the chosen encoding: silently
+ * replacing them with U+FFFD would corrupt names and numbers. UTF-8 goes through the platform's strict
+ * decoder; legacy encodings through iconv-lite, whose replacement characters are taken as errors.
+ * Any BOM is stripped.
+ */
+export async function* decodeText(
+  chunks: AsyncIterable<Buffer>,
+  encoding: string,
+  fileName: string,
+  asciiSample: boolean,
+): AsyncGenerator<string> {
+  const decoder = createDecoder(encoding);
+  let offset = 0;
+  const fail = (): never => {
+    const hint = asciiSample
+      ? 'the first 64 KiB were plain ASCII, so the encoding could not be detected'
+      : `bytes are not valid ${encoding}`;
+    throw new AppError('IMPORT_BAD_ENCODING', {
+      file: fileName,
+      detail: `invalid text near byte ${offset}: ${hint}`,
+    });
+  };
+  for await (const chunk of chunks) {
+    const text = decoder.write(chunk) ?? fail();
+    offset += chunk.length;
+    if (text) yield text;
+  }
+  const rest = decoder.end() ?? fail();
+  if (rest) yield rest;
+}
+
+interface ChunkDecoder {
+  /** Decoded text, or null when the bytes are invalid. */
+  write(chunk: Buffer): string | null;
+  end(): string | null;
+}
+
+function createDecoder(encoding: string): ChunkDecoder {
+  if (isUtf8Name(encoding)) {
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
+    return {
+      write: (chunk) => attempt(() => utf8.decode(chunk, { stream: true })),
+      end: () => attempt(() => utf8.decode()),
+    };
+  }
+  const legacy = iconv.getDecoder(encoding);
+  // UTF-16 can legitimately hold U+FFFD and has no invalid byte pairs worth policing.
+  const policed = !/^utf-?(16|32)/.test(encoding) && !/^ucs-?2/.test(encoding);
+  const check = (text: string): string | null => (policed && text.includes('\uFFFD') ? null : text);
+  return {
+    write: (chunk) => check(legacy.write(chunk)),
+    end: () => check(legacy.end() ?? ''),
+  };
+}
+
+function attempt(decode: () => string): string | null {
+  try {
+    return decode();
+  } catch {
+    return null;
+  }
+}

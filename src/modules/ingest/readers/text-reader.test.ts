@@ -1,0 +1,207 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_BYTES } from './encoding.js';
+import { openTable } from './index.js';
+import { appErrorOf, collectRows, scratchDir } from './test-support.js';
+
+let dir: Awaited<ReturnType<typeof scratchDir>>;
+
+beforeAll(async () => {
+  dir = await scratchDir();
+});
+afterAll(() => dir.remove());
+
+async function fixture(name: string, content: Buffer | string): Promise<string> {
+  const path = dir.path(name);
+  await writeFile(path, content);
+  return path;
+}
+
+const CUSTOMERS =
+  '*姓名,手机号码（必填）,地址\r\n张三,13812345678,浙江省杭州市滨江区\r\n李四,13987654321,北京市朝阳区\r\n';
+const EXPECTED_CELLS = [
+  ['*姓名', '手机号码（必填）', '地址'],
+  ['张三', '13812345678', '浙江省杭州市滨江区'],
+  ['李四', '13987654321', '北京市朝阳区'],
+];
+
+describe('delimited text reader', () => {
+  it('reads a GBK CSV as exported by Chinese Excel', async () => {
+    const source = await openTable(await fixture('客户.csv', iconv.encode(CUSTOMERS, 'gbk')));
+    expect(source).toMatchObject({ format: 'csv', encoding: 'gb18030', sheets: ['客户'] });
+    const rows = await collectRows(source);
+    expect(rows.map((r) => r.cells)).toEqual(EXPECTED_CELLS);
+    expect(rows.map((r) => [r.sheet, r.rowNumber, r.isHeader])).toEqual([
+      ['客户', 1, true],
+      ['客户', 2, false],
+      ['客户', 3, false],
+    ]);
+  });
+
+  it('reads UTF-16LE text with BOM, as Excel saves "Unicode text", sniffing the tab delimiter', async () => {
+    const text = CUSTOMERS.replaceAll(',', '\t');
+    const source = await openTable(
+      await fixture('unicode.txt', iconv.encode(text, 'utf16le', { addBOM: true })),
+    );
+    expect(source).toMatchObject({ format: 'txt', encoding: 'utf16le' });
+    expect((await collectRows(source)).map((r) => r.cells)).toEqual(EXPECTED_CELLS);
+  });
+
+  it('reads UTF-16LE CSV and strips the BOM from the first header', async () => {
+    const path = await fixture('utf16.csv', iconv.encode(CUSTOMERS, 'utf16le', { addBOM: true }));
+    const rows = await collectRows(await openTable(path));
+    expect(rows[0]?.cells[0]).toBe('*姓名');
+  });
+
+  it('strips the UTF-8 BOM', async () => {
+    const source = await openTable(await fixture('bom.csv', `\ufeff${CUSTOMERS}`));
+    expect(source.encoding).toBe('utf8-bom');
+    expect((await collectRows(source))[0]?.cells[0]).toBe('*姓名');
+  });
+
+  it('keeps quoted line breaks, delimiters and quotes inside one row and counts rows as Excel does', async () => {
+    const csv =
+      '姓名,备注,手机\n王五,"第一行\n第二行, 含逗号 ""引号""",13800000000\n\n赵六,,="013912345678"\n';
+    const rows = await collectRows(await openTable(await fixture('multiline.csv', csv)));
+    expect(rows).toEqual([
+      { sheet: 'multiline', rowNumber: 1, cells: ['姓名', '备注', '手机'], isHeader: true },
+      {
+        sheet: 'multiline',
+        rowNumber: 2,
+        cells: ['王五', '第一行\n第二行, 含逗号 "引号"', '13800000000'],
+        isHeader: false,
+      },
+      { sheet: 'multiline', rowNumber: 3, cells: [], isHeader: false },
+      { sheet: 'multiline', rowNumber: 4, cells: ['赵六', '', '013912345678'], isHeader: false },
+    ]);
+  });
+
+  it('takes the first non-blank line as the header and drops blank lines at the end', async () => {
+    const rows = await collectRows(
+      await openTable(await fixture('leading.tsv', '\n \t \n姓名\t手机\n张三\t138\n\n\n')),
+    );
+    expect(rows.map((r) => [r.rowNumber, r.isHeader, r.cells])).toEqual([
+      [1, false, []],
+      [2, false, []],
+      [3, true, ['姓名', '手机']],
+      [4, false, ['张三', '138']],
+    ]);
+  });
+
+  it('sniffs semicolons and pipes in .txt, and honours an explicit delimiter', async () => {
+    const semicolon = await fixture('semi.txt', '姓名;手机;地址\n张三;138;"杭州;滨江"\n');
+    expect((await collectRows(await openTable(semicolon)))[1]?.cells).toEqual(['张三', '138', '杭州;滨江']);
+    const pipe = await fixture('pipe.txt', '姓名|手机\n张三|138\n');
+    expect((await collectRows(await openTable(pipe)))[1]?.cells).toEqual(['张三', '138']);
+    const forced = await fixture('forced.csv', '姓名;手机\n张三;138\n');
+    expect((await collectRows(await openTable(forced, { delimiter: ';' })))[1]?.cells).toEqual([
+      '张三',
+      '138',
+    ]);
+    expect((await appErrorOf(openTable(forced, { delimiter: '""' }))).code).toBe('USAGE');
+  });
+
+  it('honours an encoding override and refuses unknown encoding names', async () => {
+    const path = await fixture('gbk-named.csv', iconv.encode(CUSTOMERS, 'gbk'));
+    const source = await openTable(path, { encoding: 'GBK' });
+    expect(source.encoding).toBe('gbk');
+    expect((await collectRows(source))[1]?.cells[0]).toBe('张三');
+    const err = await appErrorOf(openTable(path, { encoding: 'no-such-charset' }));
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    expect(err.params.file).toBe('gbk-named.csv');
+  });
+
+  it('reads a UTF-8 file whose 64 KiB sample ends inside a character', async () => {
+    const header = '姓名,备注\n';
+    const record = '张三,很长的备注文字\n'; // 28 bytes
+    const count = 5000;
+    const bytes = Buffer.from(header + record.repeat(count), 'utf8');
+    // The first byte after the sample is a continuation byte (10xxxxxx).
+    expect((bytes[SAMPLE_BYTES] ?? 0) & 0xc0).toBe(0x80);
+    const source = await openTable(await fixture('cutoff.csv', bytes));
+    expect(source.encoding).toBe('utf8');
+    const rows = await collectRows(source);
+    expect(rows.length).toBe(count + 1);
+    expect(rows.every((r) => r.isHeader || (r.cells[0] === '张三' && r.cells[1] === '很长的备注文字'))).toBe(
+      true,
+    );
+  });
+
+  it('fails loudly when bytes after an ASCII-only sample are not UTF-8', async () => {
+    const ascii = `name,mobile\n${'Zhang San,13812345678\n'.repeat(4000)}`;
+    const path = await fixture(
+      'late-gbk.csv',
+      Buffer.concat([Buffer.from(ascii), iconv.encode('张三,138\n', 'gbk')]),
+    );
+    const source = await openTable(path);
+    const err = await appErrorOf(collectRows(source));
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    expect(String(err.params.detail)).toContain('plain ASCII');
+    // Forcing the encoding reads it, since ASCII is the same in GBK.
+    const rows = await collectRows(await openTable(path, { encoding: 'gbk' }));
+    expect(rows.at(-1)?.cells).toEqual(['张三', '138']);
+  });
+
+  it('refuses a record that never ends instead of buffering the whole file', async () => {
+    const path = await fixture('runaway.csv', `姓名,备注\n张三,"${'很长'.repeat(3 * 1024 * 1024)}\n`);
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.params).toEqual({ file: 'runaway.csv', format: 'csv' });
+    expect(err.details).toMatchObject({ row: 2 });
+  });
+
+  it('reports an empty or blank file as empty', async () => {
+    expect((await appErrorOf(openTable(await fixture('zero.csv', '')))).code).toBe('IMPORT_EMPTY_FILE');
+    expect((await appErrorOf(openTable(await fixture('bom-only.csv', '\ufeff\r\n')))).code).toBe(
+      'IMPORT_EMPTY_FILE',
+    );
+  });
+});
+
+describe('openTable file checks', () => {
+  it('reports a missing file by its base name only', async () => {
+    const err = await appErrorOf(openTable(dir.path('nowhere/客户名单.csv')));
+    expect(err.code).toBe('FILE_NOT_FOUND');
+    expect(err.params).toEqual({ path: '客户名单.csv' });
+    await mkdir(dir.path('a-folder.csv'));
+    expect((await appErrorOf(openTable(dir.path('a-folder.csv')))).code).toBe('FILE_NOT_FOUND');
+  });
+
+  it('refuses unsupported extensions', async () => {
+    const err = await appErrorOf(openTable(await fixture('客户.pdf', '%PDF-1.4')));
+    expect(err.code).toBe('IMPORT_FILE_UNSUPPORTED');
+    expect(err.params).toEqual({ ext: '.pdf' });
+  });
+
+  it('refuses .xls by extension and by OLE2 signature when renamed', async () => {
+    const ole2 = Buffer.alloc(1536);
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole2);
+    ole2.writeUInt16LE(9, 0x1e); // 512-byte sectors
+    ole2.writeInt32LE(0, 0x30); // directory in sector 0
+    Buffer.from('Workbook', 'utf16le').copy(ole2, 512);
+    for (const name of ['old.xls', 'renamed.xlsx', 'renamed.csv']) {
+      const err = await appErrorOf(openTable(await fixture(name, ole2)));
+      expect(err.code).toBe('IMPORT_XLS_UNSUPPORTED');
+      expect(err.params).toEqual({ file: name });
+    }
+  });
+
+  it('tells a password-protected workbook apart from a legacy .xls', async () => {
+    const ole2 = Buffer.alloc(1536);
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole2);
+    ole2.writeUInt16LE(9, 0x1e);
+    ole2.writeInt32LE(0, 0x30);
+    Buffer.from('EncryptedPackage', 'utf16le').copy(ole2, 512 + 128);
+    const err = await appErrorOf(openTable(await fixture('locked.xlsx', ole2)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.details).toMatchObject({ reason: expect.stringContaining('password') });
+  });
+
+  it('refuses binary content under a text extension', async () => {
+    const err = await appErrorOf(
+      openTable(await fixture('binary.csv', Buffer.from([1, 0, 2, 0, 0, 0, 3, 255]))),
+    );
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+  });
+});

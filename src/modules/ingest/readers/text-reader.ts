@@ -1,0 +1,114 @@
+import { createReadStream } from 'node:fs';
+import iconv from 'iconv-lite';
+import { AppError } from '../../../kernel/errors/app-error.js';
+import { DelimitedParser, RecordTooLongError } from './delimited-parser.js';
+import { sniffDelimiter } from './delimiter-sniffer.js';
+import { detectEncoding, isUtf8Name, resolveEncodingName } from './encoding.js';
+import { RowShaper } from './row-shaper.js';
+import { decodeText } from './text-decoder.js';
+import type { OpenTableOptions, TableRow, TableSource } from './types.js';
+
+export interface TextFile {
+  path: string;
+  /** Base name, the only form of the path that may appear in messages. */
+  fileName: string;
+  format: 'csv' | 'tsv' | 'txt';
+  size: number;
+  /** The first bytes of the file (up to SAMPLE_BYTES). */
+  sample: Buffer;
+}
+
+const READ_CHUNK = 64 * 1024;
+
+/** Opens a delimited text file; rows are decoded and parsed as the file streams past. */
+export function openDelimitedText(file: TextFile, opts: OpenTableOptions): TableSource {
+  let label: string;
+  let decoderName: string;
+  let asciiSample = false;
+  if (opts.encoding) {
+    decoderName = resolveEncodingName(opts.encoding, file.fileName);
+    label = decoderName;
+  } else {
+    const guess = detectEncoding(file.sample, file.fileName);
+    label = guess.encoding;
+    decoderName = guess.encoding === 'utf8-bom' ? 'utf8' : guess.encoding;
+    asciiSample = guess.encoding === 'utf8' && guess.confidence < 0.6;
+  }
+  const sampleText = iconv.decode(file.sample, isUtf8Name(decoderName) ? 'utf8' : decoderName);
+  if (file.size <= file.sample.length && sampleText.trim() === '') {
+    throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
+  }
+  const delimiter = opts.delimiter
+    ? parseDelimiterOption(opts.delimiter)
+    : file.format === 'csv'
+      ? ','
+      : file.format === 'tsv'
+        ? '\t'
+        : sniffDelimiter(sampleText, file.size <= file.sample.length);
+  const sheet = file.fileName.replace(/\.[^.]*$/, '');
+
+  return {
+    format: file.format,
+    encoding: label,
+    sheets: [sheet],
+    rows: () => readRows(file, sheet, decoderName, delimiter, asciiSample),
+  };
+}
+
+/** Accepts one character, or a name for the awkward ones ("tab", "\t" typed as two characters). */
+export function parseDelimiterOption(option: string): string {
+  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+  const delimiter = named[option.toLowerCase()] ?? option;
+  if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
+    throw new AppError('USAGE', { detail: 'the delimiter must be a single character such as , ; | or tab' });
+  }
+  return delimiter;
+}
+
+async function* readRows(
+  file: TextFile,
+  sheet: string,
+  decoderName: string,
+  delimiter: string,
+  asciiSample: boolean,
+): AsyncGenerator<TableRow> {
+  const shaper = new RowShaper(sheet);
+  const parser = new DelimitedParser(delimiter);
+  const stream = createReadStream(file.path, { highWaterMark: READ_CHUNK });
+  let rowNumber = 0;
+  try {
+    for await (const text of decodeText(stream, decoderName, file.fileName, asciiSample)) {
+      for (const record of parse(() => parser.push(text), file)) {
+        yield* shaper.accept(++rowNumber, record.map(unwrapForcedText));
+      }
+    }
+    for (const record of parse(() => parser.end(), file)) {
+      yield* shaper.accept(++rowNumber, record.map(unwrapForcedText));
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (!shaper.sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
+}
+
+function parse(step: () => string[][], file: TextFile): string[][] {
+  try {
+    return step();
+  } catch (err) {
+    if (!(err instanceof RecordTooLongError)) throw err;
+    // Almost always an unbalanced quote that has swallowed the rest of the file.
+    throw new AppError(
+      'IMPORT_FILE_CORRUPT',
+      { file: file.fileName, format: file.format },
+      { row: err.recordNumber, reason: 'record too long (unbalanced quote?)' },
+    );
+  }
+}
+
+/** Exporters write ="0138..." so Excel keeps leading zeros and long digits; the value is what is inside. */
+function unwrapForcedText(cell: string): string {
+  if (cell.length >= 3 && cell.startsWith('="') && cell.endsWith('"')) {
+    return cell.slice(2, -1).replaceAll('""', '"');
+  }
+  return cell;
+}

@@ -1,0 +1,38 @@
+/** What a reader hands to the ingest pipeline: one physical row at a time, every cell as text. */
+
+export type TableFormat = 'xlsx' | 'csv' | 'tsv' | 'txt';
+
+export interface OpenTableOptions {
+  /** Read only this worksheet (xlsx); hidden sheets are read only when named here. */
+  sheet?: string;
+  /** Force a text encoding (gbk, gb18030, utf8, utf-16le, big5, ...) instead of detecting it. */
+  encoding?: string;
+  /** Force the field delimiter of a text file (one character, or "tab" / "\\t"). */
+  delimiter?: string;
+}
+
+export interface TableRow {
+  /** Worksheet name; for text files the file name without its extension. */
+  sheet: string;
+  /** 1-based row as a spreadsheet program would number it (a CSV record spanning lines is one row). */
+  rowNumber: number;
+  /** Cell texts, trailing empty cells dropped; a blank row has no cells. */
+  cells: string[];
+  /** True for the first non-blank row of each sheet. */
+  isHeader: boolean;
+}
+
+export interface TableSource {
+  format: TableFormat;
+  /** The text encoding used (text files only). */
+  encoding?: string;
+  /** The sheets rows() will visit, in workbook order. */
+  sheets: string[];
+  /**
+   * Streams the rows, sheet after sheet; each call reads the file again from the start. Blank rows
+   * inside the data are yielded (with no cells); blank rows after a sheet's last non-blank row are not.
+   * Throws IMPORT_EMPTY_FILE at the end when no sheet had a header, and IMPORT_BAD_ENCODING or
+   * IMPORT_FILE_CORRUPT when damage shows up only partway through the file.
+   */
+  rows(): AsyncIterable<TableRow>;
+}

@@ -1,0 +1,145 @@
+import type { EventEmitter } from 'node:events';
+import { open } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
+import { AppError } from '../../../kernel/errors/app-error.js';
+import { cellText } from './cell-text.js';
+import { RowShaper } from './row-shaper.js';
+import type { TableRow, TableSource } from './types.js';
+import {
+  type PartLocation,
+  readWorkbookManifest,
+  type SheetInfo,
+  type WorkbookManifest,
+} from './workbook-manifest.js';
+import { type RepackPart, repackForExceljs } from './xlsx-repack.js';
+import { moveNumberFormats, numberFormatOf } from './xlsx-styles.js';
+import { ZipFormatError } from './zip-directory.js';
+
+/**
+ * Opens a workbook for streaming. The sheet list comes from the ZIP directory up front (which also
+ * rejects damaged files before any row is read); rows then stream through exceljs's WorkbookReader fed
+ * by repackForExceljs, holding one row in memory at a time plus the workbook's shared-string table.
+ */
+export async function openXlsx(
+  path: string,
+  fileName: string,
+  size: number,
+  sheet: string | undefined,
+): Promise<TableSource> {
+  const manifest = await readManifest(path, fileName, size);
+  const wanted = chooseSheets(manifest, sheet, fileName);
+  return {
+    format: 'xlsx',
+    sheets: wanted.map((s) => s.name),
+    rows: () => readRows(path, fileName, manifest, wanted),
+  };
+}
+
+async function readManifest(path: string, fileName: string, size: number): Promise<WorkbookManifest> {
+  const handle = await open(path, 'r');
+  try {
+    return await readWorkbookManifest(handle, size);
+  } catch (err) {
+    throw asCorrupt(err, fileName);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The named sheet (exact name first, then ignoring case, width and surrounding spaces), or else every
+ * visible sheet: hidden ones hold template helpers such as the 省市区 lists behind dropdowns.
+ */
+function chooseSheets(manifest: WorkbookManifest, name: string | undefined, fileName: string): SheetInfo[] {
+  let chosen: SheetInfo[];
+  if (name !== undefined) {
+    const exact = manifest.sheets.filter((s) => s.name === name);
+    const loose = manifest.sheets.filter((s) => looseName(s.name) === looseName(name));
+    const match = exact[0] ?? (loose.length === 1 ? loose[0] : undefined);
+    if (!match) throw new AppError('IMPORT_SHEET_NOT_FOUND', { file: fileName, sheet: name });
+    chosen = [match];
+  } else {
+    const visible = manifest.sheets.filter((s) => !s.hidden);
+    chosen = visible.length > 0 ? visible : manifest.sheets;
+  }
+  if (chosen.length === 0) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
+  if (chosen.some((s) => s.part === null)) {
+    throw new AppError(
+      'IMPORT_FILE_CORRUPT',
+      { file: fileName, format: 'xlsx' },
+      { reason: 'missing worksheet' },
+    );
+  }
+  return chosen;
+}
+
+/** Stand-ins that keep exceljs from spooling sheets to disk: it waits for both before parsing sheets. */
+const EMPTY_RELS = '<?xml version="1.0" encoding="UTF-8"?><Relationships/>';
+const EMPTY_SHARED_STRINGS = '<?xml version="1.0" encoding="UTF-8"?><sst/>';
+
+async function* readRows(
+  path: string,
+  fileName: string,
+  manifest: WorkbookManifest,
+  sheets: SheetInfo[],
+): AsyncGenerator<TableRow> {
+  // Sheets are renumbered sheet1..sheetN in the order wanted; exceljs announces each by that number.
+  const parts: RepackPart[] = [
+    { name: 'xl/_rels/workbook.xml.rels', source: EMPTY_RELS },
+    { name: 'xl/workbook.xml', source: manifest.workbook },
+    { name: 'xl/sharedStrings.xml', source: manifest.sharedStrings ?? EMPTY_SHARED_STRINGS },
+    ...(manifest.styles ? [{ name: 'xl/styles.xml', source: manifest.styles }] : []),
+    ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, source: s.part as PartLocation })),
+  ];
+  const input = repackForExceljs(path, parts);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'emit',
+  });
+  let current: SheetInfo | undefined;
+  (reader as unknown as EventEmitter).on('entry', (entry: { type?: string; id?: unknown }) => {
+    if (entry.type === 'worksheet') current = sheets[Number(entry.id) - 1];
+  });
+  let sawHeader = false;
+  try {
+    for await (const worksheet of reader) {
+      if (!current) continue;
+      moveNumberFormats(reader);
+      const shaper = new RowShaper(current.name);
+      for await (const row of worksheet) {
+        const rowNumber = Number.isInteger(row.number) && row.number > 0 ? row.number : shaper.nextRowNumber;
+        yield* shaper.accept(rowNumber, rowCells(row, manifest.date1904));
+      }
+      sawHeader ||= shaper.sawHeader;
+    }
+  } catch (err) {
+    throw asCorrupt(err, fileName);
+  } finally {
+    input.destroy();
+  }
+  if (!sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
+}
+
+function rowCells(row: ExcelJS.Row, date1904: boolean): string[] {
+  const cells: string[] = [];
+  row.eachCell({ includeEmpty: false }, (cell, column) => {
+    while (cells.length < column - 1) cells.push('');
+    cells[column - 1] = cellText(cell.value, numberFormatOf(cell), date1904);
+  });
+  return cells;
+}
+
+/** Parser and unzip failures mean a damaged file; domain and system errors (disk full) pass through. */
+function asCorrupt(err: unknown, fileName: string): unknown {
+  if (err instanceof AppError) return err;
+  if (err instanceof Error && 'syscall' in err) return err;
+  const reason = err instanceof ZipFormatError ? err.message : 'unreadable workbook content';
+  return new AppError('IMPORT_FILE_CORRUPT', { file: fileName, format: 'xlsx' }, { reason });
+}
+
+function looseName(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase();
+}
