@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { AppError } from '../errors/app-error.js';
+import { preparedQuery } from '../store/prepared.js';
 import type { Store, Trx } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
 import {
@@ -69,6 +70,43 @@ function checkpointPayload(cp: Omit<AuditCheckpoint, 'signature' | 'keyFingerpri
   );
 }
 
+type HeadRow = { seq: number; hash: string; checkpoint_seq: number };
+
+const bumpHead = preparedQuery<HeadRow, [number, string]>((db, arg) =>
+  db
+    .updateTable('audit_head')
+    .set((eb) => ({ seq: eb('seq', '+', arg(0)) }))
+    .where('org_id', '=', arg(1))
+    .returning(['seq', 'hash', 'checkpoint_seq']),
+);
+const setHeadHash = preparedQuery<never, [string, string]>((db, arg) =>
+  db
+    .updateTable('audit_head')
+    .set({ hash: arg(0) })
+    .where('org_id', '=', arg(1)),
+);
+const insertEvent = preparedQuery<never, unknown[]>((db, arg) =>
+  db.insertInto('audit_events').values({
+    org_id: arg(0),
+    seq: arg(1),
+    at: arg(2),
+    actor: arg(3),
+    action: arg(4),
+    purpose: arg(5),
+    subjects: arg(6),
+    fields: arg(7),
+    outcome: arg(8),
+    details: arg(9),
+    prev_hash: arg(10),
+    hash: arg(11),
+  }),
+);
+const insertSubject = preparedQuery<never, [string, string, number]>((db, arg) =>
+  db.insertInto('audit_subjects').values({ org_id: arg(0), customer_id: arg(1), seq: arg(2) }),
+);
+/** Below this many rows, prepared single-row inserts beat one multi-row insert built anew. */
+const PREPARED_ROWS_MAX = 32;
+
 export type AuditTrail = ReturnType<typeof createAuditTrail>;
 
 /** The org's tamper-evident log: hash chain, signed checkpoints, verification, queries. */
@@ -131,12 +169,7 @@ export function createAuditTrail(deps: AuditDeps) {
    */
   async function append(trx: Trx, events: readonly AuditEventInput[]): Promise<number> {
     if (events.length === 0) return 0;
-    const head = await trx
-      .updateTable('audit_head')
-      .set((eb) => ({ seq: eb('seq', '+', events.length) }))
-      .where('org_id', '=', orgId)
-      .returning(['seq', 'hash', 'checkpoint_seq'])
-      .executeTakeFirst();
+    const [head] = await bumpHead(store.engine, trx, events.length, orgId);
     if (!head) throw new AppError('AUDIT_WRITE_FAILED');
     let seq = head.seq - events.length;
     let prev = head.hash;

@@ -1,7 +1,36 @@
+import { preparedQuery } from '../../kernel/store/prepared.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
-import type { Db, Trx } from '../../kernel/store/store.js';
+import type { Db, Engine, Trx } from '../../kernel/store/store.js';
 
 type Handle = Db | Trx;
+
+const byIndex = preparedQuery<{ customer_id: string }, [string, string, Buffer]>((db, arg) =>
+  db
+    .selectFrom('blind_index')
+    .select('customer_id')
+    .where('org_id', '=', arg(0))
+    .where('field', '=', arg(1))
+    .where('hash', '=', arg(2))
+    .limit(500),
+);
+const oneRow = preparedQuery<CustomersTable, [string, string]>((db, arg) =>
+  db.selectFrom('customers').selectAll().where('org_id', '=', arg(0)).where('id', '=', arg(1)),
+);
+const onePublic = preparedQuery<{ customer_id: string; field: string; value: string }, [string, string]>(
+  (db, arg) =>
+    db
+      .selectFrom('customer_public')
+      .select(['customer_id', 'field', 'value'])
+      .where('org_id', '=', arg(0))
+      .where('customer_id', '=', arg(1)),
+);
+const onePurposes = preparedQuery<{ customer_id: string; purpose_key: string }, [string, string]>((db, arg) =>
+  db
+    .selectFrom('customer_purposes')
+    .select(['customer_id', 'purpose_key'])
+    .where('org_id', '=', arg(0))
+    .where('customer_id', '=', arg(1)),
+);
 
 async function insertChunked<T>(
   rows: readonly T[],
@@ -12,7 +41,7 @@ async function insertChunked<T>(
 }
 
 /** Kysely queries of the customers module; writes take the transaction handle. */
-export function createCustomerRepo(orgId: string) {
+export function createCustomerRepo(orgId: string, engine: Engine) {
   return {
     async insertMany(
       trx: Trx,
@@ -38,6 +67,7 @@ export function createCustomerRepo(orgId: string) {
 
     async getRows(db: Handle, ids: readonly string[]): Promise<CustomersTable[]> {
       if (ids.length === 0) return [];
+      if (ids.length === 1) return oneRow(engine, db, orgId, ids[0] as string);
       return db
         .selectFrom('customers')
         .selectAll()
@@ -72,16 +102,9 @@ export function createCustomerRepo(orgId: string) {
         .execute();
     },
 
-    async findByIndex(db: Handle, field: string, hash: Buffer, limit = 100): Promise<string[]> {
-      const rows = await db
-        .selectFrom('blind_index')
-        .select('customer_id')
-        .where('org_id', '=', orgId)
-        .where('field', '=', field)
-        .where('hash', '=', hash)
-        .limit(limit)
-        .execute();
-      return rows.map((r) => r.customer_id);
+    /** Customers whose blind index for `field` equals `hash` (at most 500). */
+    async findByIndex(db: Handle, field: string, hash: Buffer): Promise<string[]> {
+      return (await byIndex(engine, db, orgId, field, hash)).map((r) => r.customer_id);
     },
 
     async replaceValues(

@@ -61,7 +61,7 @@ export type CustomerService = ReturnType<typeof createCustomerService>;
 /** The vault's customer use cases: authorize -> validate -> transaction (repo + audit) -> result. */
 export function createCustomerService(deps: CustomerDeps) {
   const { store, keys, audit, clock, orgId, catalog, consent } = deps;
-  const repo = createCustomerRepo(orgId);
+  const repo = createCustomerRepo(orgId, store.engine);
 
   /** Validates and normalises input fields against the catalog; errors name the field only. */
   function normaliseFields(
@@ -364,7 +364,7 @@ export function createCustomerService(deps: CustomerDeps) {
         if (typeof value !== 'string') throw new AppError('FIELD_INVALID', { field: key, reason: 'empty' });
         hash = keys.blindIndex(key, searchForm(key, value));
       }
-      const found = await repo.findByIndex(store.db, key, hash, 500);
+      const found = await repo.findByIndex(store.db, key, hash);
       ids = ids === null ? found : ids.filter((x) => found.includes(x));
     }
     const matched = ids ?? [];
