@@ -1,4 +1,7 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { initApp, systemActor } from '../src/app.js';
@@ -54,7 +57,10 @@ export async function benchVault(engine: 'sqlite' | 'postgres', count: number): 
   const t0 = performance.now();
   for (let i = 0; i < inputs.length; i += BATCH) {
     ids.push(...(await app.customers.createMany(actor, inputs.slice(i, i + BATCH))));
-    if ((i + BATCH) % (count / 4) === 0) memory.push({ customers: i + BATCH, ...mem() });
+    if ((i + BATCH) % (count / 4) === 0) {
+      globalThis.gc?.();
+      memory.push({ customers: i + BATCH, ...mem() });
+    }
   }
   const createMs = performance.now() - t0;
 
@@ -138,13 +144,14 @@ export async function benchLimits(
   const t0 = performance.now();
   const tx = db.transaction((chunk: typeof rows) => {
     for (const r of chunk) {
-      insC.run(r.id, 'org', 'individual', r.dek, r.l3, r.l4, '2026-01-01T00:00:00Z');
-      for (const [k, h] of r.hashes.entries()) insB.run('org', fields[k], h, r.id);
+      insC.run(r.id, orgId, 'individual', r.dek, r.l3, r.l4, '2026-01-01T00:00:00Z');
+      for (const [k, h] of r.hashes.entries()) insB.run(orgId, fields[k], h, r.id);
     }
   });
   for (let i = 0; i < rows.length; i += BATCH) tx(rows.slice(i, i + BATCH));
   const rawMs = performance.now() - t0;
   db.close();
+  rmSync(dir, { recursive: true, force: true });
   const key = randomBytes(32);
   const payload = randomBytes(100);
   const n = 200_000;
