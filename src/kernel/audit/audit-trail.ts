@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, hash, verify as verifySignature } from 'node:crypto';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { AppError } from '../errors/app-error.js';
 import { preparedQuery } from '../store/prepared.js';
@@ -37,23 +37,31 @@ interface StoredRow {
   hash: string;
 }
 
-/** SHA-256 over the stored columns and the previous hash; JSON array encoding keeps it unambiguous. */
+/** Stored columns in hash order; the row's own hash comes last and is not hashed. */
+const HASHED_COLUMNS = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'purpose',
+  'subjects',
+  'fields',
+  'outcome',
+  'details',
+  'prev_hash',
+] as const;
+
+/** SHA-256 over the stored column values (in HASHED_COLUMNS order); JSON keeps it unambiguous. */
+export function eventHashOfValues(orgId: string, values: readonly unknown[]): string {
+  return hash('sha256', JSON.stringify(['v1', orgId, ...values]), 'hex');
+}
+
+/** SHA-256 over the stored columns and the previous hash. */
 export function eventHash(orgId: string, row: Omit<StoredRow, 'hash'>): string {
-  const canonical = JSON.stringify([
-    'v1',
+  return eventHashOfValues(
     orgId,
-    row.seq,
-    row.at,
-    row.actor,
-    row.action,
-    row.purpose,
-    row.subjects,
-    row.fields,
-    row.outcome,
-    row.details,
-    row.prev_hash,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+    HASHED_COLUMNS.map((c) => row[c]),
+  );
 }
 
 function checkpointPayload(cp: Omit<AuditCheckpoint, 'signature' | 'keyFingerprint'>): Buffer {
@@ -265,6 +273,40 @@ export function createAuditTrail(deps: AuditDeps) {
   }
 
   /**
+   * The chain in pages of column-value arrays, oldest first. On SQLite it reads through the raw handle
+   * in array mode: verification is allocation-bound, and row objects double its garbage.
+   */
+  async function* eventPages(fromSeq: number, page = 5000): AsyncGenerator<unknown[][]> {
+    const columns = [...HASHED_COLUMNS, 'hash'] as const;
+    if (store.sqlite) {
+      const stmt = store.sqlite
+        .prepare(
+          `SELECT ${columns.join(', ')} FROM audit_events WHERE org_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+        )
+        .raw(true);
+      for (let from = fromSeq; ; ) {
+        const rows = stmt.all(orgId, from, page) as unknown[][];
+        if (rows.length > 0) yield rows;
+        if (rows.length < page) return;
+        from = (rows[rows.length - 1]?.[0] as number) + 1;
+      }
+    }
+    for (let from = fromSeq; ; ) {
+      const rows = await store.db
+        .selectFrom('audit_events')
+        .select([...columns])
+        .where('org_id', '=', orgId)
+        .where('seq', '>=', from)
+        .orderBy('seq')
+        .limit(page)
+        .execute();
+      if (rows.length > 0) yield rows.map((r) => columns.map((c) => r[c]));
+      if (rows.length < page) return;
+      from = (rows[rows.length - 1]?.seq as number) + 1;
+    }
+  }
+
+  /**
    * Walks the whole chain: sequence continuity, previous-hash links, each event's hash, each stored
    * checkpoint's head, Merkle root and signature, the head row, and optionally an exported checkpoint
    * (which is what catches deletion of the newest events).
@@ -290,58 +332,38 @@ export function createAuditTrail(deps: AuditDeps) {
       firstBadSeq: seq,
       reason,
     });
-    const page = 5000;
     let externalSeen = false;
-    for (;;) {
-      const rows = (await store.db
-        .selectFrom('audit_events')
-        .select([
-          'seq',
-          'at',
-          'actor',
-          'action',
-          'purpose',
-          'subjects',
-          'fields',
-          'outcome',
-          'details',
-          'prev_hash',
-          'hash',
-        ])
-        .where('org_id', '=', orgId)
-        .where('seq', '>=', expectedSeq)
-        .orderBy('seq')
-        .limit(page)
-        .execute()) as StoredRow[];
-      for (const row of rows) {
-        if (row.seq !== expectedSeq) return bad(expectedSeq, 'is missing (deleted or renumbered)');
-        if (row.prev_hash !== prev) return bad(row.seq, 'does not link to the event before it');
-        if (eventHash(orgId, row) !== row.hash)
-          return bad(row.seq, 'was altered (its hash does not match its content)');
-        rangeHashes.push(row.hash);
+    for await (const rows of eventPages(expectedSeq)) {
+      for (const values of rows) {
+        const seq = values[0] as number;
+        const rowHash = values[10] as string;
+        if (seq !== expectedSeq) return bad(expectedSeq, 'is missing (deleted or renumbered)');
+        if (values[9] !== prev) return bad(seq, 'does not link to the event before it');
+        if (eventHashOfValues(orgId, values.slice(0, 10)) !== rowHash)
+          return bad(seq, 'was altered (its hash does not match its content)');
+        rangeHashes.push(rowHash);
         const cp = checkpoints[cpIndex];
-        if (cp && cp.seq === row.seq) {
-          if (cp.head_hash !== row.hash) return bad(row.seq, 'differs from the signed checkpoint');
+        if (cp && cp.seq === seq) {
+          if (cp.head_hash !== rowHash) return bad(seq, 'differs from the signed checkpoint');
           if (merkleRoot(rangeHashes) !== cp.merkle_root)
             return bad(cp.from_seq, 'range differs from the signed checkpoint root');
           const payload = checkpointPayload(rowToCheckpoint(cp));
           if (!verifySignature(null, payload, keys.verifyKey, Buffer.from(cp.signature, 'base64'))) {
-            return bad(row.seq, 'is covered by a checkpoint whose signature does not verify');
+            return bad(seq, 'is covered by a checkpoint whose signature does not verify');
           }
           rangeHashes = [];
           cpIndex += 1;
         }
         const ext = opts.checkpoint;
-        if (ext && ext.seq === row.seq) {
-          if (ext.headHash !== row.hash) return bad(row.seq, 'differs from the exported checkpoint');
+        if (ext && ext.seq === seq) {
+          if (ext.headHash !== rowHash) return bad(seq, 'differs from the exported checkpoint');
           externalSeen = true;
         }
-        prev = row.hash;
+        prev = rowHash;
         expectedSeq += 1;
         count += 1;
       }
       opts.onProgress?.(count);
-      if (rows.length < page) break;
     }
     const head = await store.db
       .selectFrom('audit_head')
