@@ -1,19 +1,21 @@
-import { createPublicKey, hash, verify as verifySignature } from 'node:crypto';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { AppError } from '../errors/app-error.js';
 import { preparedQuery } from '../store/prepared.js';
 import type { Store, Trx } from '../store/store.js';
 import type { Clock } from '../time/clock.js';
+import { checkpointPayload, eventHash, rowToCheckpoint, type StoredRow } from './audit-hashing.js';
 import {
   type AuditCheckpoint,
   type AuditEvent,
   type AuditEventInput,
   type AuditQuery,
-  type AuditVerifyResult,
   type ExportedCheckpoint,
   GENESIS_HASH,
 } from './audit-types.js';
+import { createAuditVerifier } from './audit-verify.js';
 import { merkleRoot } from './merkle.js';
+
+export { eventHash, eventHashOfValues } from './audit-hashing.js';
 
 export interface AuditDeps {
   store: Store;
@@ -21,61 +23,6 @@ export interface AuditDeps {
   clock: Clock;
   /** A signed checkpoint is cut after this many events. */
   checkpointEvery?: number;
-}
-
-interface StoredRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  purpose: string | null;
-  subjects: string;
-  fields: string;
-  outcome: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-/** Stored columns in hash order; the row's own hash comes last and is not hashed. */
-const HASHED_COLUMNS = [
-  'seq',
-  'at',
-  'actor',
-  'action',
-  'purpose',
-  'subjects',
-  'fields',
-  'outcome',
-  'details',
-  'prev_hash',
-] as const;
-
-/** SHA-256 over the stored column values (in HASHED_COLUMNS order); JSON keeps it unambiguous. */
-export function eventHashOfValues(orgId: string, values: readonly unknown[]): string {
-  return hash('sha256', JSON.stringify(['v1', orgId, ...values]), 'hex');
-}
-
-/** SHA-256 over the stored columns and the previous hash. */
-export function eventHash(orgId: string, row: Omit<StoredRow, 'hash'>): string {
-  return eventHashOfValues(
-    orgId,
-    HASHED_COLUMNS.map((c) => row[c]),
-  );
-}
-
-function checkpointPayload(cp: Omit<AuditCheckpoint, 'signature' | 'keyFingerprint'>): Buffer {
-  return Buffer.from(
-    JSON.stringify([
-      'custodian.checkpoint.v1',
-      cp.orgId,
-      cp.seq,
-      cp.fromSeq,
-      cp.at,
-      cp.headHash,
-      cp.merkleRoot,
-    ]),
-  );
 }
 
 type HeadRow = { seq: number; hash: string; checkpoint_seq: number };
@@ -203,19 +150,43 @@ export function createAuditTrail(deps: AuditDeps) {
       for (const s of e.subjects ?? []) subjects.push({ org_id: orgId, customer_id: s, seq });
       prev = hash;
     }
-    for (let i = 0; i < rows.length; i += 500) {
-      await trx
-        .insertInto('audit_events')
-        .values(rows.slice(i, i + 500))
-        .execute();
+    if (rows.length <= PREPARED_ROWS_MAX) {
+      for (const r of rows) {
+        await insertEvent(
+          store.engine,
+          trx,
+          r.org_id,
+          r.seq,
+          r.at,
+          r.actor,
+          r.action,
+          r.purpose,
+          r.subjects,
+          r.fields,
+          r.outcome,
+          r.details,
+          r.prev_hash,
+          r.hash,
+        );
+      }
+    } else {
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('audit_events')
+          .values(rows.slice(i, i + 500))
+          .execute();
     }
-    for (let i = 0; i < subjects.length; i += 2000) {
-      await trx
-        .insertInto('audit_subjects')
-        .values(subjects.slice(i, i + 2000))
-        .execute();
+    if (subjects.length <= PREPARED_ROWS_MAX) {
+      for (const sub of subjects)
+        await insertSubject(store.engine, trx, sub.org_id, sub.customer_id, sub.seq);
+    } else {
+      for (let i = 0; i < subjects.length; i += 2000)
+        await trx
+          .insertInto('audit_subjects')
+          .values(subjects.slice(i, i + 2000))
+          .execute();
     }
-    await trx.updateTable('audit_head').set({ hash: prev }).where('org_id', '=', orgId).execute();
+    await setHeadHash(store.engine, trx, prev, orgId);
     if (seq - head.checkpoint_seq >= checkpointEvery)
       await cutCheckpoint(trx, seq, prev, head.checkpoint_seq + 1);
     return seq;
@@ -256,128 +227,6 @@ export function createAuditTrail(deps: AuditDeps) {
     const cp = await checkpointNow();
     const publicKey = keys.verifyKey.export({ format: 'der', type: 'spki' }).toString('base64');
     return { format: 'custodian.audit-checkpoint.v1', ...cp, publicKey };
-  }
-
-  function parseExported(cp: ExportedCheckpoint): void {
-    if (cp?.format !== 'custodian.audit-checkpoint.v1') {
-      throw new AppError('CHECKPOINT_INVALID', { detail: 'not a Custodian audit checkpoint file' });
-    }
-    if (cp.orgId !== orgId)
-      throw new AppError('CHECKPOINT_INVALID', { detail: 'checkpoint belongs to another organisation' });
-    if (cp.keyFingerprint !== keys.signingFingerprint) {
-      throw new AppError('CHECKPOINT_INVALID', { detail: 'checkpoint was signed by another key' });
-    }
-    const pub = createPublicKey({ key: Buffer.from(cp.publicKey, 'base64'), format: 'der', type: 'spki' });
-    const ok = verifySignature(null, checkpointPayload(cp), pub, Buffer.from(cp.signature, 'base64'));
-    if (!ok) throw new AppError('CHECKPOINT_INVALID', { detail: 'signature does not verify' });
-  }
-
-  /**
-   * The chain in pages of column-value arrays, oldest first. On SQLite it reads through the raw handle
-   * in array mode: verification is allocation-bound, and row objects double its garbage.
-   */
-  async function* eventPages(fromSeq: number, page = 5000): AsyncGenerator<unknown[][]> {
-    const columns = [...HASHED_COLUMNS, 'hash'] as const;
-    if (store.sqlite) {
-      const stmt = store.sqlite
-        .prepare(
-          `SELECT ${columns.join(', ')} FROM audit_events WHERE org_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
-        )
-        .raw(true);
-      for (let from = fromSeq; ; ) {
-        const rows = stmt.all(orgId, from, page) as unknown[][];
-        if (rows.length > 0) yield rows;
-        if (rows.length < page) return;
-        from = (rows[rows.length - 1]?.[0] as number) + 1;
-      }
-    }
-    for (let from = fromSeq; ; ) {
-      const rows = await store.db
-        .selectFrom('audit_events')
-        .select([...columns])
-        .where('org_id', '=', orgId)
-        .where('seq', '>=', from)
-        .orderBy('seq')
-        .limit(page)
-        .execute();
-      if (rows.length > 0) yield rows.map((r) => columns.map((c) => r[c]));
-      if (rows.length < page) return;
-      from = (rows[rows.length - 1]?.seq as number) + 1;
-    }
-  }
-
-  /**
-   * Walks the whole chain: sequence continuity, previous-hash links, each event's hash, each stored
-   * checkpoint's head, Merkle root and signature, the head row, and optionally an exported checkpoint
-   * (which is what catches deletion of the newest events).
-   */
-  async function verify(
-    opts: { checkpoint?: ExportedCheckpoint; onProgress?: (n: number) => void } = {},
-  ): Promise<AuditVerifyResult> {
-    if (opts.checkpoint) parseExported(opts.checkpoint);
-    const checkpoints = await store.db
-      .selectFrom('audit_checkpoints')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .orderBy('seq')
-      .execute();
-    let cpIndex = 0;
-    let rangeHashes: string[] = [];
-    let expectedSeq = 1;
-    let prev = GENESIS_HASH;
-    let count = 0;
-    const bad = (seq: number, reason: string): AuditVerifyResult => ({
-      ok: false,
-      events: count,
-      firstBadSeq: seq,
-      reason,
-    });
-    let externalSeen = false;
-    for await (const rows of eventPages(expectedSeq)) {
-      for (const values of rows) {
-        const seq = values[0] as number;
-        const rowHash = values[10] as string;
-        if (seq !== expectedSeq) return bad(expectedSeq, 'is missing (deleted or renumbered)');
-        if (values[9] !== prev) return bad(seq, 'does not link to the event before it');
-        if (eventHashOfValues(orgId, values.slice(0, 10)) !== rowHash)
-          return bad(seq, 'was altered (its hash does not match its content)');
-        rangeHashes.push(rowHash);
-        const cp = checkpoints[cpIndex];
-        if (cp && cp.seq === seq) {
-          if (cp.head_hash !== rowHash) return bad(seq, 'differs from the signed checkpoint');
-          if (merkleRoot(rangeHashes) !== cp.merkle_root)
-            return bad(cp.from_seq, 'range differs from the signed checkpoint root');
-          const payload = checkpointPayload(rowToCheckpoint(cp));
-          if (!verifySignature(null, payload, keys.verifyKey, Buffer.from(cp.signature, 'base64'))) {
-            return bad(seq, 'is covered by a checkpoint whose signature does not verify');
-          }
-          rangeHashes = [];
-          cpIndex += 1;
-        }
-        const ext = opts.checkpoint;
-        if (ext && ext.seq === seq) {
-          if (ext.headHash !== rowHash) return bad(seq, 'differs from the exported checkpoint');
-          externalSeen = true;
-        }
-        prev = rowHash;
-        expectedSeq += 1;
-        count += 1;
-      }
-      opts.onProgress?.(count);
-    }
-    const head = await store.db
-      .selectFrom('audit_head')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
-    if (!head) return bad(1, 'has no chain head');
-    if (head.seq !== count || head.hash !== prev)
-      return bad(count + 1, 'is missing (the log ends before its recorded head)');
-    if (cpIndex < checkpoints.length)
-      return bad(count + 1, 'is missing (a signed checkpoint covers events that are gone)');
-    if (opts.checkpoint && !externalSeen)
-      return bad(count + 1, 'is missing (the log ends before the exported checkpoint)');
-    return { ok: true, events: count, checkpoints: checkpoints.length, headSeq: count, headHash: prev };
   }
 
   async function query(q: AuditQuery): Promise<AuditEvent[]> {
@@ -440,29 +289,9 @@ export function createAuditTrail(deps: AuditDeps) {
     return row ? rowToCheckpoint(row) : null;
   }
 
-  return { append, record, checkpointNow, exportCheckpoint, verify, query, lastCheckpoint };
-}
+  const verify = createAuditVerifier({ store, keys }).verify;
 
-function rowToCheckpoint(row: {
-  org_id: string;
-  seq: number;
-  from_seq: number;
-  at: string;
-  head_hash: string;
-  merkle_root: string;
-  signature: string;
-  key_fingerprint: string;
-}): AuditCheckpoint {
-  return {
-    orgId: row.org_id,
-    seq: row.seq,
-    fromSeq: row.from_seq,
-    at: row.at,
-    headHash: row.head_hash,
-    merkleRoot: row.merkle_root,
-    signature: row.signature,
-    keyFingerprint: row.key_fingerprint,
-  };
+  return { append, record, checkpointNow, exportCheckpoint, verify, query, lastCheckpoint };
 }
 
 /** Creates the chain's genesis head for a new org (inside the org's creation transaction). */

@@ -57,12 +57,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
     },
 
     async getRow(db: Handle, id: string): Promise<CustomersTable | undefined> {
-      return db
-        .selectFrom('customers')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      return (await oneRow(engine, db, orgId, id))[0];
     },
 
     async getRows(db: Handle, ids: readonly string[]): Promise<CustomersTable[]> {
@@ -81,6 +76,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
       ids: readonly string[],
     ): Promise<Array<{ customer_id: string; field: string; value: string }>> {
       if (ids.length === 0) return [];
+      if (ids.length === 1) return onePublic(engine, db, orgId, ids[0] as string);
       return db
         .selectFrom('customer_public')
         .select(['customer_id', 'field', 'value'])
@@ -94,6 +90,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
       ids: readonly string[],
     ): Promise<Array<{ customer_id: string; purpose_key: string }>> {
       if (ids.length === 0) return [];
+      if (ids.length === 1) return onePurposes(engine, db, orgId, ids[0] as string);
       return db
         .selectFrom('customer_purposes')
         .select(['customer_id', 'purpose_key'])
