@@ -1,19 +1,9 @@
 import { hash } from 'node:crypto';
+import type { AuditEventsTable } from '../store/schema.js';
 import type { AuditCheckpoint } from './audit-types.js';
 
-export interface StoredRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  purpose: string | null;
-  subjects: string;
-  fields: string;
-  outcome: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+/** An audit event as stored, without its org. */
+export type StoredRow = Omit<AuditEventsTable, 'org_id'>;
 
 /** Stored columns in hash order; the row's own hash comes last and is not hashed. */
 export const HASHED_COLUMNS = [
