@@ -1,0 +1,149 @@
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type App, initApp, systemActor } from '../../src/app.js';
+import { buildHttp } from '../../src/http.js';
+import { createLogger } from '../../src/kernel/log/logger.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const WEB_DIST = join(process.cwd(), 'web', 'dist', 'index.html');
+
+/** `npm test` builds the console first; a lone `vitest run test/browser` builds it here. */
+export async function ensureConsoleBuilt(): Promise<void> {
+  if (existsSync(WEB_DIST)) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(process.cwd(), 'web', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export interface ConsoleServer {
+  app: App;
+  server: FastifyInstance;
+  base: string;
+  /** The admin API token `init` prints. */
+  adminToken: string;
+  /** The first console user `admin` and the one-time password `init` prints for it. */
+  adminUser: { username: string; password: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server, in process, on a free loopback port, over a fresh SQLite data directory initialised
+ * as `custodian serve --init` does, with purposes `sales` (consent) and `contract`.
+ */
+export async function startConsoleServer(): Promise<ConsoleServer> {
+  await ensureConsoleBuilt();
+  const logger = createLogger({ level: 'warn' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-browser-'));
+  const res = await initApp({ dataDir, who: 'test', logger });
+  const system = systemActor(res.app.kernel, 'test');
+  await res.app.consent.addPurpose(system, {
+    key: 'sales',
+    name: '销售服务',
+    basis: 'consent',
+    retention: '3y',
+  });
+  await res.app.consent.addPurpose(system, {
+    key: 'contract',
+    name: '合同履行',
+    basis: 'contract',
+    retention: '5y',
+  });
+  const server = await buildHttp(res.app, logger);
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const addr = server.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    app: res.app,
+    server,
+    base: `http://127.0.0.1:${port}`,
+    adminToken: res.adminToken.token,
+    adminUser: { username: res.adminUser.username, password: res.adminUser.password },
+    async stop() {
+      await server.close();
+      await res.app.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and CSP violations seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with a fresh profile (launchPersistentContext owns --user-data-dir). */
+export async function openBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'custodian-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+function base32Decode(s: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of s.replace(/=+$/, '').toUpperCase()) {
+    const idx = alphabet.indexOf(ch);
+    if (idx < 0) continue;
+    value = (value << 5) | idx;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits), as an authenticator app computes it. */
+export function totpCode(secret: string, at = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}

@@ -1,0 +1,347 @@
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Descriptions,
+  Drawer,
+  Form,
+  Popconfirm,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
+import { type ReactNode, useState } from 'react';
+import type { Purpose } from '../../../src/modules/consent/consent-types';
+import type { FieldDef } from '../../../src/modules/customers/customer-types';
+import type {
+  BatchSummary,
+  ColumnReport,
+  ImportReport,
+  QuarantineItem,
+} from '../../../src/modules/ingest/ingest-types';
+import { api, get, post } from '../api';
+import { formatTime, percent } from '../format';
+import { type MessageKey, useI18n } from '../i18n';
+import { ErrorState, errorText, GradeTag, itemsOf, Loadable, useLoad } from '../shared';
+
+interface Options {
+  purposes: string[];
+  onDuplicate: 'skip' | 'merge' | 'overwrite';
+  lenient: boolean;
+}
+
+/** 下载模板: a CSV (UTF-8 with BOM, so Excel opens it) whose headers are the catalog's Chinese labels. */
+function downloadTemplate(fields: FieldDef[]): void {
+  const headers = ['客户类型', ...fields.filter((f) => f.builtin).map((f) => f.labelZh)];
+  const blob = new Blob([`\ufeff${headers.join(',')}\r\n`], { type: 'text/csv;charset=utf-8' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'custodian-import-template.csv';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+function ReportView({ report, labels }: { report: ImportReport; labels: Map<string, string> }): ReactNode {
+  const { t } = useI18n();
+  const c = report.counts;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} data-testid="import-report">
+      <Descriptions size="small" bordered column={4} title={t('qualityReport')}>
+        <Descriptions.Item label={t('rowsRead')}>{c.read}</Descriptions.Item>
+        <Descriptions.Item label={t('imported')}>
+          <span data-testid="count-imported">{c.imported}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('merged')}>{c.merged}</Descriptions.Item>
+        <Descriptions.Item label={t('skipped')}>{c.skipped}</Descriptions.Item>
+        <Descriptions.Item label={t('rejected')}>{c.rejected}</Descriptions.Item>
+        <Descriptions.Item label={t('flagged')}>{c.flagged}</Descriptions.Item>
+        <Descriptions.Item label={t('file')}>{report.file.name}</Descriptions.Item>
+        <Descriptions.Item label="encoding">{report.file.encoding ?? ''}</Descriptions.Item>
+        <Descriptions.Item label={t('byReason')} span={4}>
+          {Object.entries(c.byReason).map(([k, n]) => (
+            <Tag key={k} color="warning">
+              {k} × {n}
+            </Tag>
+          ))}
+        </Descriptions.Item>
+      </Descriptions>
+      <Table<ColumnReport>
+        size="small"
+        rowKey={(r) => `${r.sheet}:${r.column}`}
+        title={() => t('mapping')}
+        pagination={false}
+        dataSource={report.columns}
+        data-testid="mapping-table"
+        columns={[
+          { title: t('column'), dataIndex: 'column', width: 60 },
+          { title: t('header'), dataIndex: 'header' },
+          {
+            title: t('field'),
+            dataIndex: 'field',
+            render: (f: string | null) =>
+              f ? (
+                (labels.get(f) ?? f)
+              ) : (
+                <Typography.Text type="secondary">{t('notImported')}</Typography.Text>
+              ),
+          },
+          {
+            title: t('detectedType'),
+            render: (_v, r) => (r.detected ? `${r.detected.kind} (${percent(r.detected.confidence)})` : ''),
+          },
+          {
+            title: t('grade'),
+            render: (_v, r) => (r.detected ? <GradeTag grade={r.detected.grade} /> : null),
+          },
+          { title: t('fillRate'), dataIndex: 'fillRate', render: percent },
+          { title: t('validRate'), dataIndex: 'validRate', render: percent },
+          { title: t('examples'), dataIndex: 'examples', render: (x: string[]) => x.slice(0, 2).join('；') },
+        ]}
+      />
+    </Space>
+  );
+}
+
+function QuarantineDrawer({ batch, onClose }: { batch: BatchSummary; onClose: () => void }): ReactNode {
+  const { t } = useI18n();
+  const q = useLoad(() => get<unknown>(`/imports/${encodeURIComponent(batch.id)}/quarantine`), [batch.id]);
+  return (
+    <Drawer open width={860} title={`${t('quarantine')} · ${batch.fileName}`} onClose={onClose}>
+      <Loadable state={q}>
+        {(d) => (
+          <Table<QuarantineItem>
+            data-testid="quarantine-table"
+            size="small"
+            rowKey="seq"
+            dataSource={itemsOf<QuarantineItem>(d)}
+            columns={[
+              { title: t('row'), dataIndex: 'row', width: 60 },
+              {
+                title: t('reasons'),
+                dataIndex: 'reasons',
+                render: (rs: QuarantineItem['reasons']) =>
+                  rs.map((r) => (
+                    <Tag key={`${r.code}${r.column}`} color="warning">
+                      {r.code}
+                      {r.header ? ` · ${r.header}` : ''}
+                    </Tag>
+                  )),
+              },
+              {
+                title: t('cells'),
+                dataIndex: 'cells',
+                render: (cells: QuarantineItem['cells']) =>
+                  cells.map((c) => `${c.header}: ${c.value}`).join('；'),
+              },
+              { title: t('status'), dataIndex: 'status', width: 80 },
+            ]}
+          />
+        )}
+      </Loadable>
+    </Drawer>
+  );
+}
+
+/** Upload, dry-run preview (mapping, detected types and grades, quality), confirm, history, quarantine. */
+export default function Import(): ReactNode {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Options>();
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<ImportReport | null>(null);
+  const [result, setResult] = useState<ImportReport | null>(null);
+  const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [quarantine, setQuarantine] = useState<BatchSummary | null>(null);
+  const purposes = useLoad(() => get<{ items: Purpose[] }>('/purposes'), []);
+  const fields = useLoad(() => get<{ items: FieldDef[] }>('/fields'), []);
+  const batches = useLoad(() => get<unknown>('/imports'), [result]);
+  const labels = new Map(
+    (fields.data?.items ?? []).map((f) => [f.key, lang === 'zh' ? f.labelZh : f.labelEn]),
+  );
+
+  async function run(dryRun: boolean): Promise<void> {
+    if (!file) return;
+    const o = await form.validateFields();
+    const body = new FormData();
+    body.append('purposes', o.purposes.join(','));
+    body.append('dryRun', String(dryRun));
+    body.append('onDuplicate', o.onDuplicate);
+    body.append('lenient', String(o.lenient));
+    body.append('file', file, file.name);
+    setBusy(dryRun ? 'preview' : 'import');
+    setError(null);
+    try {
+      const report = await api<ImportReport>('POST', '/imports', body);
+      if (dryRun) setPreview(report);
+      else {
+        setResult(report);
+        setPreview(null);
+        message.success(t('importDone'));
+      }
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function rollback(id: string): Promise<void> {
+    try {
+      await post(`/imports/${encodeURIComponent(id)}/rollback`);
+      batches.reload();
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  }
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Card
+        title={t('menuImport')}
+        extra={
+          <Button
+            type="link"
+            onClick={() => downloadTemplate(fields.data?.items ?? [])}
+            data-testid="download-template"
+          >
+            {t('downloadTemplate')}
+          </Button>
+        }
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ onDuplicate: 'merge', lenient: false, purposes: [] }}
+        >
+          <Form.Item label={t('uploadFile')} required>
+            <Upload
+              accept=".csv,.xlsx,.xls,.txt"
+              maxCount={1}
+              beforeUpload={(f) => {
+                setFile(f);
+                setPreview(null);
+                setResult(null);
+                return false;
+              }}
+              onRemove={() => setFile(null)}
+            >
+              <Button data-testid="choose-file">{t('chooseFile')}</Button>
+            </Upload>
+          </Form.Item>
+          <Space wrap align="start">
+            <Form.Item
+              name="purposes"
+              label={t('purposes')}
+              rules={[{ required: true, message: t('required') }]}
+              style={{ minWidth: 280 }}
+            >
+              <Select
+                mode="multiple"
+                data-testid="import-purposes"
+                options={(purposes.data?.items ?? []).map((p) => ({
+                  value: p.key,
+                  label: `${p.name} (${p.key})`,
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="onDuplicate" label={t('onDuplicate')}>
+              <Select
+                style={{ width: 140 }}
+                options={['skip', 'merge', 'overwrite'].map((k) => ({
+                  value: k,
+                  label: t(`dup_${k}` as MessageKey),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="lenient" valuePropName="checked" label=" ">
+              <Checkbox>{t('lenient')}</Checkbox>
+            </Form.Item>
+          </Space>
+          <Space>
+            <Button
+              onClick={() => run(true)}
+              disabled={!file}
+              loading={busy === 'preview'}
+              data-testid="import-preview"
+            >
+              {t('preview')}
+            </Button>
+            <Button
+              type="primary"
+              onClick={() => run(false)}
+              disabled={!file || !preview}
+              loading={busy === 'import'}
+              data-testid="import-confirm"
+            >
+              {t('confirmImport')}
+            </Button>
+          </Space>
+        </Form>
+        {busy === 'import' && (
+          <Progress percent={99} status="active" showInfo={false} style={{ marginTop: 16 }} />
+        )}
+        {error && (
+          <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} data-testid="import-error" />
+        )}
+        {result && (
+          <Alert
+            type="success"
+            showIcon
+            style={{ marginTop: 16 }}
+            message={`${t('importDone')}: ${t('imported')} ${result.counts.imported} · ${t('merged')} ${result.counts.merged} · ${t('rejected')} ${result.counts.rejected}`}
+            data-testid="import-done"
+          />
+        )}
+        {result && <Progress percent={100} style={{ marginTop: 8 }} />}
+        <div style={{ marginTop: 16 }}>
+          {(result ?? preview) && <ReportView report={(result ?? preview)!} labels={labels} />}
+        </div>
+      </Card>
+      <Card title={t('importHistory')}>
+        {batches.error ? (
+          <ErrorState error={batches.error} onRetry={batches.reload} />
+        ) : (
+          <Table<BatchSummary>
+            size="small"
+            rowKey="id"
+            loading={batches.loading}
+            dataSource={itemsOf<BatchSummary>(batches.data)}
+            columns={[
+              { title: t('createdAt'), dataIndex: 'createdAt', render: formatTime, width: 170 },
+              { title: t('file'), dataIndex: 'fileName' },
+              { title: t('status'), dataIndex: 'status' },
+              { title: t('imported'), render: (_v, b) => b.counts?.imported },
+              { title: t('rejected'), render: (_v, b) => b.counts?.rejected },
+              { title: t('actor'), dataIndex: 'actor' },
+              {
+                title: t('actions'),
+                render: (_v, b) => (
+                  <Space>
+                    <Button size="small" onClick={() => setQuarantine(b)} data-testid="open-quarantine">
+                      {t('quarantine')}
+                    </Button>
+                    {b.status === 'completed' && (
+                      <Popconfirm title={t('rollbackConfirm')} onConfirm={() => rollback(b.id)}>
+                        <Button size="small" danger>
+                          {t('rollback')}
+                        </Button>
+                      </Popconfirm>
+                    )}
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Card>
+      {quarantine && <QuarantineDrawer batch={quarantine} onClose={() => setQuarantine(null)} />}
+    </Space>
+  );
+}
