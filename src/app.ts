@@ -7,11 +7,22 @@ import {
   type KernelOptions,
   openKernel,
 } from './kernel/kernel.js';
+import { type AccessReviewService, createAccessReview } from './modules/access/access-review.js';
+import { type ApprovalService, createApprovalService } from './modules/access/approval-service.js';
+import { type AuthService, createAuthService } from './modules/access/auth-service.js';
+import { createRoleService, type RoleService } from './modules/access/role-service.js';
+import { createShareService, type ShareService } from './modules/access/share-service.js';
 import { createTokenService, type TokenService } from './modules/access/token-service.js';
+import { createUserService, type UserService } from './modules/access/user-service.js';
 import { type ConsentService, createConsentService } from './modules/consent/consent-service.js';
 import { type CustomerService, createCustomerService } from './modules/customers/customer-service.js';
 import { createFieldCatalog, type FieldCatalog } from './modules/customers/field-catalog.js';
+import { createExportService, type ExportService } from './modules/export/export-service.js';
+import { createIngestService, type IngestService } from './modules/ingest/ingest-service.js';
 import { createKeyService, type KeyService } from './modules/keys/key-service.js';
+import { type NoticesModule, wireNotices } from './modules/notices/index.js';
+import { noticeConfigFromEnv } from './modules/notices/notice-config.js';
+import { createTransferModule, type TransferModule } from './modules/transfer/index.js';
 
 /** The wired application: kernel plus every feature module's service. */
 export interface App {
@@ -20,7 +31,17 @@ export interface App {
   consent: ConsentService;
   customers: CustomerService;
   tokens: TokenService;
+  roles: RoleService;
+  users: UserService;
+  auth: AuthService;
+  approvals: ApprovalService;
+  shares: ShareService;
+  accessReview: AccessReviewService;
   keys: KeyService;
+  ingest: IngestService;
+  exports: ExportService;
+  notices: NoticesModule;
+  transfer: TransferModule;
   close(): Promise<void>;
 }
 
@@ -38,9 +59,65 @@ export function wireApp(kernel: Kernel): App {
     consent,
     journalErasure: kernel.journalErasure,
   });
-  const tokens = createTokenService({ store, audit, clock, orgId });
+  const roles = createRoleService({ store, audit, clock, orgId });
+  const tokens = createTokenService({ store, audit, clock, orgId, roles });
+  const users = createUserService({ store, keys, audit, clock, orgId, roles });
+  const auth = createAuthService({ store, audit, clock, orgId, users, roles });
+  const approvals = createApprovalService({
+    store,
+    audit,
+    clock,
+    orgId,
+    rowThreshold: Number(process.env.CUSTODIAN_EXPORT_APPROVAL_ROWS) || 500,
+  });
+  const shares = createShareService({ store, audit, clock, orgId });
+  const accessReview = createAccessReview({ store, audit, clock, orgId, roles });
   const keyService = createKeyService({ store, keys, audit, clock, orgId, wrapOrgKey: kernel.wrapOrgKey });
-  return { kernel, catalog, consent, customers, tokens, keys: keyService, close: () => kernel.close() };
+  const ingest = createIngestService({ store, keys, audit, clock, orgId, catalog, consent });
+  const exports = createExportService({ store, keys, audit, clock, orgId, catalog, consent, approvals });
+  const notices = wireNotices({
+    store,
+    audit,
+    clock,
+    orgId,
+    keys,
+    logger: kernel.logger,
+    consent,
+    config: noticeConfigFromEnv(process.env),
+  });
+  // The transfer module reads customers' answers through a port; see src/modules/transfer/README.md.
+  const transfer = createTransferModule({
+    store,
+    keys,
+    audit,
+    clock,
+    orgId,
+    orgName: kernel.config.orgName,
+    catalog,
+    customers,
+  });
+  return {
+    kernel,
+    catalog,
+    consent,
+    customers,
+    tokens,
+    roles,
+    users,
+    auth,
+    approvals,
+    shares,
+    accessReview,
+    keys: keyService,
+    ingest,
+    exports,
+    notices,
+    transfer,
+    close: () => {
+      notices.close();
+      return kernel.close();
+    },
+  };
 }
 
 /** The actor of the local command line: whoever can read the key file runs the vault. */
@@ -69,9 +146,13 @@ export interface InitResult {
   app: App;
   orgId: string;
   adminToken: { id: string; token: string };
+  /** The first console user `admin`, forced to change its password at first sign-in. */
+  adminUser: { id: string; username: string; password: string; generated: boolean };
 }
 
-export async function initApp(opts: InitOptions & { who: string }): Promise<InitResult> {
+export async function initApp(
+  opts: InitOptions & { who: string; adminPassword?: string | undefined },
+): Promise<InitResult> {
   const kernel = await initKernel(opts);
   const app = wireApp(kernel);
   try {
@@ -81,7 +162,24 @@ export async function initApp(opts: InitOptions & { who: string }): Promise<Init
       name: 'bootstrap admin (init)',
       roles: ['admin', 'dpo', 'manager'],
     });
-    return { app, orgId: kernel.orgId, adminToken: { id: token.id, token: token.token } };
+    // CUSTODIAN_ADMIN_PASSWORD sets the first password; otherwise a one-time one is generated.
+    const given = opts.adminPassword ?? process.env.CUSTODIAN_ADMIN_PASSWORD;
+    const admin = await app.users.create(
+      actor,
+      { username: 'admin', displayName: '系统管理员', roles: ['admin'] },
+      { password: given || undefined },
+    );
+    return {
+      app,
+      orgId: kernel.orgId,
+      adminToken: { id: token.id, token: token.token },
+      adminUser: {
+        id: admin.user.id,
+        username: admin.user.username,
+        password: admin.oneTimePassword,
+        generated: !given,
+      },
+    };
   } catch (err) {
     await app.close();
     throw err;

@@ -1,12 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from './app.js';
+import { consoleIndexHtml, consoleStatic } from './console-static.js';
 import { auditRoutes } from './kernel/audit/audit-routes.js';
 import { buildServer } from './kernel/http/server.js';
 import type { Logger } from './kernel/log/logger.js';
+import { approvalRoutes } from './modules/access/approval-routes.js';
+import { authRoutes } from './modules/access/auth-routes.js';
 import { tokenRoutes } from './modules/access/token-routes.js';
+import { userRoutes } from './modules/access/user-routes.js';
 import { consentRoutes } from './modules/consent/consent-routes.js';
 import { customerRoutes } from './modules/customers/customer-routes.js';
+import { exportRoutes } from './modules/export/export-routes.js';
+import { ingestRoutes } from './modules/ingest/ingest-routes.js';
 import { keyRoutes } from './modules/keys/key-routes.js';
+import { noticeRoutes } from './modules/notices/notice-routes.js';
+import { portalRoutes } from './modules/portal/portal-routes.js';
+import { transferRoutes } from './modules/transfer/transfer-routes.js';
 import { VERSION } from './version.js';
 
 const CONSOLE_PLACEHOLDER = `<!doctype html>
@@ -19,19 +28,31 @@ const CONSOLE_PLACEHOLDER = `<!doctype html>
 
 /** Builds the HTTP server with every module's routes. */
 export async function buildHttp(app: App, logger: Logger): Promise<FastifyInstance> {
-  return buildServer(
+  const server = await buildServer(
     {
       logger,
       authenticate: (t) => app.tokens.authenticate(t),
+      authenticateSession: (id) => app.auth.authenticateSession(id),
       version: VERSION,
-      consoleHtml: CONSOLE_PLACEHOLDER,
+      consoleHtml: consoleIndexHtml() ?? CONSOLE_PLACEHOLDER,
     },
     async (api) => {
       await customerRoutes(api, app);
       await consentRoutes(api, app);
       await auditRoutes(api, app.kernel);
       await keyRoutes(api, app);
+      await transferRoutes(api, app);
       await tokenRoutes(api, app);
+      await authRoutes(api, app);
+      await userRoutes(api, app);
+      await approvalRoutes(api, app);
+      await noticeRoutes(api, app);
+      await ingestRoutes(api, app);
+      await exportRoutes(api, app);
     },
   );
+  // The customer portal: public pages under /portal/* (the notice link is the credential).
+  await portalRoutes(server, app.notices.portal);
+  await server.register(consoleStatic);
+  return server;
 }

@@ -14,9 +14,16 @@ import {
 import { AppError } from './kernel/errors/app-error.js';
 import { createLogger } from './kernel/log/logger.js';
 import { registerTokenCommands } from './modules/access/token-cli.js';
+import { registerUserCommands } from './modules/access/user-cli.js';
 import { registerConsentCommands } from './modules/consent/consent-cli.js';
 import { registerCustomerCommands } from './modules/customers/customer-cli.js';
+import { registerDetectCommand } from './modules/detect/detect-cli.js';
+import { registerExportCommand } from './modules/export/export-cli.js';
+import { registerIngestCommands } from './modules/ingest/ingest-cli.js';
 import { registerKeyCommands } from './modules/keys/key-cli.js';
+import { registerNoticeCommands } from './modules/notices/notice-cli.js';
+import { registerGenerateCommand } from './modules/synthetic/synthetic-cli.js';
+import { registerTransferCommands } from './modules/transfer/transfer-cli.js';
 import { VERSION } from './version.js';
 
 /** Builds the `custodian` program; every command calls the same services as the API. */
@@ -79,6 +86,9 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
           keyProvider: o.passphrase ? 'passphrase' : 'file',
           adminToken: res.adminToken.token,
           adminTokenId: res.adminToken.id,
+          adminUser: res.adminUser.username,
+          // null when the password came from CUSTODIAN_ADMIN_PASSWORD (the caller knows it).
+          adminPassword: res.adminUser.generated ? res.adminUser.password : null,
         };
         printResult(io, g, out, () =>
           [
@@ -87,6 +97,9 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
               ? 'root key: derived from CUSTODIAN_PASSPHRASE'
               : `root key: ${g.data}/custodian.key (mode 0600) — back it up apart from the data`,
             `admin API token (shown once): ${res.adminToken.token}`,
+            res.adminUser.generated
+              ? `控制台管理员 / console admin: ${res.adminUser.username}  一次性密码 / one-time password (shown once, change at first sign-in): ${res.adminUser.password}`
+              : `控制台管理员 / console admin: ${res.adminUser.username} (password from CUSTODIAN_ADMIN_PASSWORD; change at first sign-in)`,
           ].join('\n'),
         );
       } catch (err) {
@@ -99,20 +112,23 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
     .description('启动服务（API、控制台）/ start the server')
     .option('--port <n>', 'port', process.env.PORT ?? '8080')
     .option('--host <host>', 'bind address (default loopback only)', '127.0.0.1')
-    .option('--init', 'initialise the data directory first if it is empty')
+    .option('--init', 'initialise the data directory first if it is empty (the default)')
+    .option('--no-init', 'refuse to start on an uninitialised data directory')
     .action(async (o, cmd: Command) => {
       const g = globalsOf(cmd);
       const logger = createLogger();
       try {
         let app: App;
         let firstToken: string | undefined;
+        let firstAdmin: { username: string; password: string; generated: boolean } | undefined;
         try {
           app = await openApp({ dataDir: g.data, dbUrl: g.db, logger });
         } catch (err) {
-          if (!(o.init && err instanceof AppError && err.code === 'NOT_INITIALISED')) throw err;
+          if (!(o.init !== false && err instanceof AppError && err.code === 'NOT_INITIALISED')) throw err;
           const res = await initApp({ dataDir: g.data, dbUrl: g.db, who: osUser(), logger });
           app = res.app;
           firstToken = res.adminToken.token;
+          firstAdmin = res.adminUser;
         }
         // Loaded on demand: the HTTP stack is not needed by one-shot CLI commands.
         const { buildHttp } = await import('./http.js');
@@ -121,15 +137,23 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
         io.stderr(
           `Custodian 已启动 / listening on ${address}\n  console: ${address}/\n  API docs: ${address}/api/docs\n`,
         );
-        if (firstToken)
+        if (firstToken && firstAdmin) {
           io.stderr(
             `  首次启动：管理员 API 令牌（只显示一次）/ first start, admin API token (shown once):\n  ${firstToken}\n`,
           );
-        else
           io.stderr(
-            '  sign in: use an API token (`custodian token create --role dpo --name me`), as Authorization: Bearer <token>\n',
+            firstAdmin.generated
+              ? `  控制台登录 / console sign-in: 用户名 username "${firstAdmin.username}"，一次性密码 one-time password（只显示一次，首次登录须修改 / shown once, change it at first sign-in）:\n  ${firstAdmin.password}\n`
+              : `  控制台登录 / console sign-in: "${firstAdmin.username}" with CUSTODIAN_ADMIN_PASSWORD (change it at first sign-in)\n`,
           );
+        } else
+          io.stderr(
+            '  sign in at the console with your user (`custodian user add --username me --role dpo`), or call the API with a token (`custodian token create`) as Authorization: Bearer <token>\n',
+          );
+        // Notice delivery runs as a job loop inside the server process.
+        const stopNotices = app.notices.startLoop();
         const stop = async () => {
+          await stopNotices();
           await server.close();
           await app.close();
           process.exit(0);
@@ -147,6 +171,13 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   registerAuditCommands(program, ctx);
   registerKeyCommands(program, ctx);
   registerTokenCommands(program, ctx);
+  registerNoticeCommands(program, ctx);
+  registerUserCommands(program, ctx);
+  registerIngestCommands(program, ctx);
+  registerTransferCommands(program, ctx);
+  registerExportCommand(program, ctx);
+  registerDetectCommand(program, io, ctx.setExitCode);
+  registerGenerateCommand(program, io, ctx.setExitCode);
   return { program, exitCode: () => exitCode };
 }
 

@@ -195,6 +195,25 @@ for (const target of engines()) {
       expect(v.fields.mobile).toBe('135****0000');
     });
 
+    it('keeps a restricted customer stored but refuses to reveal it (PIPL Art. 47)', async () => {
+      const id = await f.app.customers.create(f.actor, {
+        kind: 'individual',
+        purposes: ['contract'],
+        fields: { name: '限制甲', mobile: '13622223333' },
+      });
+      await f.app.kernel.store.db
+        .updateTable('customers')
+        .set({ status: 'restricted' })
+        .where('id', '=', id)
+        .execute();
+      expect((await f.app.customers.get(f.actor, id)).fields.mobile).toBe('136****3333');
+      await expect(
+        f.app.customers.get(f.actor, id, { reveal: ['mobile'], purpose: 'contract' }),
+      ).rejects.toMatchObject({ code: 'CUSTOMER_RESTRICTED' });
+      const denied = (await f.app.customers.history(f.actor, id)).find((e) => e.action === 'customer.reveal');
+      expect(denied).toMatchObject({ outcome: 'denied', details: { reason: 'restricted' } });
+    });
+
     it('extends the catalog with custom fields', async () => {
       await f.app.catalog.add(f.actor, {
         key: 'memberNo',

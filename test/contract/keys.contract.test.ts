@@ -2,6 +2,7 @@ import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initApp, openApp } from '../../src/app.js';
+import { KeyRing } from '../../src/kernel/crypto/key-ring.js';
 import { type AppFixture, freshApp } from '../support/app-fixture.js';
 import { engines } from '../support/engines.js';
 
@@ -64,6 +65,27 @@ for (const target of engines()) {
         'keys.rotate.start',
       ]);
       expect((await third.kernel.audit.verify()).ok).toBe(true);
+    });
+
+    it('re-wraps every key wrapped like a customer key (org identity) before retiring the old version', async () => {
+      f = await freshApp(target);
+      const before = await f.app.transfer.identity.ageIdentity();
+      expect(before).toMatch(/^AGE-SECRET-KEY-1/);
+      await f.app.customers.create(f.actor, {
+        kind: 'individual',
+        purposes: ['sales'],
+        fields: { name: '轮换乙' },
+      });
+      expect(await f.app.keys.rotate(f.actor)).toMatchObject({ version: 2, retired: [1] });
+      const row = await f.app.kernel.store.db
+        .selectFrom('org_identity')
+        .select('wrapped_key')
+        .executeTakeFirstOrThrow();
+      expect(KeyRing.wrappedVersion(row.wrapped_key)).toBe(2);
+      await f.app.close();
+      // A fresh process no longer loads the retired version: the identity must open under v2 alone.
+      f.app = await openApp({ dataDir: f.dataDir, dbUrl: f.dbUrl });
+      expect(await f.app.transfer.identity.ageIdentity()).toBe(before);
     });
 
     it('refuses to open with a missing, loose or foreign key file, and never initialises over data', async () => {

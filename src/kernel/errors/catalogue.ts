@@ -236,6 +236,258 @@ export const ERRORS = {
   },
   TOKEN_NOT_FOUND: { class: 'not_found', zh: '令牌 {id} 不存在', en: 'Token {id} does not exist' },
   FILE_NOT_FOUND: { class: 'not_found', zh: '找不到文件 {path}', en: 'File not found: {path}' },
+  IMPORT_BATCH_BUSY: {
+    class: 'conflict',
+    zh: '导入批次 {id} 正由另一个进程运行（{owner}）',
+    en: 'Import batch {id} is being run by another process ({owner})',
+  },
+  IMPORT_BATCH_STATE: {
+    class: 'conflict',
+    zh: '导入批次 {id} 的状态为 {status}，不能{action}',
+    en: 'Import batch {id} is {status}; it cannot be {action}',
+  },
+  IMPORT_FILE_CHANGED: {
+    class: 'conflict',
+    zh: '文件 {file} 与导入批次 {id} 的原文件不同（SHA-256 不一致），不能续传',
+    en: 'File {file} is not the file of import batch {id} (SHA-256 differs); it cannot be resumed with it',
+  },
+  IMPORT_ROW_NOT_FOUND: {
+    class: 'not_found',
+    zh: '导入批次 {id} 的隔离区中没有第 {row} 行',
+    en: 'Import batch {id} has no quarantined row {row}',
+  },
+  IMPORT_ROW_STILL_INVALID: {
+    class: 'validation',
+    zh: '修正后的行仍然无效：{reasons}',
+    en: 'The corrected row is still invalid: {reasons}',
+  },
+  IMPORT_ROLLBACK_BLOCKED: {
+    class: 'conflict',
+    zh: '不能回滚导入批次 {id}：{count} 个其他客户（联系人）关联到该批次创建的企业',
+    en: 'Import batch {id} cannot be rolled back: {count} other customers (contacts) belong to companies it created',
+  },
+  IMPORT_UPLOAD_INVALID: {
+    class: 'validation',
+    zh: '上传无效：{detail}',
+    en: 'Invalid upload: {detail}',
+  },
+  LOGIN_FAILED: {
+    class: 'unauthenticated',
+    zh: '用户名或密码错误',
+    en: 'Wrong username or password',
+  },
+  TOTP_REQUIRED: {
+    class: 'unauthenticated',
+    zh: '请输入身份验证器中的 6 位动态码',
+    en: 'Enter the 6-digit code from your authenticator app',
+  },
+  TOTP_INVALID: {
+    class: 'unauthenticated',
+    zh: '动态码错误或已使用',
+    en: 'The code is wrong or was already used',
+  },
+  TOTP_CODE_WRONG: {
+    class: 'validation',
+    zh: '动态码不正确，请检查手机时间后重试',
+    en: 'The code is wrong; check the phone clock and try again',
+  },
+  TOTP_ENROLMENT_REQUIRED: {
+    class: 'forbidden',
+    zh: '此角色必须先启用两步验证（身份验证器）',
+    en: 'This role must set up two-factor authentication (an authenticator app) first',
+  },
+  TOTP_STATE: {
+    class: 'conflict',
+    zh: '两步验证状态不允许此操作：{detail}',
+    en: 'Two-factor authentication is not in a state for this: {detail}',
+  },
+  PASSWORD_CHANGE_REQUIRED: {
+    class: 'forbidden',
+    zh: '首次登录或密码被重置后须先修改密码',
+    en: 'Change your password first (first sign-in or after a reset)',
+  },
+  PASSWORD_WRONG: {
+    class: 'validation',
+    zh: '当前密码不正确',
+    en: 'The current password is wrong',
+  },
+  PASSWORD_POLICY: {
+    class: 'validation',
+    zh: '新密码不符合要求：{detailZh}',
+    en: 'The new password does not meet the policy: {detail}',
+  },
+  CSRF_FAILED: {
+    class: 'forbidden',
+    zh: '缺少或错误的 CSRF 令牌（请求头 x-csrf-token）',
+    en: 'Missing or wrong CSRF token (header x-csrf-token)',
+  },
+  SESSION_REQUIRED: {
+    class: 'forbidden',
+    zh: '此操作需要以用户身份登录（API 令牌不可用）',
+    en: 'This needs a signed-in user (not an API token)',
+  },
+  USER_NOT_FOUND: { class: 'not_found', zh: '用户 {id} 不存在', en: 'User {id} does not exist' },
+  USER_EXISTS: { class: 'conflict', zh: '用户名“{username}”已存在', en: 'Username "{username}" is taken' },
+  ROLE_UNKNOWN: { class: 'validation', zh: '角色“{role}”不存在', en: 'Role "{role}" does not exist' },
+  ROLE_EXISTS: { class: 'conflict', zh: '角色“{role}”已存在', en: 'Role "{role}" already exists' },
+  ROLE_INVALID: { class: 'validation', zh: '角色定义无效：{detail}', en: 'Invalid role: {detail}' },
+  ROLES_INCOMPATIBLE: {
+    class: 'validation',
+    zh: '职责分离：角色 {roles} 不能由同一人兼任（管理、业务操作与审计须分开）',
+    en: 'Separation of duties: roles {roles} cannot be held by one person (administration, operation and audit are kept apart)',
+  },
+  SELF_CHANGE_FORBIDDEN: {
+    class: 'forbidden',
+    zh: '不能修改自己的角色或状态，请由另一位管理员操作',
+    en: 'You cannot change your own roles or status; ask another administrator',
+  },
+  APPROVAL_NOT_FOUND: {
+    class: 'not_found',
+    zh: '导出审批 {id} 不存在',
+    en: 'Export approval {id} does not exist',
+  },
+  APPROVAL_STATE: {
+    class: 'conflict',
+    zh: '导出审批 {id} 的状态为 {status}，不能{action}',
+    en: 'Export approval {id} is {status}; it cannot be {action}',
+  },
+  APPROVAL_SELF: {
+    class: 'forbidden',
+    zh: '不能审批自己提交的导出申请，须由另一人（DPO 或管理员）审批',
+    en: 'You cannot approve your own export request; a second person (DPO or admin) must',
+  },
+  APPROVAL_REQUIRED: {
+    class: 'forbidden',
+    zh: '此导出（{rows} 行，敏感字段 {fields}）须先经另一人审批（POST /api/v1/approvals）',
+    en: "This export ({rows} rows, sensitive fields {fields}) needs a second person's approval first (POST /api/v1/approvals)",
+  },
+  APPROVAL_MISMATCH: {
+    class: 'forbidden',
+    zh: '导出审批 {id} 不涵盖此导出：{detail}',
+    en: 'Export approval {id} does not cover this export: {detail}',
+  },
+  TRANSFER_NOT_FOUND: { class: 'not_found', zh: '转让案件 {id} 不存在', en: 'Transfer {id} does not exist' },
+  TRANSFER_STATE: {
+    class: 'conflict',
+    zh: '转让案件 {id} 的状态为 {status}，不能{action}',
+    en: 'Transfer {id} is {status}; it cannot {action}',
+  },
+  TRANSFER_BLOCKED: {
+    class: 'conflict',
+    zh: '转让案件 {id} 仍有未解决的阻断项：{items}（解决后重新运行 readiness，或由 DPO 以 `transfer accept` 说明理由接受）',
+    en: 'Transfer {id} still has blocking items: {items} (resolve and re-run readiness, or have the DPO accept them with `transfer accept`)',
+  },
+  COUNTERPARTY_NOT_FOUND: {
+    class: 'not_found',
+    zh: '交易对方 {id} 不存在（先用 `custodian org identity import` 导入其身份文件）',
+    en: 'Counterparty {id} does not exist (import its identity file with `custodian org identity import` first)',
+  },
+  IDENTITY_FILE_INVALID: {
+    class: 'validation',
+    zh: '身份文件无效：{detail}',
+    en: 'Invalid identity file: {detail}',
+  },
+  TRANSFER_SELLER_UNKNOWN: {
+    class: 'integrity',
+    zh: '清单的签名密钥（指纹 {fingerprint}）不属于任何已导入的交易对方，拒绝接收',
+    en: 'The manifest is signed by a key (fingerprint {fingerprint}) of no imported counterparty; refused',
+  },
+  TRANSFER_SIGNATURE_INVALID: {
+    class: 'integrity',
+    zh: '{what}签名无效，拒绝处理',
+    en: 'The {whatEn} signature does not verify; refused',
+  },
+  TRANSFER_PACKAGE_MISMATCH: {
+    class: 'integrity',
+    zh: '数据包与清单不符：{detail}；未导入任何数据',
+    en: 'The package does not match its manifest: {detail}; nothing was imported',
+  },
+  TRANSFER_PACKAGE_CORRUPT: {
+    class: 'integrity',
+    zh: '数据包已损坏或被截断：{detail}；未导入任何数据',
+    en: 'The package is damaged or truncated: {detail}; nothing was imported',
+  },
+  TRANSFER_NOT_RECIPIENT: {
+    class: 'key',
+    zh: '本组织的身份密钥无法解开此数据包（它不是发给本组织的）；未导入任何数据',
+    en: "This organisation's identity cannot open the package (it was not encrypted to it); nothing was imported",
+  },
+  TRANSFER_ALREADY_RECEIVED: {
+    class: 'conflict',
+    zh: '转让 {id} 的数据包已于 {at} 接收，拒绝重复导入',
+    en: 'The package of transfer {id} was already received at {at}; a replay is refused',
+  },
+  TRANSFER_RECEIPT_INVALID: {
+    class: 'integrity',
+    zh: '回执无效：{detail}；未销毁任何数据',
+    en: 'Invalid receipt: {detail}; nothing was destroyed',
+  },
+  NOTICE_CAMPAIGN_NOT_FOUND: {
+    class: 'not_found',
+    zh: '通知批次 {id} 不存在',
+    en: 'Notice campaign {id} does not exist',
+  },
+  NOTICE_INVALID: { class: 'validation', zh: '通知设置无效：{detail}', en: 'Invalid notice: {detail}' },
+  NOTICE_NOT_IN_SCOPE: {
+    class: 'not_found',
+    zh: '客户 {customerId} 不在通知批次 {id} 的范围内',
+    en: 'Customer {customerId} is not covered by notice campaign {id}',
+  },
+  NOTICE_WINDOW_CLOSED: {
+    class: 'conflict',
+    zh: '通知批次 {id} 的答复期已于 {closesAt} 结束',
+    en: 'The answer window of notice campaign {id} closed at {closesAt}',
+  },
+  NOTICE_CHANNEL_UNCONFIGURED: {
+    class: 'usage',
+    zh: '未配置 {channel} 发送通道（{hint}）',
+    en: 'The {channel} channel is not configured ({hint})',
+  },
+  NOTICE_RECEIPT_UNAUTHENTICATED: {
+    class: 'unauthenticated',
+    zh: '回执请求缺少或带有错误的共享密钥（x-custodian-receipt-secret）',
+    en: 'The receipt request lacks the right shared secret (x-custodian-receipt-secret)',
+  },
+  PORTAL_LINK_INVALID: {
+    class: 'gone',
+    zh: '链接无效、已过期或已使用',
+    en: 'The link is invalid, expired or already used',
+  },
+  PORTAL_CODE_INVALID: {
+    class: 'validation',
+    zh: '验证码错误，还可尝试 {left} 次',
+    en: 'Wrong code; {left} attempts left',
+  },
+  PORTAL_CODE_EXPIRED: {
+    class: 'validation',
+    zh: '验证码已过期，请重新获取',
+    en: 'The code has expired; ask for a new one',
+  },
+  PORTAL_CODE_LOCKED: {
+    class: 'forbidden',
+    zh: '验证码错误次数过多，请重新获取验证码',
+    en: 'Too many wrong codes; ask for a new code',
+  },
+  PORTAL_FORM_STALE: {
+    class: 'forbidden',
+    zh: '页面已过期，请重新打开链接',
+    en: 'This page has expired; open the link again',
+  },
+  NOTICE_SEND_FAILED: {
+    class: 'store',
+    zh: '消息未能发出，请稍后再试（{detail}）',
+    en: 'The message could not be sent; try again later ({detail})',
+  },
+  PORTAL_CODE_LIMIT: {
+    class: 'forbidden',
+    zh: '此链接的验证码次数已用完，请通过通知中的联系方式答复',
+    en: 'No more codes can be sent for this link; answer through the contact details in the notice',
+  },
+  CUSTOMER_RESTRICTED: {
+    class: 'forbidden',
+    zh: '客户 {id} 处于限制处理状态（仅可存储和安全保护，PIPL 第47条），不能查看明文',
+    en: 'Customer {id} is restricted (storage and security only, PIPL Art. 47); values cannot be revealed',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

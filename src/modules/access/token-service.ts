@@ -5,12 +5,15 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import type { Store } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
+import type { RoleService } from './role-service.js';
 
 export interface TokenDeps {
   store: Store;
   audit: Pick<AuditTrail, 'append'>;
   clock: Clock;
   orgId: string;
+  /** Custom roles: validated on create, resolved on authenticate. Built-in roles only without it. */
+  roles?: Pick<RoleService, 'assertAssignable' | 'resolve'>;
 }
 
 export interface TokenInfo {
@@ -43,10 +46,12 @@ export function createTokenService(deps: TokenDeps) {
     if (!input.name?.trim()) throw new AppError('VALIDATION_FAILED', { detail: 'token needs a name' });
     if (input.roles.length === 0)
       throw new AppError('VALIDATION_FAILED', { detail: 'token needs at least one role' });
-    for (const role of input.roles) {
-      if (!BUILT_IN_ROLES[role] || role === 'system')
-        throw new AppError('VALIDATION_FAILED', { detail: `unknown role ${role}` });
-    }
+    if (deps.roles) await deps.roles.assertAssignable(store.db, input.roles, false);
+    else
+      for (const role of input.roles) {
+        if (!BUILT_IN_ROLES[role] || role === 'system')
+          throw new AppError('VALIDATION_FAILED', { detail: `unknown role ${role}` });
+      }
     const id = uuidv7();
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = clock.now();
@@ -86,7 +91,14 @@ export function createTokenService(deps: TokenDeps) {
       .executeTakeFirst();
     if (!row || row.revoked_at) return null;
     if (row.expires_at && row.expires_at <= clock.now().toISOString()) return null;
-    return { id: `token:${row.id}`, kind: 'token', orgId, roles: JSON.parse(row.roles) as string[] };
+    const roles = JSON.parse(row.roles) as string[];
+    return {
+      id: `token:${row.id}`,
+      kind: 'token',
+      orgId,
+      roles,
+      customRoles: await deps.roles?.resolve(roles),
+    };
   }
 
   async function list(actor: Actor): Promise<TokenInfo[]> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
+import { customerInScope } from '../../kernel/authz/data-scope.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
@@ -170,7 +171,14 @@ export function createConsentService(deps: ConsentDeps) {
       .map((p) => consentRow(customerId, p, 'grant', actorId, { channel }));
   }
 
-  async function assertCustomerExists(trx: Trx, customerId: string): Promise<void> {
+  /** The customer exists in this org and the actor's scope (else NOT_FOUND) and is not erased. */
+  async function assertCustomerExists(
+    trx: Trx | Store['db'],
+    customerId: string,
+    actor: Actor,
+  ): Promise<void> {
+    if (!(await customerInScope(trx, orgId, actor, customerId)))
+      throw new AppError('CUSTOMER_NOT_FOUND', { id: customerId });
     const c = await trx
       .selectFrom('customers')
       .select(['status', 'erased_at'])
@@ -189,7 +197,7 @@ export function createConsentService(deps: ConsentDeps) {
   ): Promise<ConsentRecord> {
     assertCan(actor, 'consent', 'record');
     return store.transaction(async (trx) => {
-      await assertCustomerExists(trx, input.customerId);
+      await assertCustomerExists(trx, input.customerId, actor);
       const [purpose] = await requirePurposes(trx, [input.purpose]);
       const row = consentRow(input.customerId, purpose as Purpose, action, actor.id, input);
       await trx.insertInto('consents').values(row).execute();
@@ -233,6 +241,15 @@ export function createConsentService(deps: ConsentDeps) {
 
   async function list(actor: Actor, customerId: string): Promise<ConsentRecord[]> {
     assertCan(actor, 'consent', 'read');
+    const exists = await store.db
+      .selectFrom('customers')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    if (!exists || !(await customerInScope(store.db, orgId, actor, customerId))) {
+      throw new AppError('CUSTOMER_NOT_FOUND', { id: customerId });
+    }
     const rows = await store.db
       .selectFrom('consents')
       .selectAll()

@@ -1,11 +1,12 @@
 import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
 import type { AuditEvent } from '../../kernel/audit/audit-types.js';
+import { customerInScope, customerScopeFilter, dataScopeOf } from '../../kernel/authz/data-scope.js';
 import { type Actor, assertCan, can, gradeAtMost } from '../../kernel/authz/permissions.js';
 import type { Grade, KeyRing } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
-import type { Store } from '../../kernel/store/store.js';
+import type { Db, Store, Trx } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
 import type { ConsentService } from '../consent/consent-service.js';
 import { decodeGrades, encodeCustomer, type FieldValues } from './customer-codec.js';
@@ -131,7 +132,8 @@ export function createCustomerService(deps: CustomerDeps) {
         blob_l2: enc.blobs.L2,
         blob_l3: enc.blobs.L3,
         blob_l4: enc.blobs.L4,
-        owner_id: input.ownerId ?? null,
+        // The creating user is the customer's 负责人 unless another owner is named.
+        owner_id: input.ownerId ?? actor.userId ?? null,
         source: input.source ?? null,
         batch_id: input.batchId ?? null,
         flags: JSON.stringify(input.flags ?? []),
@@ -182,9 +184,15 @@ export function createCustomerService(deps: CustomerDeps) {
     return id as string;
   }
 
-  async function loadLive(id: string): Promise<CustomersTable> {
+  /** Another scope's customer does not exist for the actor (NOT_FOUND, never FORBIDDEN). */
+  async function assertInScope(db: Db | Trx, actor: Actor, id: string): Promise<void> {
+    if (!(await customerInScope(db, orgId, actor, id))) throw new AppError('CUSTOMER_NOT_FOUND', { id });
+  }
+
+  async function loadLive(actor: Actor, id: string): Promise<CustomersTable> {
     const row = await repo.getRow(store.db, id);
     if (!row) throw new AppError('CUSTOMER_NOT_FOUND', { id });
+    await assertInScope(store.db, actor, id);
     if (row.status === 'erased') {
       const erasure = await repo.erasureOf(store.db, id);
       throw new AppError(
@@ -203,7 +211,7 @@ export function createCustomerService(deps: CustomerDeps) {
   async function get(actor: Actor, id: string, opts: RevealOptions = {}): Promise<CustomerView> {
     assertCan(actor, 'customer', 'read');
     const catalogMap = await catalog.load();
-    const row = await loadLive(id);
+    const row = await loadLive(actor, id);
     const reveal = [...new Set(opts.reveal ?? [])];
     const revealDefs = reveal.map((k) => {
       const def = catalogMap.get(k);
@@ -211,6 +219,20 @@ export function createCustomerService(deps: CustomerDeps) {
       return def;
     });
     const sensitiveReveal = revealDefs.filter((d) => d.grade === 'L3' || d.grade === 'L4');
+    if (sensitiveReveal.length > 0 && row.status === 'restricted') {
+      await audit.record([
+        {
+          actor: actor.id,
+          action: 'customer.reveal',
+          purpose: opts.purpose ?? null,
+          subjects: [id],
+          fields: reveal,
+          outcome: 'denied',
+          details: { reason: 'restricted' },
+        },
+      ]);
+      throw new AppError('CUSTOMER_RESTRICTED', { id });
+    }
     if (sensitiveReveal.length > 0) {
       const top: Grade = sensitiveReveal.some((d) => d.grade === 'L4') ? 'L4' : 'L3';
       if (!opts.purpose)
@@ -248,6 +270,9 @@ export function createCustomerService(deps: CustomerDeps) {
           reason: basis.reason,
         });
       }
+      // L4 (PIPL Art. 28 sensitive PI): people and tokens state why; the local operator's CLI may not.
+      if (top === 'L4' && (actor.kind === 'user' || actor.kind === 'token') && !opts.reason?.trim())
+        throw new AppError('REASON_REQUIRED');
     }
     const revealedKeys = sensitiveReveal.map((d) => d.key);
     await audit.record([
@@ -367,7 +392,19 @@ export function createCustomerService(deps: CustomerDeps) {
       const found = await repo.findByIndex(store.db, key, hash);
       ids = ids === null ? found : ids.filter((x) => found.includes(x));
     }
-    const matched = ids ?? [];
+    const scope = dataScopeOf(actor);
+    const matched =
+      scope.kind === 'all' || !ids?.length
+        ? (ids ?? [])
+        : (
+            await store.db
+              .selectFrom('customers')
+              .select('customers.id')
+              .where('customers.org_id', '=', orgId)
+              .where('customers.id', 'in', ids)
+              .where(customerScopeFilter(scope, orgId))
+              .execute()
+          ).map((r) => r.id);
     await audit.record([
       {
         actor: actor.id,
@@ -389,6 +426,8 @@ export function createCustomerService(deps: CustomerDeps) {
     const catalogMap = await catalog.load();
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
     let sel = store.db.selectFrom('customers').selectAll().where('org_id', '=', orgId);
+    const scope = dataScopeOf(actor);
+    if (scope.kind !== 'all') sel = sel.where(customerScopeFilter(scope, orgId));
     if (q.kind) sel = sel.where('kind', '=', q.kind);
     sel = sel.where('status', '=', q.status ?? 'active');
     if (q.batchId) sel = sel.where('batch_id', '=', q.batchId);
@@ -442,6 +481,7 @@ export function createCustomerService(deps: CustomerDeps) {
     await store.transaction(async (trx) => {
       const row = await repo.getRow(trx, id);
       if (!row) throw new AppError('CUSTOMER_NOT_FOUND', { id });
+      await assertInScope(trx, actor, id);
       if (row.status === 'erased')
         throw new AppError('CUSTOMER_ERASED', { id, erasedAt: row.erased_at ?? '', erasureId: '' });
       const decoded = decodeGrades(keys, row, GRADES);
@@ -506,6 +546,7 @@ export function createCustomerService(deps: CustomerDeps) {
     await store.transaction(async (trx) => {
       const row = await repo.getRow(trx, id);
       if (!row) throw new AppError('CUSTOMER_NOT_FOUND', { id });
+      await assertInScope(trx, actor, id);
       if (row.status === 'erased')
         throw new AppError('CUSTOMER_ERASED', { id, erasedAt: row.erased_at ?? '', erasureId: '' });
       await repo.shred(trx, id, at);
@@ -540,6 +581,8 @@ export function createCustomerService(deps: CustomerDeps) {
     if (!can(actor, 'audit', 'read')) assertCan(actor, 'customer', 'read');
     const exists = await repo.getRow(store.db, id);
     if (!exists) throw new AppError('CUSTOMER_NOT_FOUND', { id });
+    // Readers of the whole trail (auditor, DPO) see any customer's history; others only their scope's.
+    if (!can(actor, 'audit', 'read')) await assertInScope(store.db, actor, id);
     return audit.query({ customerId: id, limit });
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { KeyRing, newOrgKeyMaterial } from '../../kernel/crypto/key-ring.js';
@@ -26,6 +27,23 @@ export interface KeyStatus {
   }>;
   rotationInProgress: boolean;
 }
+
+/** Where other modules keep keys wrapped like customer keys, and the AAD scope each was wrapped with. */
+const OTHER_WRAPPED_KEYS: ReadonlyArray<{
+  table: string;
+  idColumn: string;
+  keyColumn: string;
+  scope: (id: string) => string;
+}> = [
+  { table: 'import_batches', idColumn: 'id', keyColumn: 'wrapped_key', scope: (id) => `import:${id}` },
+  { table: 'users', idColumn: 'id', keyColumn: 'totp_wrapped_key', scope: (id) => `user:${id}` },
+  {
+    table: 'org_identity',
+    idColumn: 'org_id',
+    keyColumn: 'wrapped_key',
+    scope: (id) => `org-identity:${id}`,
+  },
+];
 
 export type KeyService = ReturnType<typeof createKeyService>;
 
@@ -61,6 +79,37 @@ export function createKeyService(deps: KeyServiceDeps) {
       })),
       rotationInProgress: versions.some((v) => v.status === 'retiring'),
     };
+  }
+
+  /**
+   * Data keys that are not customers' but are wrapped the same way (an import batch's quarantine key,
+   * a user's TOTP key, the org's age identity key). Small tables: one transaction each. Every one must
+   * move before an old version retires, or what it protects becomes unreadable.
+   */
+  async function rewrapOtherKeys(target: number): Promise<number> {
+    let count = 0;
+    for (const loc of OTHER_WRAPPED_KEYS) {
+      count += await store.transaction(async (trx) => {
+        const rows = await sql<{
+          id: string;
+          wrapped: Buffer | null;
+        }>`select ${sql.ref(loc.idColumn)} as id, ${sql.ref(loc.keyColumn)} as wrapped from ${sql.table(loc.table)} where org_id = ${orgId}`.execute(
+          trx,
+        );
+        let n = 0;
+        for (const r of rows.rows) {
+          if (!r.wrapped || KeyRing.wrappedVersion(r.wrapped) >= target) continue;
+          const scope = loc.scope(r.id);
+          const rewrapped = keys.wrapCustomerKey(scope, keys.unwrapCustomerKey(scope, r.wrapped), target);
+          await sql`update ${sql.table(loc.table)} set ${sql.ref(loc.keyColumn)} = ${rewrapped} where ${sql.ref(loc.idColumn)} = ${r.id}`.execute(
+            trx,
+          );
+          n += 1;
+        }
+        return n;
+      });
+    }
+    return count;
   }
 
   /**
@@ -165,6 +214,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       opts.onProgress?.(done, total);
       if (n < batchSize) break;
     }
+    done += await rewrapOtherKeys(target);
     const retired = await store.transaction(async (trx) => {
       const old = await trx
         .selectFrom('org_keys')

@@ -1,5 +1,9 @@
 import type { Kysely, Migration } from 'kysely';
 import * as m001 from './001-vault.js';
+import * as m002 from './002-ingest.js';
+import * as m003 from './003-access.js';
+import * as m004 from './004-transfer.js';
+import * as m005 from './005-notices.js';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -10,7 +14,13 @@ interface EngineMigration {
 }
 
 /** Ordered and frozen: append new migrations, never edit a landed one. */
-const MIGRATIONS: Array<[string, EngineMigration]> = [['001-vault', m001]];
+const MIGRATIONS: Array<[string, EngineMigration]> = [
+  ['001-vault', m001],
+  ['002-ingest', m002],
+  ['003-access', m003],
+  ['004-transfer', m004],
+  ['005-notices', m005],
+];
 
 export function migrationsFor(ctx: MigrationContext): Record<string, Migration> {
   const out: Record<string, Migration> = {};

@@ -1,0 +1,106 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  type ColumnDetection,
+  type Detection,
+  detectColumn,
+  detectInText,
+} from '../../kernel/identifiers/index.js';
+import { maskCell } from '../ingest/column-stats.js';
+import { sampleSheets } from '../ingest/file-scan.js';
+import { mapHeaders } from '../ingest/header-mapping.js';
+import { columnLetter } from '../ingest/ingest-types.js';
+import { openTable } from '../ingest/readers/index.js';
+
+export interface ColumnFinding {
+  sheet: string;
+  column: string;
+  header: string;
+  /** The field the importer would map the header to, by its synonyms. */
+  mappedField: string | null;
+  detected: (Omit<ColumnDetection, 'suggestedGrade'> & { grade: ColumnDetection['suggestedGrade'] }) | null;
+  /** Masked examples only. */
+  examples: string[];
+}
+
+export type DetectResult =
+  | {
+      mode: 'file';
+      file: string;
+      format: string;
+      encoding: string | null;
+      sampledRows: number;
+      columns: ColumnFinding[];
+    }
+  | {
+      mode: 'text';
+      length: number;
+      findings: Array<Omit<Detection, never>>;
+      summary: Record<string, number>;
+    };
+
+/** True when `arg` names an existing file (then it is read as a table, otherwise scanned as text). */
+export function isFilePath(arg: string): boolean {
+  try {
+    return statSync(arg).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Classifies each column of a table from a sample of its rows (header synonyms plus detectColumn).
+ * Nothing of the content leaves except masked examples.
+ */
+export async function detectFile(
+  path: string,
+  opts: { sheet?: string; encoding?: string } = {},
+): Promise<DetectResult> {
+  const source = await openTable(path, opts);
+  const samples = await sampleSheets(source, 1000, 200);
+  const columns: ColumnFinding[] = [];
+  let sampledRows = 0;
+  for (const [sheet, sample] of samples) {
+    sampledRows += sample.rows;
+    const mapped = mapHeaders(sample.headers);
+    sample.headers.forEach((header, i) => {
+      const values = sample.columns[i] ?? [];
+      const d = detectColumn(values);
+      const detected = d
+        ? {
+            kind: d.kind,
+            confidence: d.confidence,
+            matched: d.matched,
+            sampled: d.sampled,
+            category: d.category,
+            sensitive: d.sensitive,
+            grade: d.suggestedGrade,
+          }
+        : null;
+      columns.push({
+        sheet,
+        column: columnLetter(i + 1),
+        header,
+        mappedField: mapped[i]?.field ?? null,
+        detected,
+        examples: values.slice(0, 3).map((v) => maskCell(v, { def: null, detected: d })),
+      });
+    });
+  }
+  return {
+    mode: 'file',
+    file: basename(path),
+    format: source.format,
+    encoding: source.encoding ?? null,
+    sampledRows,
+    columns,
+  };
+}
+
+/** Finds identifiers in free text; each finding carries its offsets and masked form, never the text. */
+export function detectText(text: string): DetectResult {
+  const findings = detectInText(text);
+  const summary: Record<string, number> = {};
+  for (const f of findings) summary[f.kind] = (summary[f.kind] ?? 0) + 1;
+  return { mode: 'text', length: text.length, findings, summary };
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { AppError } from '../../kernel/errors/app-error.js';
+
+export type TableFileFormat = 'csv' | 'xlsx';
+export type TableFileEncoding = 'utf8' | 'gbk';
+
+export interface WrittenFile {
+  sha256: string;
+  bytes: number;
+  rows: number;
+  /** CSV in GBK only: characters GBK cannot hold, written as "?". */
+  unencodable: number;
+}
+
+/** A spreadsheet written row by row, hashed as it goes, readable by the owner only (0600). */
+export interface TableWriter {
+  startSheet(name: string, headers: readonly string[]): Promise<void>;
+  row(cells: ReadonlyArray<string | number | null>): Promise<void>;
+  close(): Promise<WrittenFile>;
+  /** Stops writing; the caller deletes the partial file. */
+  abort(): Promise<void>;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Cells starting with = + - @ tab or CR are prefixed with a single quote, so a spreadsheet program
+ * shows them as text instead of running them as formulas (OWASP "CSV injection").
+ */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+class Sha256Counter extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+}
+
+function openTarget(path: string): { hasher: Sha256Counter; file: WriteStream; done: Promise<void> } {
+  // Opened here, synchronously, so an existing file is narrowed to 0600 before a byte is written.
+  const fd = openSync(path, 'w', 0o600);
+  fchmodSync(fd, 0o600);
+  const file = createWriteStream('', { fd });
+  const hasher = new Sha256Counter();
+  hasher.pipe(file);
+  const done = new Promise<void>((resolve, reject) => {
+    file.on('finish', resolve);
+    file.on('error', reject);
+    hasher.on('error', reject);
+  });
+  return { hasher, file, done };
+}
+
+function finish(hasher: Sha256Counter, rows: number, unencodable: number): WrittenFile {
+  return { sha256: hasher.hash.digest('hex'), bytes: hasher.bytes, rows, unencodable };
+}
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const s = neutraliseFormula(String(value));
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvWriter(path: string, encoding: TableFileEncoding): TableWriter {
+  const { hasher, done } = openTarget(path);
+  let rows = 0;
+  let unencodable = 0;
+  let sheets = 0;
+  const write = async (text: string): Promise<void> => {
+    let buf: Buffer;
+    if (encoding === 'gbk') {
+      // GBK has no U+00A5 (¥); Chinese software writes the full-width ￥.
+      const t = text.replaceAll('¥', '￥');
+      buf = iconv.encode(t, 'gbk');
+      if (buf.includes(0x3f) && iconv.decode(buf, 'gbk') !== t)
+        unencodable += [...iconv.decode(buf, 'gbk')].filter((c, i) => c === '?' && [...t][i] !== '?').length;
+    } else buf = Buffer.from(text, 'utf8');
+    if (!hasher.write(buf)) await new Promise<void>((resolve) => hasher.once('drain', resolve));
+  };
+  return {
+    async startSheet(_name, headers) {
+      // Excel detects UTF-8 CSV only by its BOM; without one it assumes GBK on Chinese Windows.
+      if (sheets === 0 && encoding === 'utf8') await write('\ufeff');
+      sheets++;
+      await write(`${headers.map(csvField).join(',')}\r\n`);
+    },
+    async row(cells) {
+      rows++;
+      await write(`${cells.map(csvField).join(',')}\r\n`);
+    },
+    async close() {
+      hasher.end();
+      await done;
+      return finish(hasher, rows, unencodable);
+    },
+    async abort() {
+      hasher.end();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+const CHECK_EVERY = 2000;
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes of sheet XML queued before exceljs's zip compressor (see synthetic/xlsx-writer.ts). */
+function compressorBacklog(sheet: unknown): number {
+  const pipes = (sheet as { stream?: { pipes?: unknown[] } }).stream?.pipes;
+  const target = pipes?.[0] as { writableLength?: number; _writableState?: { length?: number } } | undefined;
+  return target?.writableLength ?? target?._writableState?.length ?? 0;
+}
+
+function xlsxWriter(path: string): TableWriter {
+  const { hasher, done } = openTarget(path);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: hasher,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = 'Custodian';
+  let sheet: ExcelJS.Worksheet | undefined;
+  const names = new Set<string>();
+  let rows = 0;
+  return {
+    async startSheet(name, headers) {
+      sheet?.commit();
+      // Sheet names: at most 31 characters, none of : \ / ? * [ ], unique.
+      const base = (name.replace(/[:\\/?*[\]]/g, '_').slice(0, 28) || 'Sheet').trim() || 'Sheet';
+      let unique = base;
+      for (let n = 2; names.has(unique); n++) unique = `${base}-${n}`;
+      names.add(unique);
+      sheet = workbook.addWorksheet(unique);
+      sheet.columns = headers.map((h) => ({
+        header: neutraliseFormula(h),
+        width: Math.min(40, Math.max(10, h.length * 2 + 4)),
+        style: { numFmt: '@' },
+      }));
+    },
+    async row(cells) {
+      if (!sheet) throw new AppError('INTERNAL');
+      rows++;
+      sheet
+        .addRow(cells.map((c) => (c === null ? null : typeof c === 'number' ? c : neutraliseFormula(c))))
+        .commit();
+      if (rows % CHECK_EVERY === 0) {
+        await pause(0);
+        while (compressorBacklog(sheet) > MAX_BACKLOG_BYTES) await pause(1);
+      }
+    },
+    async close() {
+      if (!sheet) sheet = workbook.addWorksheet('Sheet1');
+      sheet.commit();
+      await workbook.commit();
+      await done;
+      return finish(hasher, rows, 0);
+    },
+    async abort() {
+      hasher.destroy();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+export function openTableWriter(
+  path: string,
+  opts: { format: TableFileFormat; encoding?: TableFileEncoding | undefined },
+): TableWriter {
+  return opts.format === 'xlsx' ? xlsxWriter(path) : csvWriter(path, opts.encoding ?? 'utf8');
+}
+
+/** csv or xlsx from an explicit format or the file's extension. */
+export function formatOf(path: string, explicit?: string): TableFileFormat {
+  const f = (explicit ?? path.split('.').pop() ?? '').toLowerCase();
+  if (f === 'csv' || f === 'xlsx') return f;
+  throw new AppError('USAGE', { detail: 'the output must be .xlsx or .csv (or give --format)' });
+}

@@ -1,0 +1,303 @@
+import type { KeyRing } from '../../kernel/crypto/key-ring.js';
+import { uuidv7 } from '../../kernel/ids/uuid.js';
+import type { CustomerKind, FieldValue } from '../customers/customer-types.js';
+import {
+  type BlindIndexer,
+  companyKeys,
+  type IdentityKeys,
+  type IndexKey,
+  identityKeys,
+  identityMapKeys,
+  mapKey,
+} from './dedupe-keys.js';
+import type { CandidateRow } from './ingest-repo.js';
+import { emptyCounts, type ImportCounts, type OnDuplicate } from './ingest-types.js';
+import type { ValidRow } from './row-parser.js';
+import type { NewCustomer } from './vault-writer.js';
+
+/** Where a row came from: enough to name it in conflicts and the quarantine, no content. */
+export interface RowRef {
+  seq: number;
+  sheet: string;
+  rowNumber: number;
+}
+
+/** The customer a row resolves to. `seen` stands for a row of a dry run (nothing is kept). */
+export type Target =
+  | { type: 'pending'; customer: NewCustomer }
+  | { type: 'existing'; id: string; ownBatch: boolean }
+  | { type: 'seen' };
+
+export interface PendingConflict {
+  customerId: string;
+  /** The new customer's key (pending); existing customers' keys are opened in the transaction. */
+  dek: Buffer | null;
+  field: string;
+  value: FieldValue;
+  ref: RowRef;
+}
+
+export interface ExistingOp {
+  values: Record<string, FieldValue>;
+  flags: string[];
+  ref: RowRef;
+}
+
+export interface ChunkPlan {
+  creates: NewCustomer[];
+  /** Duplicate rows to apply to existing customers, in file order. */
+  existing: Map<string, ExistingOp[]>;
+  conflicts: PendingConflict[];
+  /** Duplicates of customers outside the actor's scope: rejected (无权覆盖), never merged. */
+  blocked: RowRef[];
+  counts: ImportCounts;
+}
+
+export interface ResolverState {
+  /** Identity key -> customer. A real run keeps one chunk's worth (earlier chunks are in the store); a dry run the whole file. */
+  inFile: Map<string, Target>;
+}
+
+/** One shared marker: a dry run keeps only keys, not a customer per row. */
+const SEEN: Target = { type: 'seen' };
+
+const same = (a: FieldValue, b: FieldValue): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Merges `incoming` into `current` (pending customer): empty fields filled, differences by mode. */
+function mergeValues(
+  current: Record<string, FieldValue>,
+  incoming: Record<string, FieldValue>,
+  mode: OnDuplicate,
+  onConflict: (field: string, value: FieldValue) => void,
+): void {
+  for (const [k, v] of Object.entries(incoming)) {
+    const have = current[k];
+    if (have === undefined) current[k] = v;
+    else if (!same(have, v)) {
+      if (mode === 'overwrite') current[k] = v;
+      else onConflict(k, v);
+    }
+  }
+}
+
+/** The blind-index keys a chunk must look up in the store. */
+export function chunkLookupKeys(keys: BlindIndexer, rows: readonly ValidRow[]): IndexKey[] {
+  const out: IndexKey[] = [];
+  for (const row of rows) {
+    const ids = identityKeys(keys, row.kind, row.values);
+    out.push(...ids.strong);
+    if (ids.pair) out.push(ids.pair.mobile, ids.pair.name);
+    if (row.company) out.push(...companyKeys(keys, row.company));
+  }
+  return out;
+}
+
+/** Store hits of a chunk, answering "which live customer of this kind has this key". */
+export class StoreMatches {
+  private readonly byKey = new Map<string, string[]>();
+  private readonly rows = new Map<string, CandidateRow>();
+
+  constructor(
+    hits: ReadonlyArray<IndexKey & { customerId: string }>,
+    candidates: readonly CandidateRow[],
+    private readonly scope: ReadonlySet<string> | null = null,
+  ) {
+    for (const c of candidates) this.rows.set(c.id, c);
+    for (const h of hits) {
+      const k = `${h.field}|${h.hash.toString('latin1')}`;
+      const list = this.byKey.get(k) ?? [];
+      list.push(h.customerId);
+      this.byKey.set(k, list);
+    }
+  }
+
+  private idsFor(key: IndexKey, kind: CustomerKind): CandidateRow[] {
+    return (this.byKey.get(`${key.field}|${key.hash.toString('latin1')}`) ?? [])
+      .map((id) => this.rows.get(id))
+      .filter((r): r is CandidateRow => r !== undefined && r.kind === kind && r.status !== 'erased')
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  /** The oldest live customer of `kind` matching the identity, strongest key first. */
+  match(kind: CustomerKind, ids: IdentityKeys): CandidateRow | null {
+    for (const key of ids.strong) {
+      const found = this.idsFor(key, kind)[0];
+      if (found) return found;
+    }
+    if (ids.pair) {
+      const names = new Set(this.idsFor(ids.pair.name, kind).map((r) => r.id));
+      const found = this.idsFor(ids.pair.mobile, kind).find((r) => names.has(r.id));
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** Whether the acting user may see (and so merge into) this customer. */
+  inScope(id: string): boolean {
+    return this.scope === null || this.scope.has(id);
+  }
+
+  company(keys: readonly IndexKey[]): CandidateRow | null {
+    for (const key of keys) {
+      const found = this.idsFor(key, 'company')[0];
+      if (found) return found;
+    }
+    return null;
+  }
+}
+
+export interface ResolveContext {
+  keys: Pick<KeyRing, 'blindIndex' | 'newCustomerKey'>;
+  mode: OnDuplicate;
+  batchId: string | null;
+  dryRun: boolean;
+}
+
+/**
+ * Decides what each valid row of a chunk becomes: a new customer, a merge into an earlier row or an
+ * existing customer, or (skip mode) nothing. Contacts get their company: from this file, the store,
+ * or a new company made from the contact's company name and USCC.
+ */
+export function resolveChunk(
+  rows: ReadonlyArray<{ row: ValidRow; ref: RowRef }>,
+  store: StoreMatches,
+  state: ResolverState,
+  ctx: ResolveContext,
+): ChunkPlan {
+  const plan: ChunkPlan = {
+    creates: [],
+    existing: new Map(),
+    conflicts: [],
+    blocked: [],
+    counts: emptyCounts(),
+  };
+  const { counts } = plan;
+
+  const newCustomer = (kind: CustomerKind, values: Record<string, FieldValue>, flags: string[]) => {
+    const customer: NewCustomer = {
+      id: uuidv7(),
+      dek: ctx.dryRun ? Buffer.alloc(0) : ctx.keys.newCustomerKey(),
+      kind,
+      values: { ...values },
+      flags: new Set(flags),
+      companyId: null,
+    };
+    if (!ctx.dryRun) plan.creates.push(customer);
+    return customer;
+  };
+  const targetOf = (c: CandidateRow): Target =>
+    ctx.dryRun ? SEEN : { type: 'existing', id: c.id, ownBatch: c.batch_id === ctx.batchId };
+  const register = (mapKeys: readonly string[], target: Target) => {
+    for (const k of mapKeys) if (!state.inFile.has(k)) state.inFile.set(k, target);
+  };
+
+  const companyFor = (ref: { companyName?: string; uscc?: string }, flags: string[]): string | null => {
+    const cKeys = companyKeys(ctx.keys, ref);
+    const mapKeys = cKeys.map((k) => mapKey('company', k));
+    let target: Target | undefined;
+    for (const k of mapKeys) {
+      target = state.inFile.get(k);
+      if (target) break;
+    }
+    if (!target) {
+      const found = store.company(cKeys);
+      // Linking a contact to a company names only the company's id, which reveals nothing about it.
+      if (found) target = targetOf(found);
+    }
+    if (!target) {
+      // PIPL-minded default: the company a contact names is created rather than the contact dropped.
+      const values: Record<string, FieldValue> = {};
+      if (ref.companyName) values.companyName = ref.companyName;
+      if (ref.uscc) values.uscc = ref.uscc;
+      const company = newCustomer('company', values, [...flags, 'import:company-from-contact']);
+      target = ctx.dryRun ? SEEN : { type: 'pending', customer: company };
+      counts.companiesCreated++;
+      counts.byKind.company++;
+    }
+    register(mapKeys, target);
+    if (target.type === 'pending') return target.customer.id;
+    if (target.type === 'existing') return target.id;
+    return null;
+  };
+
+  for (const { row, ref } of rows) {
+    const ids = identityKeys(ctx.keys, row.kind, row.values);
+    const mapKeys = identityMapKeys(row.kind, ids);
+    let target: Target | undefined;
+    for (const k of mapKeys) {
+      target = state.inFile.get(k);
+      if (target) break;
+    }
+    if (!target) {
+      const found = store.match(row.kind, ids);
+      if (found?.status === 'restricted') {
+        // Processing of a restricted customer is frozen (PIPL Art. 44): the row is left alone.
+        counts.skipped++;
+        continue;
+      }
+      if (found && !store.inScope(found.id)) {
+        // 无权覆盖: another owner's customer is neither merged into nor revealed to exist by a merge.
+        plan.blocked.push(ref);
+        counts.rejected++;
+        counts.byReason.DUPLICATE_OUT_OF_SCOPE = (counts.byReason.DUPLICATE_OUT_OF_SCOPE ?? 0) + 1;
+        continue;
+      }
+      if (found) target = targetOf(found);
+    }
+    const companyMapKeys =
+      row.kind === 'company' ? companyKeys(ctx.keys, row.values).map((k) => mapKey('company', k)) : [];
+    if (target) {
+      register([...mapKeys, ...companyMapKeys], target);
+      if (ctx.mode === 'skip') {
+        counts.skipped++;
+        continue;
+      }
+      counts.merged++;
+      if (row.flags.length > 0) counts.flagged++;
+      if (target.type === 'existing' && !target.ownBatch) counts.mergedWithStore++;
+      if (target.type === 'pending') {
+        const customer = target.customer;
+        for (const f of row.flags) customer.flags.add(f);
+        mergeValues(customer.values, row.values, ctx.mode, (field, value) => {
+          plan.conflicts.push({ customerId: customer.id, dek: customer.dek, field, value, ref });
+        });
+      } else if (target.type === 'existing') {
+        const ops = plan.existing.get(target.id) ?? [];
+        ops.push({ values: row.values, flags: row.flags, ref });
+        plan.existing.set(target.id, ops);
+      }
+      continue;
+    }
+    const customer = newCustomer(row.kind, row.values, row.flags);
+    if (row.kind === 'contact' && row.company) customer.companyId = companyFor(row.company, row.flags);
+    counts.imported++;
+    if (row.flags.length > 0) counts.flagged++;
+    counts.byKind[row.kind]++;
+    register([...mapKeys, ...companyMapKeys], ctx.dryRun ? SEEN : { type: 'pending', customer });
+  }
+  return plan;
+}
+
+/** Applies an existing customer's ops; returns the new values, flags, conflicts and whether anything changed. */
+export function applyOps(
+  current: Record<string, FieldValue>,
+  ops: readonly ExistingOp[],
+  mode: OnDuplicate,
+): {
+  values: Record<string, FieldValue>;
+  flags: string[];
+  conflicts: Array<{ field: string; value: FieldValue; ref: RowRef }>;
+  changed: string[];
+} {
+  const values = { ...current };
+  const conflicts: Array<{ field: string; value: FieldValue; ref: RowRef }> = [];
+  const flags: string[] = [];
+  for (const op of ops) {
+    flags.push(...op.flags);
+    mergeValues(values, op.values, mode, (field, value) => conflicts.push({ field, value, ref: op.ref }));
+  }
+  const changed = Object.keys(values).filter(
+    (k) => current[k] === undefined || !same(current[k] as FieldValue, values[k] as FieldValue),
+  );
+  return { values, flags, conflicts, changed };
+}

@@ -1,0 +1,64 @@
+import type { KeyRing } from '../../kernel/crypto/key-ring.js';
+import type { CustomerKind, FieldValue } from '../customers/customer-types.js';
+import { searchForm } from '../customers/field-values.js';
+
+export type BlindIndexer = Pick<KeyRing, 'blindIndex'>;
+
+/** A blind-index entry: the same keyed hash the vault stores, so store lookups and file keys agree. */
+export interface IndexKey {
+  field: string;
+  hash: Buffer;
+}
+
+/**
+ * What makes two rows the same customer (CN-USER-CONVENTIONS §1.3): the ID number, the USCC of a
+ * company (its normalised name when it has none), or mobile and name together.
+ */
+export interface IdentityKeys {
+  strong: IndexKey[];
+  pair: { mobile: IndexKey; name: IndexKey } | null;
+}
+
+function indexKey(keys: BlindIndexer, field: string, value: FieldValue | undefined): IndexKey | null {
+  if (typeof value !== 'string' || value === '') return null;
+  return { field, hash: keys.blindIndex(field, searchForm(field, value)) };
+}
+
+export function identityKeys(
+  keys: BlindIndexer,
+  kind: CustomerKind,
+  values: Record<string, FieldValue>,
+): IdentityKeys {
+  if (kind === 'company') {
+    const uscc = indexKey(keys, 'uscc', values.uscc);
+    const name = uscc ? null : indexKey(keys, 'companyName', values.companyName);
+    return { strong: [uscc ?? name].filter((k): k is IndexKey => k !== null), pair: null };
+  }
+  const id = indexKey(keys, 'idNumber', values.idNumber);
+  const mobile = indexKey(keys, 'mobile', values.mobile);
+  const name = indexKey(keys, 'name', values.name);
+  return { strong: id ? [id] : [], pair: mobile && name ? { mobile, name } : null };
+}
+
+/** How a contact's company is looked for: USCC first, then the normalised company name. */
+export function companyKeys(keys: BlindIndexer, ref: { companyName?: string; uscc?: string }): IndexKey[] {
+  return [indexKey(keys, 'uscc', ref.uscc), indexKey(keys, 'companyName', ref.companyName)].filter(
+    (k): k is IndexKey => k !== null,
+  );
+}
+
+/** Map key of an index entry for one kind: 16 hash bytes as a latin1 string, no plaintext. */
+export function mapKey(kind: CustomerKind, key: IndexKey): string {
+  return `${kind}|${key.field}|${key.hash.toString('latin1')}`;
+}
+
+export function pairKey(kind: CustomerKind, pair: { mobile: IndexKey; name: IndexKey }): string {
+  return `${kind}|mobile+name|${pair.mobile.hash.toString('latin1')}${pair.name.hash.toString('latin1')}`;
+}
+
+/** Every map key of a row's identity, strongest first. */
+export function identityMapKeys(kind: CustomerKind, ids: IdentityKeys): string[] {
+  const out = ids.strong.map((k) => mapKey(kind, k));
+  if (ids.pair) out.push(pairKey(kind, ids.pair));
+  return out;
+}

@@ -1,0 +1,160 @@
+import type { DataScope } from '../../kernel/authz/data-scope.js';
+import type { Db, Trx } from '../../kernel/store/store.js';
+import type { CustomerKind, FieldDef } from '../customers/customer-types.js';
+import type { RowRef } from './chunk-resolver.js';
+import { chunkLookupKeys, StoreMatches } from './chunk-resolver.js';
+import type { RejectedRow } from './chunk-writer.js';
+import type { ColumnStats } from './column-stats.js';
+import type { BlindIndexer } from './dedupe-keys.js';
+import type { SheetSample } from './file-scan.js';
+import type { IngestRepo } from './ingest-repo.js';
+import { emptyCounts, type ImportCounts } from './ingest-types.js';
+import type { TableRow } from './readers/index.js';
+import { parseRow, type ValidRow } from './row-parser.js';
+import { customFieldFor, mapToCustomField, nextCustomKey, planSheet, type SheetPlan } from './sheet-plan.js';
+
+/** The options a batch keeps (import_batches.options): enough to resume it exactly. */
+export interface StoredOptions {
+  purposes: string[];
+  sheet: string | null;
+  encoding: string | null;
+  mapping: Record<string, string>;
+  lenient: boolean;
+  onDuplicate: 'skip' | 'merge' | 'overwrite';
+  kind: CustomerKind | null;
+  createFields: boolean;
+  fileName: string;
+}
+
+export interface ChunkItem {
+  seq: number;
+  row: TableRow;
+  plan: SheetPlan;
+}
+
+/** The store's customers sharing an identity key with the chunk's rows, and which the actor may see. */
+export async function matchStore(
+  repo: IngestRepo,
+  db: Db | Trx,
+  keys: BlindIndexer,
+  rows: readonly ValidRow[],
+  scope: DataScope,
+): Promise<StoreMatches> {
+  const hits = await repo.lookupIndex(db, chunkLookupKeys(keys, rows));
+  const candidates = await repo.candidates(
+    db,
+    hits.map((h) => h.customerId),
+  );
+  const visible = await repo.inScope(
+    db,
+    candidates.map((c) => c.id),
+    scope,
+  );
+  return new StoreMatches(hits, candidates, visible);
+}
+
+/** Rows a chunk's resolution turned away (duplicates outside the actor's scope), as quarantine rows. */
+export function blockedRows(parsed: ParsedChunk, blocked: readonly RowRef[]): RejectedRow[] {
+  const seqs = new Set(blocked.map((b) => b.seq));
+  return parsed.valid
+    .filter((v) => seqs.has(v.ref.seq))
+    .map((v) => ({
+      ref: v.ref,
+      headers: v.headers,
+      cells: v.cells,
+      reasons: [{ code: 'DUPLICATE_OUT_OF_SCOPE', column: null, header: null, field: null }],
+    }));
+}
+
+/**
+ * Groups the file's rows into chunks of `size` data rows. Every row gets a sequence number (headers and
+ * blank rows too); rows up to `skip` were committed by an earlier run and are passed over, but headers
+ * are always read so each sheet's plan is rebuilt. The last chunk may be empty: it carries the end.
+ */
+export async function* chunked(
+  rows: AsyncIterable<TableRow>,
+  skip: number,
+  size: number,
+  planFor: (sheet: string, headers: string[]) => SheetPlan,
+): AsyncGenerator<{ items: ChunkItem[]; lastSeq: number }> {
+  let seq = 0;
+  let items: ChunkItem[] = [];
+  const plans = new Map<string, SheetPlan>();
+  for await (const row of rows) {
+    seq++;
+    if (row.isHeader) {
+      plans.set(row.sheet, planFor(row.sheet, row.cells));
+      continue;
+    }
+    if (seq <= skip) continue;
+    const plan = plans.get(row.sheet);
+    if (!plan) continue;
+    items.push({ seq, row, plan });
+    if (items.length >= size) {
+      yield { items, lastSeq: seq };
+      items = [];
+    }
+  }
+  yield { items, lastSeq: Math.max(seq, skip) };
+}
+
+export interface ParsedChunk {
+  valid: Array<{ row: ValidRow; ref: RowRef; headers: string[]; cells: string[] }>;
+  rejected: RejectedRow[];
+  counts: ImportCounts;
+}
+
+/** Parses a chunk's rows: blanks counted, rejections collected with their reasons, the rest valid. */
+export function parseChunk(
+  items: readonly ChunkItem[],
+  opts: { lenient: boolean; kind: CustomerKind | null },
+  stats: ColumnStats,
+): ParsedChunk {
+  const out: ParsedChunk = { valid: [], rejected: [], counts: emptyCounts() };
+  const { counts } = out;
+  for (const { seq, row, plan } of items) {
+    const parsed = parseRow(plan, row.cells, { lenient: opts.lenient, defaultKind: opts.kind }, stats);
+    const ref = { seq, sheet: row.sheet, rowNumber: row.rowNumber };
+    if (parsed.type === 'blank') {
+      counts.blank++;
+      continue;
+    }
+    counts.read++;
+    if (parsed.type === 'rejected') {
+      counts.rejected++;
+      for (const code of new Set(parsed.reasons.map((r) => r.code)))
+        counts.byReason[code] = (counts.byReason[code] ?? 0) + 1;
+      out.rejected.push({ ref, headers: plan.headers, cells: row.cells, reasons: parsed.reasons });
+    } else out.valid.push({ row: parsed, ref, headers: plan.headers, cells: row.cells });
+  }
+  return out;
+}
+
+/**
+ * Builds sheet plans for an import: mapping, 客户类型 column, detections from the sample, and for
+ * unmapped columns the custom field they become (reused by label, or the key it would be created
+ * under).
+ */
+export function planner(
+  opts: Pick<StoredOptions, 'mapping' | 'createFields'>,
+  catalog: () => ReadonlyMap<string, FieldDef>,
+  samples: ReadonlyMap<string, SheetSample>,
+): (sheet: string, headers: string[]) => SheetPlan {
+  const previewed = new Set<string>();
+  return (sheet, headers) => {
+    const defs = catalog();
+    const plan = planSheet(sheet, headers, opts.mapping, defs, samples.get(sheet)?.columns);
+    for (const c of plan.columns) {
+      if (c.role !== 'unmapped' || !c.proposal) continue;
+      // A custom field labelled like the header (made by an earlier import) is used like a synonym.
+      const existing = customFieldFor(defs, c.header);
+      if (existing) mapToCustomField(c, existing);
+      else {
+        const key = nextCustomKey(defs, previewed);
+        previewed.add(key);
+        c.proposal.customKey = key;
+      }
+    }
+    return plan;
+  };
+}

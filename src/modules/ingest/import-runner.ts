@@ -1,0 +1,250 @@
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import { dataScopeOf } from '../../kernel/authz/data-scope.js';
+import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
+import { AppError } from '../../kernel/errors/app-error.js';
+import { uuidv7 } from '../../kernel/ids/uuid.js';
+import type { ImportBatchesTable } from '../../kernel/store/schema.js';
+import {
+  activeHere,
+  createBatchSetup,
+  type IngestDeps,
+  LEASE_MS,
+  reportOf,
+  storedOptions,
+} from './batch-setup.js';
+import { resolveChunk } from './chunk-resolver.js';
+import { scopes, writeChunk } from './chunk-writer.js';
+import { ColumnStats } from './column-stats.js';
+import { createDryRun } from './dry-run.js';
+import { fileFacts, sampleSheets } from './file-scan.js';
+import {
+  blockedRows,
+  chunked,
+  matchStore,
+  parseChunk,
+  planner,
+  type StoredOptions,
+} from './import-pipeline.js';
+import { createIngestRepo } from './ingest-repo.js';
+import {
+  addCounts,
+  emptyCounts,
+  type ImportCounts,
+  type ImportOptions,
+  type ImportReport,
+} from './ingest-types.js';
+import { openTable } from './readers/index.js';
+import { createVaultWriter } from './vault-writer.js';
+
+export { type IngestDeps, leaseAlive } from './batch-setup.js';
+
+const DEFAULT_CHUNK = 500;
+
+export type RollbackFn = (
+  actor: Actor,
+  batchId: string,
+  opts: { failed?: { code: string } },
+) => Promise<unknown>;
+
+/** Runs imports: dry runs, new batches, resumed batches; a batch that fails is rolled back. */
+export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
+  const { store, keys, audit, clock, orgId, catalog, consent } = deps;
+  const repo = createIngestRepo(orgId);
+  const vault = createVaultWriter({ keys, orgId, engine: store.engine, consent });
+  const { createFields, acquire, createBatch } = createBatchSetup(deps);
+  const dryRunImport = createDryRun(deps);
+
+  async function run(actor: Actor, path: string, input: ImportOptions): Promise<ImportReport> {
+    assertCan(actor, 'import', 'run');
+    const scope = dataScopeOf(actor);
+    const dryRun = Boolean(input.dryRun);
+    const file = await fileFacts(path);
+    let batch: ImportBatchesTable | undefined;
+    if (input.resume) {
+      batch = await repo.getBatch(store.db, input.resume);
+      if (!batch) throw new AppError('IMPORT_BATCH_NOT_FOUND', { id: input.resume });
+    } else if (!dryRun) batch = await repo.unfinishedFor(store.db, file.sha256);
+    if (batch && batch.status !== 'running')
+      throw new AppError('IMPORT_BATCH_STATE', {
+        id: batch.id,
+        status: batch.status,
+        action: 'resumed',
+        actionZh: '续传',
+      });
+    if (batch && batch.file_sha256 !== file.sha256)
+      throw new AppError('IMPORT_FILE_CHANGED', { id: batch.id, file: basename(path) });
+    const opts = batch ? (JSON.parse(batch.options) as StoredOptions) : storedOptions(input, path);
+    if (!dryRun) {
+      assertCan(actor, 'customer', 'create');
+      if (opts.onDuplicate !== 'skip') assertCan(actor, 'customer', 'update');
+    }
+    const purposes = await consent.requirePurposes(store.db, opts.purposes);
+    const source = await openTable(path, {
+      ...(opts.sheet ? { sheet: opts.sheet } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    });
+    const samples = await sampleSheets(source);
+    if (opts.createFields && !dryRun) await createFields(actor, opts, samples);
+    const defs = await catalog.load();
+    const planFor = planner(opts, () => defs, samples);
+    const chunkSize = Math.max(1, input.chunkSize ?? DEFAULT_CHUNK);
+    const startedAt = batch?.created_at ?? clock.now().toISOString();
+    if (dryRun) {
+      return dryRunImport(opts, file, source, planFor, chunkSize, startedAt, input.rejectsFile, scope);
+    }
+    const owner = `${hostname()}:${process.pid}:${uuidv7()}`;
+    let batchKey: Buffer;
+    let counts: ImportCounts;
+    let stats: ColumnStats;
+    const resumed = batch !== undefined;
+    if (batch) {
+      await acquire(actor, batch, owner);
+      if (!batch.wrapped_key)
+        throw new AppError('IMPORT_BATCH_STATE', {
+          id: batch.id,
+          status: batch.status,
+          action: 'resumed',
+          actionZh: '续传',
+        });
+      batchKey = keys.unwrapCustomerKey(scopes.batchKey(batch.id), batch.wrapped_key);
+      counts = { ...emptyCounts(), ...(JSON.parse(batch.counts) as ImportCounts) };
+      stats = new ColumnStats(JSON.parse(batch.report) as ConstructorParameters<typeof ColumnStats>[0]);
+    } else {
+      batch = await createBatch(actor, opts, file, owner);
+      batchKey = keys.unwrapCustomerKey(scopes.batchKey(batch.id), batch.wrapped_key as Buffer);
+      counts = emptyCounts();
+      stats = new ColumnStats();
+    }
+    const batchId = batch.id;
+    const base = { batchId, dryRun: false, resumed, startedAt };
+    activeHere.add(batchId);
+    let rowsDone = batch.rows_done;
+    try {
+      for await (const chunk of chunked(source.rows(), rowsDone, chunkSize, (sheet, headers) => {
+        const plan = planFor(sheet, headers);
+        stats.plan(plan);
+        return plan;
+      })) {
+        const parsed = parseChunk(chunk.items, opts, stats);
+        const now = clock.now();
+        counts = await store.transaction(async (trx) => {
+          const matches = await matchStore(
+            repo,
+            trx,
+            keys,
+            parsed.valid.map((v) => v.row),
+            scope,
+          );
+          const plan = resolveChunk(
+            parsed.valid,
+            matches,
+            { inFile: new Map() },
+            {
+              keys,
+              mode: opts.onDuplicate,
+              batchId,
+              dryRun: false,
+            },
+          );
+          const rejected = [...parsed.rejected, ...blockedRows(parsed, plan.blocked)];
+          const written = await writeChunk(trx, { keys, orgId, repo, vault }, plan, rejected, {
+            batchId,
+            batchKey,
+            mode: opts.onDuplicate,
+            catalog: defs,
+            purposes,
+            source: `import:${opts.fileName}`,
+            actorId: actor.id,
+            ownerId: actor.userId ?? null,
+            now: now.toISOString(),
+          });
+          const delta = parsed.counts;
+          addCounts(delta, plan.counts);
+          delta.conflicts += plan.conflicts.length + written.conflicts;
+          const totals = structuredClone(counts);
+          addCounts(totals, delta);
+          const report = reportOf(clock, base, opts, file, source, totals, stats, chunk.lastSeq, 'running');
+          const updated = await trx
+            .updateTable('import_batches')
+            .set({
+              rows_done: chunk.lastSeq,
+              counts: JSON.stringify(totals),
+              report: JSON.stringify(report),
+              lease_until: new Date(now.getTime() + LEASE_MS).toISOString(),
+              updated_at: now.toISOString(),
+            })
+            .where('id', '=', batchId)
+            .where('lease_owner', '=', owner)
+            .executeTakeFirst();
+          // Another process took the batch over (our lease had expired): stop without writing.
+          if (Number(updated.numUpdatedRows) !== 1)
+            throw new AppError('IMPORT_BATCH_BUSY', { id: batchId, owner: 'another process' });
+          await audit.append(trx, [
+            ...written.events,
+            {
+              actor: actor.id,
+              action: 'import.chunk',
+              details: {
+                batchId,
+                rowsDone: chunk.lastSeq,
+                imported: delta.imported,
+                merged: delta.merged,
+                rejected: delta.rejected,
+                blank: delta.blank,
+              },
+            },
+          ]);
+          return totals;
+        });
+        rowsDone = chunk.lastSeq;
+        input.onProgress?.(rowsDone);
+      }
+      const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
+      await store.transaction(async (trx) => {
+        await repo.updateBatch(trx, batchId, {
+          status: 'completed',
+          report: JSON.stringify(report),
+          counts: JSON.stringify(counts),
+          lease_owner: null,
+          lease_until: null,
+          finished_at: report.finishedAt,
+          updated_at: report.finishedAt ?? clock.now().toISOString(),
+        });
+        await audit.append(trx, [
+          {
+            actor: actor.id,
+            action: 'import.complete',
+            purpose: opts.purposes[0] ?? null,
+            details: {
+              batchId,
+              read: counts.read,
+              imported: counts.imported,
+              merged: counts.merged,
+              rejected: counts.rejected,
+            },
+          },
+        ]);
+      });
+      return report;
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'INTERNAL';
+      let rolledBack = false;
+      if (code !== 'IMPORT_BATCH_BUSY') {
+        try {
+          await rollback(actor, batchId, { failed: { code } });
+          rolledBack = true;
+        } catch {
+          // The batch stays `running`: it can be resumed or rolled back later.
+        }
+      }
+      if (err instanceof AppError)
+        throw new AppError(err.code, err.params, { ...(err.details ?? {}), batchId, rolledBack });
+      throw new AppError('INTERNAL', {}, { batchId, rolledBack });
+    } finally {
+      activeHere.delete(batchId);
+    }
+  }
+
+  return { run };
+}

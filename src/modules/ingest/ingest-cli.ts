@@ -1,0 +1,171 @@
+import type { Command } from 'commander';
+import type { App } from '../../app.js';
+import type { Actor } from '../../kernel/authz/permissions.js';
+import { type CliContext, collectField, collectList } from '../../kernel/cli/cli-runtime.js';
+import { AppError } from '../../kernel/errors/app-error.js';
+import type { CustomerKind } from '../customers/customer-types.js';
+import { loadMappingFile } from './header-mapping.js';
+import { ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import { REJECTS_WARNING } from './rejects-file.js';
+import { batchLine, quarantineText, reportText } from './report-text.js';
+
+function parseKind(kind: string | undefined): CustomerKind | undefined {
+  if (kind === undefined) return undefined;
+  if (kind === 'individual' || kind === 'company' || kind === 'contact') return kind;
+  throw new AppError('USAGE', { detail: '--kind must be individual, company or contact' });
+}
+
+function parseOnDuplicate(value: string): OnDuplicate {
+  if ((ON_DUPLICATE as readonly string[]).includes(value)) return value as OnDuplicate;
+  throw new AppError('USAGE', { detail: '--on-duplicate must be skip, merge or overwrite' });
+}
+
+/**
+ * `custodian import FILE …` and its batch subcommands (list, report, quarantine, retry, discard,
+ * rollback). A file literally named like a subcommand is given as ./list.
+ */
+export function registerIngestCommands(program: Command, ctx: CliContext<App, Actor>): void {
+  const cmd = program
+    .command('import')
+    .description(
+      '导入客户名单（xlsx/csv）/ import a customer list; `import list|report|quarantine|retry|discard|rollback`',
+    )
+    .argument('<file>', '.xlsx, .csv, .tsv or .txt')
+    .option('--purpose <key>', '处理目的（可多次）/ purpose (repeatable)', collectList, [])
+    .option('--sheet <name>', '只导入该工作表 / only this worksheet')
+    .option('--encoding <enc>', '文本编码，如 gbk、utf8 / text encoding')
+    .option('--mapping <file>', '列映射 JSON / column mapping file')
+    .option('--dry-run', '只预览映射和质量报告，不写入 / preview only, write nothing')
+    .option(
+      '--lenient',
+      '无效的证件号等单元格不导入并标记，而不拒绝整行 / import rows without their invalid cells, flagged',
+    )
+    .option('--on-duplicate <mode>', 'skip | merge | overwrite', 'merge')
+    .option('--rejects <file>', '把被拒绝的行写入 .xlsx/.csv（含个人信息）/ write rejected rows to this file')
+    .option('--kind <kind>', '没有“客户类型”列时的类型 / kind when no 客户类型 column says')
+    .option('--create-fields', '为未映射的列创建自定义字段 / create custom fields for unmapped columns')
+    .option('--resume <batch>', '续传中断的批次 / continue an interrupted batch')
+    .option('--chunk-size <n>', 'rows per transaction', '500')
+    .action(async (file: string, o, command: Command) =>
+      ctx.run(
+        command,
+        async (app, actor) => {
+          const mapping = o.mapping ? await loadMappingFile(o.mapping) : undefined;
+          let shown = 0;
+          const report = await app.ingest.run(actor, file, {
+            purposes: o.purpose,
+            sheet: o.sheet,
+            encoding: o.encoding,
+            mapping,
+            dryRun: Boolean(o.dryRun),
+            lenient: Boolean(o.lenient),
+            onDuplicate: parseOnDuplicate(o.onDuplicate),
+            kind: parseKind(o.kind),
+            createFields: Boolean(o.createFields),
+            resume: o.resume,
+            rejectsFile: o.rejects,
+            chunkSize: Number(o.chunkSize) || 500,
+            onProgress: ctx.io.stderrIsTty
+              ? (rows) => {
+                  if (rows - shown < 5000) return;
+                  shown = rows;
+                  ctx.io.stderr(`\r导入中 / importing… ${rows} rows`);
+                }
+              : undefined,
+          });
+          if (shown > 0) ctx.io.stderr('\n');
+          if (report.rejectsFile) ctx.io.stderr(REJECTS_WARNING.replaceAll('{file}', report.rejectsFile));
+          return report;
+        },
+        (r, g) => reportText(r, g.lang),
+      ),
+    );
+
+  cmd
+    .command('list')
+    .description('导入批次 / import batches')
+    .option('--limit <n>', 'max batches', '50')
+    .action(async (o, command: Command) =>
+      ctx.run(
+        command,
+        (app, actor) => app.ingest.list(actor, { limit: Number(o.limit) }),
+        (r) => (r.length ? r.map(batchLine).join('\n') : '（没有导入批次）/ no batches'),
+      ),
+    );
+
+  cmd
+    .command('report <batch>')
+    .description('批次质量报告 / a batch quality report')
+    .action(async (batch: string, _o, command: Command) =>
+      ctx.run(
+        command,
+        (app, actor) => app.ingest.report(actor, batch),
+        (r, g) => reportText(r, g.lang),
+      ),
+    );
+
+  cmd
+    .command('quarantine <batch>')
+    .description(
+      '被拒绝的行（默认脱敏；--reveal --purpose P 显示原文，留审计）/ rejected rows, masked unless revealed for a purpose',
+    )
+    .option('--reveal', '显示原文（需要 --purpose，留审计）/ show in clear (needs --purpose, audited)')
+    // --purpose is the parent's option (commander hands it to `import`): read from there.
+    .option('--status <status>', 'open | fixed | discarded')
+    .option('--limit <n>', 'rows per page', '50')
+    .option('--after <seq>', 'continue after this #sequence number')
+    .action(async (batch: string, o, command: Command) =>
+      ctx.run(
+        command,
+        (app, actor) =>
+          app.ingest.quarantine(actor, batch, {
+            reveal: Boolean(o.reveal),
+            purpose: (command.parent?.opts().purpose as string[] | undefined)?.[0],
+            status: o.status,
+            limit: Number(o.limit),
+            afterSeq: o.after === undefined ? undefined : Number(o.after),
+          }),
+        (r, g) => `${quarantineText(r.items, g.lang)}${r.next ? `\n-- more: --after ${r.next}` : ''}`,
+      ),
+    );
+
+  cmd
+    .command('retry <batch> <row>')
+    .description('修正并重新导入隔离区的一行 / fix a quarantined row and import it (ROW, SHEET:ROW or #SEQ)')
+    .option(
+      '--field <key=value>',
+      '更正（列名、列字母或字段）/ correction by header, column letter or field',
+      collectField,
+      {},
+    )
+    .action(async (batch: string, row: string, o, command: Command) =>
+      ctx.run(
+        command,
+        (app, actor) => app.ingest.retry(actor, batch, row, o.field),
+        (r) => `#${r.seq} ${r.outcome}${r.customerId ? ` -> ${r.customerId}` : ''}`,
+      ),
+    );
+
+  cmd
+    .command('discard <batch> <row>')
+    .description('丢弃隔离区的一行 / discard a quarantined row')
+    .action(async (batch: string, row: string, _o, command: Command) =>
+      ctx.run(
+        command,
+        (app, actor) => app.ingest.discard(actor, batch, row),
+        (r) => `#${r.seq} ${r.status}`,
+      ),
+    );
+
+  cmd
+    .command('rollback <batch>')
+    .description('撤销一个导入批次 / undo an import batch')
+    .action(async (batch: string, _o, command: Command) =>
+      ctx.run(
+        command,
+        (app, actor) => app.ingest.rollback(actor, batch),
+        (r) =>
+          `${r.batchId} ${r.status}: deleted ${r.deleted}, restored ${r.restored}, kept (changed since) ${r.keptChanged}, kept (erased) ${r.keptErased}`,
+      ),
+    );
+}

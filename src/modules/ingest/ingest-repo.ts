@@ -1,0 +1,302 @@
+import { customerScopeFilter, type DataScope } from '../../kernel/authz/data-scope.js';
+import type {
+  CustomersTable,
+  ImportBatchesTable,
+  ImportConflictsTable,
+  ImportMergesTable,
+  ImportQuarantineTable,
+} from '../../kernel/store/schema.js';
+import type { Db, Trx } from '../../kernel/store/store.js';
+import type { IndexKey } from './dedupe-keys.js';
+
+type Handle = Db | Trx;
+
+export type CandidateRow = Pick<CustomersTable, 'id' | 'kind' | 'status' | 'parent_id' | 'batch_id'>;
+
+const IN_LIST = 900;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Kysely queries of the ingest module; writes take the transaction handle. */
+export function createIngestRepo(orgId: string) {
+  return {
+    async insertBatch(trx: Trx, row: ImportBatchesTable): Promise<void> {
+      await trx.insertInto('import_batches').values(row).execute();
+    },
+
+    async getBatch(db: Handle, id: string): Promise<ImportBatchesTable | undefined> {
+      return db
+        .selectFrom('import_batches')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async unfinishedFor(db: Handle, sha256: string): Promise<ImportBatchesTable | undefined> {
+      return db
+        .selectFrom('import_batches')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('file_sha256', '=', sha256)
+        .where('status', '=', 'running')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+    },
+
+    async updateBatch(trx: Trx, id: string, patch: Partial<ImportBatchesTable>): Promise<void> {
+      await trx
+        .updateTable('import_batches')
+        .set(patch)
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async listBatches(db: Handle, limit: number): Promise<ImportBatchesTable[]> {
+      return db
+        .selectFrom('import_batches')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** Blind-index entries matching any of `keys` (field and hash both equal). */
+    async lookupIndex(
+      db: Handle,
+      keys: readonly IndexKey[],
+    ): Promise<Array<IndexKey & { customerId: string }>> {
+      if (keys.length === 0) return [];
+      const wanted = new Set(keys.map((k) => `${k.field}|${k.hash.toString('hex')}`));
+      const fields = [...new Set(keys.map((k) => k.field))];
+      const out: Array<IndexKey & { customerId: string }> = [];
+      for (const part of chunks(keys, IN_LIST)) {
+        const rows = await db
+          .selectFrom('blind_index')
+          .select(['field', 'hash', 'customer_id'])
+          .where('org_id', '=', orgId)
+          .where('field', 'in', fields)
+          .where(
+            'hash',
+            'in',
+            part.map((k) => k.hash),
+          )
+          .execute();
+        for (const r of rows) {
+          const hash = Buffer.from(r.hash);
+          if (wanted.has(`${r.field}|${hash.toString('hex')}`))
+            out.push({ field: r.field, hash, customerId: r.customer_id });
+        }
+      }
+      return out;
+    },
+
+    async candidates(db: Handle, ids: readonly string[]): Promise<CandidateRow[]> {
+      const out: CandidateRow[] = [];
+      for (const part of chunks([...new Set(ids)], IN_LIST)) {
+        out.push(
+          ...(await db
+            .selectFrom('customers')
+            .select(['id', 'kind', 'status', 'parent_id', 'batch_id'])
+            .where('org_id', '=', orgId)
+            .where('id', 'in', part)
+            .execute()),
+        );
+      }
+      return out;
+    },
+
+    /** Which of `ids` the scope reaches (own/team actors may not merge into others' customers). */
+    async inScope(db: Handle, ids: readonly string[], scope: DataScope): Promise<Set<string> | null> {
+      if (scope.kind === 'all') return null;
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(ids)], IN_LIST)) {
+        const rows = await db
+          .selectFrom('customers')
+          .select('customers.id')
+          .where('customers.org_id', '=', orgId)
+          .where('customers.id', 'in', part)
+          .where(customerScopeFilter(scope, orgId))
+          .execute();
+        for (const r of rows) out.add(r.id);
+      }
+      return out;
+    },
+
+    async insertQuarantine(trx: Trx, rows: ImportQuarantineTable[]): Promise<void> {
+      for (const part of chunks(rows, 500)) await trx.insertInto('import_quarantine').values(part).execute();
+    },
+
+    async insertConflicts(trx: Trx, rows: ImportConflictsTable[]): Promise<void> {
+      for (const part of chunks(rows, 500)) await trx.insertInto('import_conflicts').values(part).execute();
+    },
+
+    async mergedAlready(trx: Trx, batchId: string, ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await trx
+        .selectFrom('import_merges')
+        .select('customer_id')
+        .where('batch_id', '=', batchId)
+        .where('customer_id', 'in', [...ids])
+        .execute();
+      return new Set(rows.map((r) => r.customer_id));
+    },
+
+    async insertMerge(trx: Trx, row: ImportMergesTable): Promise<void> {
+      await trx.insertInto('import_merges').values(row).execute();
+    },
+
+    async touchMerge(
+      trx: Trx,
+      batchId: string,
+      customerId: string,
+      at: string,
+      addedPurposes?: string,
+    ): Promise<void> {
+      await trx
+        .updateTable('import_merges')
+        .set(
+          addedPurposes ? { after_updated_at: at, added_purposes: addedPurposes } : { after_updated_at: at },
+        )
+        .where('batch_id', '=', batchId)
+        .where('customer_id', '=', customerId)
+        .execute();
+    },
+
+    async merges(db: Handle, batchId: string, limit: number): Promise<ImportMergesTable[]> {
+      return db
+        .selectFrom('import_merges')
+        .selectAll()
+        .where('batch_id', '=', batchId)
+        .orderBy('customer_id')
+        .limit(limit)
+        .execute();
+    },
+
+    async deleteMerges(trx: Trx, batchId: string, ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await trx
+        .deleteFrom('import_merges')
+        .where('batch_id', '=', batchId)
+        .where('customer_id', 'in', [...ids])
+        .execute();
+    },
+
+    async merge(db: Handle, batchId: string, customerId: string): Promise<ImportMergesTable | undefined> {
+      return db
+        .selectFrom('import_merges')
+        .selectAll()
+        .where('batch_id', '=', batchId)
+        .where('customer_id', '=', customerId)
+        .executeTakeFirst();
+    },
+
+    async quarantine(
+      db: Handle,
+      batchId: string,
+      opts: { status?: string | undefined; limit: number; afterSeq?: number | undefined },
+    ): Promise<ImportQuarantineTable[]> {
+      let q = db
+        .selectFrom('import_quarantine')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('batch_id', '=', batchId);
+      if (opts.status) q = q.where('status', '=', opts.status as ImportQuarantineTable['status']);
+      if (opts.afterSeq !== undefined) q = q.where('seq', '>', opts.afterSeq);
+      return q.orderBy('seq').limit(opts.limit).execute();
+    },
+
+    async quarantineRows(db: Handle, batchId: string, row: number): Promise<ImportQuarantineTable[]> {
+      return db
+        .selectFrom('import_quarantine')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('batch_id', '=', batchId)
+        .where('row_number', '=', row)
+        .execute();
+    },
+
+    async quarantineStatusCounts(db: Handle, batchId: string): Promise<Record<string, number>> {
+      const rows = await db
+        .selectFrom('import_quarantine')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('batch_id', '=', batchId)
+        .groupBy('status')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
+
+    async updateQuarantine(
+      trx: Trx,
+      batchId: string,
+      seq: number,
+      patch: Partial<ImportQuarantineTable>,
+    ): Promise<void> {
+      await trx
+        .updateTable('import_quarantine')
+        .set(patch)
+        .where('batch_id', '=', batchId)
+        .where('seq', '=', seq)
+        .execute();
+    },
+
+    async conflictsOf(db: Handle, batchId: string): Promise<ImportConflictsTable[]> {
+      return db.selectFrom('import_conflicts').selectAll().where('batch_id', '=', batchId).execute();
+    },
+
+    /** Ids of live customers the batch created, a page at a time. */
+    async batchCustomerIds(db: Handle, batchId: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('customers')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('batch_id', '=', batchId)
+        .where('status', '!=', 'erased')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** Customers outside the batch whose company the batch created. */
+    async dependents(db: Handle, batchId: string): Promise<number> {
+      const row = await db
+        .selectFrom('customers as c')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('c.org_id', '=', orgId)
+        .where('c.status', '!=', 'erased')
+        .where((eb) => eb.or([eb('c.batch_id', 'is', null), eb('c.batch_id', '!=', batchId)]))
+        .where('c.parent_id', 'in', (eb) =>
+          eb.selectFrom('customers').select('id').where('org_id', '=', orgId).where('batch_id', '=', batchId),
+        )
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    /** Removes customers outright (rollback of their creation): rows, index, purposes, consents. */
+    async deleteCustomers(trx: Trx, ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return;
+      const list = [...ids];
+      await trx.deleteFrom('import_conflicts').where('customer_id', 'in', list).execute();
+      await trx.deleteFrom('customer_public').where('customer_id', 'in', list).execute();
+      await trx.deleteFrom('blind_index').where('customer_id', 'in', list).execute();
+      await trx.deleteFrom('customer_purposes').where('customer_id', 'in', list).execute();
+      await trx.deleteFrom('consents').where('customer_id', 'in', list).execute();
+      await trx.deleteFrom('customers').where('org_id', '=', orgId).where('id', 'in', list).execute();
+    },
+
+    async deleteBatchContent(trx: Trx, batchId: string): Promise<void> {
+      await trx.deleteFrom('import_conflicts').where('batch_id', '=', batchId).execute();
+      await trx.deleteFrom('import_merges').where('batch_id', '=', batchId).execute();
+      await trx.deleteFrom('import_quarantine').where('batch_id', '=', batchId).execute();
+    },
+  };
+}
+
+export type IngestRepo = ReturnType<typeof createIngestRepo>;

@@ -1,0 +1,192 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import { AppError } from '../../kernel/errors/app-error.js';
+import { actorOf } from '../../kernel/http/server.js';
+import type { CustomerKind } from '../customers/customer-types.js';
+import { ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import { receiveUpload } from './upload.js';
+
+const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+const idParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const reportResponse = {
+  200: { description: '质量报告 / quality report (counts, columns; masked examples only)', ...anyObject },
+};
+
+function flag(values: string[] | undefined): boolean {
+  const v = values?.[values.length - 1]?.toLowerCase();
+  return v === 'true' || v === '1' || v === 'yes' || v === 'on';
+}
+
+function one(values: string[] | undefined): string | undefined {
+  return values?.[values.length - 1];
+}
+
+/** Import routes; the multipart parser is registered for this scope only. */
+export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void> {
+  const tags = ['imports'];
+  await api.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 30, parts: 40 },
+    });
+
+    scope.post(
+      '/imports',
+      {
+        schema: {
+          tags,
+          summary: '上传并导入客户名单 / upload and import a customer list',
+          description:
+            'multipart/form-data: `file` (.xlsx/.csv/.tsv/.txt), `purpose` (repeat, or `purposes` comma-separated), ' +
+            '`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`. The upload is ' +
+            'kept in a 0600 temporary file under the data directory and deleted afterwards.',
+          consumes: ['multipart/form-data'],
+          response: {
+            201: { description: '批次质量报告 / the batch report', ...anyObject },
+            200: reportResponse[200],
+          },
+        },
+      },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        if (!req.isMultipart())
+          throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'send multipart/form-data' });
+        const upload = await receiveUpload(req.parts(), app.kernel.dataDir);
+        try {
+          const f = upload.fields;
+          const purposes = [...(f.purpose ?? []), ...(f.purposes ?? []).flatMap((p) => p.split(','))]
+            .map((p) => p.trim())
+            .filter(Boolean);
+          const onDuplicate = one(f.onDuplicate) ?? 'merge';
+          if (!(ON_DUPLICATE as readonly string[]).includes(onDuplicate))
+            throw new AppError('VALIDATION_FAILED', {
+              detail: 'onDuplicate must be skip, merge or overwrite',
+            });
+          const kind = one(f.kind);
+          if (kind && !['individual', 'company', 'contact'].includes(kind))
+            throw new AppError('VALIDATION_FAILED', {
+              detail: 'kind must be individual, company or contact',
+            });
+          const report = await app.ingest.run(actor, upload.path, {
+            purposes,
+            dryRun: flag(f.dryRun),
+            lenient: flag(f.lenient),
+            onDuplicate: onDuplicate as OnDuplicate,
+            kind: kind as CustomerKind | undefined,
+            sheet: one(f.sheet),
+            encoding: one(f.encoding),
+            fileName: upload.fileName,
+          });
+          return reply.status(report.dryRun ? 200 : 201).send(report);
+        } finally {
+          await upload.remove();
+        }
+      },
+    );
+  });
+
+  api.get<{ Querystring: { limit?: number } }>(
+    '/imports',
+    {
+      schema: {
+        tags,
+        summary: '导入批次 / import batches',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } },
+        },
+      },
+    },
+    async (req) => ({ items: await app.ingest.list(actorOf(req), { limit: req.query.limit }) }),
+  );
+
+  api.get<{ Params: { id: string } }>(
+    '/imports/:id',
+    { schema: { tags, summary: '批次质量报告 / a batch report', params: idParam, response: reportResponse } },
+    async (req) => app.ingest.report(actorOf(req), req.params.id),
+  );
+
+  api.get<{
+    Params: { id: string };
+    Querystring: { reveal?: boolean; purpose?: string; status?: string; limit?: number; after?: number };
+  }>(
+    '/imports/:id/quarantine',
+    {
+      schema: {
+        tags,
+        summary:
+          '隔离区（默认脱敏；reveal 需目的并留审计）/ quarantined rows, masked unless revealed for a purpose',
+        params: idParam,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            reveal: { type: 'boolean' },
+            purpose: { type: 'string', maxLength: 40 },
+            status: { type: 'string', enum: ['open', 'fixed', 'discarded'] },
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            after: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+    },
+    async (req) =>
+      app.ingest.quarantine(actorOf(req), req.params.id, {
+        reveal: req.query.reveal,
+        purpose: req.query.purpose,
+        status: req.query.status,
+        limit: req.query.limit,
+        afterSeq: req.query.after,
+      }),
+  );
+
+  api.post<{ Params: { id: string; row: string }; Body: { fields: Record<string, string> } }>(
+    '/imports/:id/quarantine/:row/retry',
+    {
+      schema: {
+        tags,
+        summary: '修正并重新导入一行 / fix a quarantined row and import it (row: N, SHEET:N or #SEQ)',
+        params: {
+          type: 'object',
+          required: ['id', 'row'],
+          properties: { id: { type: 'string', maxLength: 64 }, row: { type: 'string', maxLength: 200 } },
+        },
+        body: {
+          type: 'object',
+          required: ['fields'],
+          additionalProperties: false,
+          properties: { fields: { type: 'object', additionalProperties: { type: 'string' } } },
+        },
+      },
+    },
+    async (req) => app.ingest.retry(actorOf(req), req.params.id, req.params.row, req.body.fields),
+  );
+
+  api.post<{ Params: { id: string; row: string } }>(
+    '/imports/:id/quarantine/:row/discard',
+    {
+      schema: {
+        tags,
+        summary: '丢弃隔离区的一行 / discard a quarantined row',
+        params: {
+          type: 'object',
+          required: ['id', 'row'],
+          properties: { id: { type: 'string', maxLength: 64 }, row: { type: 'string', maxLength: 200 } },
+        },
+      },
+    },
+    async (req) => app.ingest.discard(actorOf(req), req.params.id, req.params.row),
+  );
+
+  api.post<{ Params: { id: string } }>(
+    '/imports/:id/rollback',
+    { schema: { tags, summary: '撤销导入批次 / roll an import batch back', params: idParam } },
+    async (req) => app.ingest.rollback(actorOf(req), req.params.id),
+  );
+}

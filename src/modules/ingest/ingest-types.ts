@@ -1,0 +1,183 @@
+/** Shapes of the import pipeline, shared by the service, the CLI, the routes and the console. */
+import type { DataGrade, IdentifierKind } from '../../kernel/identifiers/index.js';
+import type { CustomerKind } from '../customers/customer-types.js';
+
+export const ON_DUPLICATE = ['skip', 'merge', 'overwrite'] as const;
+export type OnDuplicate = (typeof ON_DUPLICATE)[number];
+
+export type BatchStatus = 'running' | 'completed' | 'failed' | 'rolling_back' | 'rolled_back';
+
+export interface ImportOptions {
+  purposes: string[];
+  sheet?: string | undefined;
+  encoding?: string | undefined;
+  /** Header text, column letter or number -> field key or "-" (see mapHeaders). */
+  mapping?: Record<string, string> | undefined;
+  dryRun?: boolean | undefined;
+  lenient?: boolean | undefined;
+  onDuplicate?: OnDuplicate | undefined;
+  /** Kind for rows whose 客户类型 column is absent or empty; otherwise inferred per row. */
+  kind?: CustomerKind | undefined;
+  /** Create custom catalog fields for unmapped columns (grade from detection). */
+  createFields?: boolean | undefined;
+  /** Continue this batch (the same file) after its last committed chunk. */
+  resume?: string | undefined;
+  /** The file name recorded as the source (`import:<name>`); defaults to the path's base name. */
+  fileName?: string | undefined;
+  /** Rows per transaction. */
+  chunkSize?: number | undefined;
+  onProgress?: ((rowsDone: number) => void) | undefined;
+  /** Also write the rejected rows (original cells + 错误原因) to this .xlsx or .csv file. */
+  rejectsFile?: string | undefined;
+}
+
+/** One problem with one cell (or the whole row when column is null). Codes and headers only. */
+export interface RowReason {
+  code: string;
+  /** Column letter, e.g. "D"; null for row-level reasons such as NOT_IDENTIFYING. */
+  column: string | null;
+  header: string | null;
+  field: string | null;
+}
+
+export interface ImportCounts {
+  /** Non-blank data rows. */
+  read: number;
+  blank: number;
+  /** Rows that became a new customer. */
+  imported: number;
+  /** Duplicate rows merged into an earlier row or an existing customer (or overwriting it). */
+  merged: number;
+  /** Of `merged`, those whose target already existed before this batch. */
+  mergedWithStore: number;
+  /** Duplicate rows left alone under --on-duplicate skip. */
+  skipped: number;
+  rejected: number;
+  /** Imported or merged rows that carry a flag (e.g. lenient:idNumber). */
+  flagged: number;
+  /** Differing values kept aside instead of overwriting. */
+  conflicts: number;
+  /** Companies created because a contact named one not found in the store or the file. */
+  companiesCreated: number;
+  /** Rejections per reason code (a row counts once per distinct code). */
+  byReason: Record<string, number>;
+  byKind: Record<CustomerKind, number>;
+}
+
+export interface ColumnDetectionSummary {
+  kind: IdentifierKind;
+  confidence: number;
+  grade: DataGrade;
+  sensitive: boolean;
+}
+
+export interface ColumnReport {
+  sheet: string;
+  column: string;
+  header: string;
+  /** Catalog field, "kind" for the 客户类型 column, or null (not imported). */
+  field: string | null;
+  via: 'synonym' | 'override' | 'none' | 'kind' | 'custom';
+  filled: number;
+  valid: number;
+  /** filled / rows read; valid / filled. */
+  fillRate: number;
+  validRate: number;
+  detected: ColumnDetectionSummary | null;
+  /** For an unmapped column: the custom field it would become, or the built-in field it looks like. */
+  proposal: { grade: DataGrade; builtinField: string | null; customKey: string | null } | null;
+  /** Masked examples only. */
+  examples: string[];
+}
+
+export interface ImportReport {
+  batchId: string | null;
+  status: BatchStatus | 'dry-run';
+  dryRun: boolean;
+  file: { name: string; sha256: string; size: number; format: string; encoding: string | null };
+  options: {
+    purposes: string[];
+    onDuplicate: OnDuplicate;
+    lenient: boolean;
+    kind: CustomerKind | null;
+    sheet: string | null;
+    createFields: boolean;
+  };
+  counts: ImportCounts;
+  columns: ColumnReport[];
+  /** Data rows read per sheet. */
+  sheets: Array<{ name: string; rows: number }>;
+  rowsDone: number;
+  resumed: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  error: { code: string } | null;
+  rolledBack: boolean;
+  /** Path of the rejects file, when one was asked for. */
+  rejectsFile?: string;
+}
+
+export interface BatchSummary {
+  id: string;
+  status: BatchStatus;
+  fileName: string;
+  fileSha256: string;
+  rowsDone: number;
+  counts: ImportCounts;
+  actor: string;
+  createdAt: string;
+  finishedAt: string | null;
+  errorCode: string | null;
+}
+
+export interface QuarantineItem {
+  seq: number;
+  sheet: string;
+  row: number;
+  status: 'open' | 'fixed' | 'discarded';
+  reasons: RowReason[];
+  customerId: string | null;
+  /** Header -> cell, masked unless revealed. */
+  cells: Array<{ column: string; header: string; value: string }>;
+  revealed: boolean;
+}
+
+export function emptyCounts(): ImportCounts {
+  return {
+    read: 0,
+    blank: 0,
+    imported: 0,
+    merged: 0,
+    mergedWithStore: 0,
+    skipped: 0,
+    rejected: 0,
+    flagged: 0,
+    conflicts: 0,
+    companiesCreated: 0,
+    byReason: {},
+    byKind: { individual: 0, company: 0, contact: 0 },
+  };
+}
+
+/** Adds `delta` into `into` (numbers summed, per-reason and per-kind maps merged). */
+export function addCounts(into: ImportCounts, delta: ImportCounts): void {
+  for (const key of Object.keys(into) as Array<keyof ImportCounts>) {
+    const v = delta[key];
+    if (typeof v === 'number') (into[key] as number) += v;
+  }
+  for (const [k, n] of Object.entries(delta.byReason)) into.byReason[k] = (into.byReason[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(delta.byKind))
+    into.byKind[k as CustomerKind] = (into.byKind[k as CustomerKind] ?? 0) + n;
+}
+
+/** 1 -> "A", 27 -> "AA". */
+export function columnLetter(index1: number): string {
+  let n = index1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}

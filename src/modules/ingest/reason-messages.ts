@@ -1,0 +1,56 @@
+import {
+  type IdentifierReason,
+  type LocalisedMessage,
+  REASON_MESSAGES,
+} from '../../kernel/identifiers/index.js';
+import type { RowReason } from './ingest-types.js';
+
+/** Row-level and non-identifier reason codes of the importer, besides the validators' own codes. */
+export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> = {
+  NOT_IDENTIFYING: {
+    zh: '没有任何可识别信息（姓名、手机、证件号、邮箱或企业名称）',
+    en: 'no identifying data (name, mobile, ID number, email or company name)',
+  },
+  PARENT_REQUIRED: {
+    zh: '联系人没有所属企业（客户名称或统一社会信用代码）',
+    en: 'a contact needs its company (company name or USCC)',
+  },
+  KIND_UNKNOWN: {
+    zh: '客户类型无法识别（应为 个人、企业 或 联系人）',
+    en: 'unknown customer type (use individual, company or contact)',
+  },
+  DUPLICATE_OUT_OF_SCOPE: {
+    zh: '与您无权查看的已有客户重复，不能合并（请联系其负责人）',
+    en: 'duplicates an existing customer outside your scope; it cannot be merged (ask its owner)',
+  },
+  FIELD_NOT_FOR_KIND: {
+    zh: '该字段不适用于此客户类型',
+    en: 'this field does not apply to the customer type',
+  },
+  DATE_FORMAT: { zh: '日期格式错误（如 2025-01-05）', en: 'not a date like 2025-01-05' },
+  NUMBER_FORMAT: { zh: '应为数字', en: 'expected a number' },
+  BOOLEAN_FORMAT: { zh: '应为 是/否', en: 'expected yes/no (是/否)' },
+  URL_FORMAT: { zh: '网址格式错误', en: 'not a web address' },
+  TEXT_TOO_LONG: { zh: '内容超过4000字', en: 'longer than 4000 characters' },
+  FIELD_INVALID: { zh: '值无效', en: 'invalid value' },
+};
+
+export function reasonMessage(code: string): LocalisedMessage {
+  return (
+    IMPORT_REASON_MESSAGES[code] ??
+    REASON_MESSAGES[code as IdentifierReason] ?? { zh: `无效（${code}）`, en: `invalid (${code})` }
+  );
+}
+
+/** "身份证号（D列）：身份证号校验位错误" — headers and codes only, never the value. */
+export function describeReasons(reasons: readonly RowReason[], lang: 'zh' | 'en' = 'zh'): string {
+  return reasons
+    .map((r) => {
+      const msg = reasonMessage(r.code)[lang];
+      if (!r.column) return `${msg} [${r.code}]`;
+      return lang === 'zh'
+        ? `${r.header ?? ''}（${r.column}列）：${msg} [${r.code}]`
+        : `${r.header ?? ''} (column ${r.column}): ${msg} [${r.code}]`;
+    })
+    .join(lang === 'zh' ? '；' : '; ');
+}

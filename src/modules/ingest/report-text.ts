@@ -1,0 +1,83 @@
+import type { Lang } from '../../kernel/errors/app-error.js';
+import type { BatchSummary, ImportReport, QuarantineItem } from './ingest-types.js';
+import { describeReasons, reasonMessage } from './reason-messages.js';
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** The quality report as readable text (Chinese with English, or English with --lang en). */
+export function reportText(r: ImportReport & { quarantine?: Record<string, number> }, lang: Lang): string {
+  const zh = lang === 'zh';
+  const c = r.counts;
+  const lines: string[] = [];
+  const head = r.dryRun
+    ? zh
+      ? '预览（--dry-run，未写入任何数据）/ dry run, nothing written'
+      : 'Dry run: nothing was written'
+    : `${zh ? '导入批次 / batch' : 'Batch'} ${r.batchId}  ${zh ? '状态' : 'status'} ${r.status}${r.resumed ? (zh ? '（续传）' : ' (resumed)') : ''}`;
+  lines.push(head);
+  lines.push(
+    `${zh ? '文件 / file' : 'File'} ${r.file.name}  ${r.file.format}${r.file.encoding ? ` ${r.file.encoding}` : ''}  sha256 ${r.file.sha256.slice(0, 16)}…`,
+  );
+  lines.push(
+    zh
+      ? `读取 ${c.read}  新增 ${c.imported}  合并 ${c.merged}（与已有客户 ${c.mergedWithStore}）  跳过 ${c.skipped}  拒绝 ${c.rejected}  空行 ${c.blank}  标记 ${c.flagged}  冲突 ${c.conflicts}`
+      : `read ${c.read}  imported ${c.imported}  merged ${c.merged} (with existing ${c.mergedWithStore})  skipped ${c.skipped}  rejected ${c.rejected}  blank ${c.blank}  flagged ${c.flagged}  conflicts ${c.conflicts}`,
+  );
+  if (c.companiesCreated)
+    lines.push(
+      zh
+        ? `按联系人创建的企业 ${c.companiesCreated}`
+        : `companies created for their contacts: ${c.companiesCreated}`,
+    );
+  const reasons = Object.entries(c.byReason).sort((a, b) => b[1] - a[1]);
+  if (reasons.length) {
+    lines.push(zh ? '拒绝原因 / reasons:' : 'Reasons:');
+    for (const [code, n] of reasons)
+      lines.push(`  ${code.padEnd(20)} ${String(n).padStart(6)}  ${reasonMessage(code)[lang]}`);
+  }
+  if (r.quarantine && Object.keys(r.quarantine).length)
+    lines.push(
+      `${zh ? '隔离区 / quarantine' : 'Quarantine'}: ${Object.entries(r.quarantine)
+        .map(([k, n]) => `${k} ${n}`)
+        .join('  ')}`,
+    );
+  lines.push(zh ? '列 / columns:' : 'Columns:');
+  for (const col of r.columns) {
+    const target = col.field ?? (zh ? '（未导入）' : '(not imported)');
+    const detected = col.detected
+      ? `  ${zh ? '检测' : 'detected'} ${col.detected.kind} ${col.detected.grade}`
+      : '';
+    const examples = col.examples.length ? `  ${zh ? '例' : 'e.g.'} ${col.examples.join(', ')}` : '';
+    lines.push(
+      `  ${col.column.padEnd(3)} ${col.header} -> ${target}  ${zh ? '填充' : 'fill'} ${pct(col.fillRate)}  ${zh ? '有效' : 'valid'} ${pct(col.validRate)}${detected}${examples}`,
+    );
+    if (col.field === null && col.proposal) {
+      const p = col.proposal;
+      lines.push(
+        p.builtinField
+          ? `      ${zh ? '建议映射到内置字段' : 'looks like built-in field'} ${p.builtinField}（--mapping）`
+          : `      ${zh ? '建议自定义字段' : 'proposed custom field'} ${p.customKey ?? ''} (${p.grade})${zh ? '，用 --create-fields 创建' : ', create with --create-fields'}`,
+      );
+    }
+  }
+  if (r.rejectsFile) lines.push(`${zh ? '错误文件 / rejects file' : 'Rejects file'}: ${r.rejectsFile}`);
+  return lines.join('\n');
+}
+
+export function batchLine(b: BatchSummary): string {
+  const c = b.counts;
+  return `${b.id}  ${b.status.padEnd(11)} ${b.createdAt.slice(0, 19)}  ${b.fileName}  read ${c.read} imported ${c.imported} merged ${c.merged} rejected ${c.rejected}`;
+}
+
+export function quarantineText(items: readonly QuarantineItem[], lang: Lang): string {
+  if (items.length === 0)
+    return lang === 'zh' ? '（隔离区为空）/ quarantine is empty' : 'The quarantine is empty';
+  return items
+    .map((q) =>
+      [
+        `#${q.seq} ${q.sheet}:${q.row} ${q.status}${q.customerId ? ` -> ${q.customerId}` : ''}  ${describeReasons(q.reasons, lang)}`,
+        ...q.cells.filter((c) => c.value !== '').map((c) => `    ${c.column} ${c.header}: ${c.value}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}

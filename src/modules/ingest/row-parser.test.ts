@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { FieldDef } from '../customers/customer-types.js';
+import { DEFAULT_FIELDS } from '../customers/default-fields.js';
+import { kindFromCell, parseRow } from './row-parser.js';
+import { planSheet } from './sheet-plan.js';
+
+const catalog = new Map<string, FieldDef>(DEFAULT_FIELDS.map((d) => [d.key, { ...d, builtin: true }]));
+const plan = planSheet(
+  's',
+  ['客户类型', '姓名', '手机', '身份证号', '邮箱', '客户名称', '统一社会信用代码', '标签', '备注2'],
+  {},
+  catalog,
+);
+const strict = { lenient: false, defaultKind: null };
+
+describe('parseRow', () => {
+  it('maps the 客户类型 column and leaves unknown headers unmapped', () => {
+    expect(plan.kindColumn).toBe(0);
+    expect(plan.columns.map((c) => c.field)).toEqual([
+      'kind',
+      'name',
+      'mobile',
+      'idNumber',
+      'email',
+      'companyName',
+      'uscc',
+      'tags',
+      null,
+    ]);
+    expect(kindFromCell(' 企业 ')).toBe('company');
+    expect(kindFromCell('Contact')).toBe('contact');
+    expect(kindFromCell('供应商')).toBeNull();
+  });
+
+  it('infers the kind: person + company -> contact, company only -> company, else individual', () => {
+    const contact = parseRow(plan, ['', '王五', '13800138000', '', '', '某某有限公司'], strict);
+    expect(contact).toMatchObject({
+      type: 'valid',
+      kind: 'contact',
+      company: { companyName: '某某有限公司' },
+    });
+    expect(parseRow(plan, ['', '', '', '', '', '某某有限公司', '91350100M000100Y43'], strict)).toMatchObject({
+      kind: 'company',
+    });
+    expect(parseRow(plan, ['', '王五', '+86 138-0013-8000'], strict)).toMatchObject({
+      kind: 'individual',
+      values: { name: '王五', mobile: '13800138000' },
+    });
+  });
+
+  it('splits list fields on ; and ；', () => {
+    expect(parseRow(plan, ['个人', '王五', '', '', '', '', '', '重要；老客户;VIP'], strict)).toMatchObject({
+      values: { tags: ['重要', '老客户', 'VIP'] },
+    });
+  });
+
+  it('rejects with one reason per invalid cell, naming column and header but never the value', () => {
+    const r = parseRow(plan, ['个人', '王五', '1380013800', '110105194912310021', 'a@@b.cn'], strict);
+    expect(r.type).toBe('rejected');
+    if (r.type !== 'rejected') return;
+    expect(r.reasons).toEqual([
+      { code: 'MOBILE_FORMAT', column: 'C', header: '手机', field: 'mobile' },
+      { code: 'ID_CHECKSUM', column: 'D', header: '身份证号', field: 'idNumber' },
+      { code: 'EMAIL_FORMAT', column: 'E', header: '邮箱', field: 'email' },
+    ]);
+    expect(JSON.stringify(r)).not.toContain('1380013800');
+  });
+
+  it('lenient: drops the invalid cell and flags it; still rejects a row left with nothing identifying', () => {
+    const r = parseRow(plan, ['个人', '王五', '', '110105194912310021'], {
+      lenient: true,
+      defaultKind: null,
+    });
+    expect(r).toMatchObject({ type: 'valid', flags: ['lenient:idNumber'], values: { name: '王五' } });
+    const empty = parseRow(plan, ['个人', '', '', '110105194912310021'], {
+      lenient: true,
+      defaultKind: null,
+    });
+    expect(empty).toMatchObject({
+      type: 'rejected',
+      reasons: [{ code: 'ID_CHECKSUM' }, { code: 'NOT_IDENTIFYING', column: null }],
+    });
+  });
+
+  it('rejects a contact without its company, an unknown type and blank rows are blank', () => {
+    expect(parseRow(plan, ['联系人', '王五', '13800138000'], strict)).toMatchObject({
+      reasons: [{ code: 'PARENT_REQUIRED' }],
+    });
+    expect(parseRow(plan, ['供应商', '王五'], strict)).toMatchObject({
+      reasons: [{ code: 'KIND_UNKNOWN', column: 'A' }],
+    });
+    expect(parseRow(plan, ['  ', ''], strict)).toEqual({ type: 'blank' });
+    expect(parseRow(plan, ['个人', '', '', '', '', '某公司'], strict)).toMatchObject({
+      reasons: [{ code: 'FIELD_NOT_FOR_KIND', column: 'F' }, { code: 'NOT_IDENTIFYING' }],
+    });
+  });
+});

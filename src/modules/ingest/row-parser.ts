@@ -1,0 +1,173 @@
+import { AppError } from '../../kernel/errors/app-error.js';
+import { normaliseText } from '../../kernel/identifiers/index.js';
+import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
+import { normaliseFieldValue } from '../customers/field-values.js';
+import type { ColumnStats } from './column-stats.js';
+import type { RowReason } from './ingest-types.js';
+import type { ColumnPlan, SheetPlan } from './sheet-plan.js';
+
+export interface ValidRow {
+  type: 'valid';
+  kind: CustomerKind;
+  values: Record<string, FieldValue>;
+  flags: string[];
+  /** For a contact: how to find its company. */
+  company: { companyName?: string; uscc?: string } | null;
+}
+
+export type ParsedRow = { type: 'blank' } | { type: 'rejected'; reasons: RowReason[] } | ValidRow;
+
+export interface ParseOptions {
+  lenient: boolean;
+  defaultKind: CustomerKind | null;
+}
+
+/** Same lists as the customer service: what a customer of each kind must carry at least one of. */
+const IDENTIFYING: Record<CustomerKind, readonly string[]> = {
+  individual: ['name', 'mobile', 'idNumber', 'email'],
+  company: ['companyName', 'uscc'],
+  contact: ['name', 'mobile', 'email'],
+};
+
+const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
+  individual: ['个人', '个人客户', '个人用户', '自然人', '散客', 'individual', 'person', 'personal', 'b2c'],
+  company: [
+    '企业',
+    '公司',
+    '企业客户',
+    '单位',
+    '机构',
+    '组织',
+    'company',
+    'organisation',
+    'organization',
+    'b2b',
+  ],
+  contact: ['联系人', '企业联系人', 'contact', 'contact person'],
+};
+const KIND_BY_WORD = new Map(
+  Object.entries(KIND_WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind as CustomerKind] as const)),
+);
+
+/** 个人 / 企业 / 联系人 (or English) -> kind; null when the cell says something else. */
+export function kindFromCell(text: string): CustomerKind | null {
+  return KIND_BY_WORD.get(normaliseText(text).toLowerCase()) ?? null;
+}
+
+const TYPE_REASON: Partial<Record<FieldDef['type'], string>> = {
+  date: 'DATE_FORMAT',
+  number: 'NUMBER_FORMAT',
+  money: 'NUMBER_FORMAT',
+  boolean: 'BOOLEAN_FORMAT',
+  url: 'URL_FORMAT',
+  text: 'TEXT_TOO_LONG',
+};
+
+/** The reason code of a failed cell: the validator's code for identifiers, a type code otherwise. */
+function reasonCode(err: unknown, def: FieldDef): string {
+  if (err instanceof AppError) {
+    const reason = err.details?.reason;
+    if (typeof reason === 'string') return reason;
+    return TYPE_REASON[def.type] ?? 'FIELD_INVALID';
+  }
+  throw err;
+}
+
+function reasonAt(code: string, column: ColumnPlan | null): RowReason {
+  return {
+    code,
+    column: column?.letter ?? null,
+    header: column?.header ?? null,
+    field: column?.field ?? null,
+  };
+}
+
+/** Person fields (not for companies) and company identity decide the kind when no column says. */
+function inferKind(values: Record<string, FieldValue>, defs: Map<string, FieldDef>): CustomerKind {
+  const keys = Object.keys(values);
+  const person = keys.some((k) => !defs.get(k)?.kinds.includes('company'));
+  const companyIdentity = 'companyName' in values || 'uscc' in values;
+  if (person && companyIdentity) return 'contact';
+  if (companyIdentity || keys.some((k) => defs.get(k)?.kinds.join() === 'company')) return 'company';
+  return 'individual';
+}
+
+/**
+ * Validates and normalises one data row against its sheet plan. Invalid identifier cells reject the
+ * row with one reason per cell (or, lenient, are dropped and flagged). Updates the column statistics.
+ */
+export function parseRow(
+  plan: SheetPlan,
+  cells: string[],
+  opts: ParseOptions,
+  stats?: ColumnStats,
+): ParsedRow {
+  if (cells.every((c) => c.trim() === '')) return { type: 'blank' };
+  stats?.row(plan.sheet);
+  const reasons: RowReason[] = [];
+  const flags: string[] = [];
+  /** Cells a lenient import leaves out: named again should the row still be rejected. */
+  const dropped: RowReason[] = [];
+  const values: Record<string, FieldValue> = {};
+  const columnOf = new Map<string, ColumnPlan>();
+  const defs = new Map<string, FieldDef>();
+  let kind: CustomerKind | null = null;
+  for (const column of plan.columns) {
+    const raw = cells[column.index] ?? '';
+    if (raw.trim() === '') continue;
+    if (column.role === 'kind') {
+      kind = kindFromCell(raw);
+      stats?.cell(plan.sheet, column, raw, kind !== null);
+      if (kind === null) {
+        if (opts.lenient) {
+          flags.push('lenient:kind');
+          dropped.push(reasonAt('KIND_UNKNOWN', column));
+        } else reasons.push(reasonAt('KIND_UNKNOWN', column));
+      }
+      continue;
+    }
+    if (column.role !== 'field' || !column.def || !column.field) continue;
+    let value: FieldValue | undefined;
+    try {
+      value = normaliseFieldValue(column.def, raw);
+    } catch (err) {
+      stats?.cell(plan.sheet, column, raw, false);
+      const code = reasonCode(err, column.def);
+      if (opts.lenient) {
+        flags.push(`lenient:${column.field}`);
+        dropped.push(reasonAt(code, column));
+      } else reasons.push(reasonAt(code, column));
+      continue;
+    }
+    if (value === undefined) continue;
+    stats?.cell(plan.sheet, column, Array.isArray(value) ? value.join(';') : String(value), true);
+    values[column.field] = value;
+    columnOf.set(column.field, column);
+    defs.set(column.field, column.def);
+  }
+  const finalKind = kind ?? opts.defaultKind ?? inferKind(values, defs);
+  for (const [key, def] of defs) {
+    if (def.kinds.includes(finalKind)) continue;
+    delete values[key];
+    const reason = reasonAt('FIELD_NOT_FOR_KIND', columnOf.get(key) ?? null);
+    if (opts.lenient) {
+      flags.push(`lenient:${key}`);
+      dropped.push(reason);
+    } else reasons.push(reason);
+  }
+  let company: ValidRow['company'] = null;
+  if (finalKind === 'contact') {
+    const companyName = values.companyName;
+    const uscc = values.uscc;
+    if (typeof companyName !== 'string' && typeof uscc !== 'string')
+      reasons.push(reasonAt('PARENT_REQUIRED', null));
+    else
+      company = {
+        ...(typeof companyName === 'string' ? { companyName } : {}),
+        ...(typeof uscc === 'string' ? { uscc } : {}),
+      };
+  }
+  if (!IDENTIFYING[finalKind].some((k) => k in values)) reasons.push(reasonAt('NOT_IDENTIFYING', null));
+  if (reasons.length > 0) return { type: 'rejected', reasons: [...dropped, ...reasons] };
+  return { type: 'valid', kind: finalKind, values, flags: [...new Set(flags)], company };
+}

@@ -1,0 +1,138 @@
+import { AppError } from '../../kernel/errors/app-error.js';
+import {
+  type ColumnDetection,
+  type DataGrade,
+  detectColumn,
+  type IdentifierKind,
+} from '../../kernel/identifiers/index.js';
+import type { FieldDef } from '../customers/customer-types.js';
+import { mapHeaders, normaliseHeader } from './header-mapping.js';
+import { type ColumnReport, columnLetter } from './ingest-types.js';
+
+/** How one column of one sheet is read. */
+export interface ColumnPlan {
+  index: number;
+  letter: string;
+  header: string;
+  role: 'field' | 'kind' | 'ignored' | 'unmapped';
+  field: string | null;
+  def: FieldDef | null;
+  via: ColumnReport['via'];
+  detected: ColumnDetection | null;
+  proposal: ColumnReport['proposal'];
+}
+
+export interface SheetPlan {
+  sheet: string;
+  headers: string[];
+  columns: ColumnPlan[];
+  kindColumn: number | null;
+}
+
+/** The pseudo-field a mapping file may use for the customer-type column. */
+export const KIND_FIELD = 'kind';
+const KIND_HEADERS = new Set(
+  ['客户类型', '类型', '客户类别', '客户性质', 'kind', 'type', 'customertype'].map(normaliseHeader),
+);
+
+/** Built-in field a detected identifier column most likely is. */
+const BUILTIN_FOR_KIND: Partial<Record<IdentifierKind, string>> = {
+  'id-number': 'idNumber',
+  mobile: 'mobile',
+  email: 'email',
+  uscc: 'uscc',
+  landline: 'landline',
+  'bank-card': 'bankAccount',
+  'person-name': 'name',
+  address: 'address',
+  passport: 'passport',
+  birthday: 'birthday',
+};
+
+/** Unmapped columns whose kind is unknown are graded as personal information until someone decides. */
+const DEFAULT_CUSTOM_GRADE: DataGrade = 'L3';
+
+/**
+ * Maps a sheet's headers to catalog fields (synonyms, then the mapping file), finds the 客户类型
+ * column, and classifies every column from `samples` (values per column, a few hundred rows).
+ */
+export function planSheet(
+  sheet: string,
+  headers: string[],
+  override: Record<string, string>,
+  catalog: ReadonlyMap<string, FieldDef>,
+  samples: string[][] = [],
+): SheetPlan {
+  for (const target of Object.values(override)) {
+    if (target !== '-' && target !== KIND_FIELD && !catalog.has(target)) {
+      throw new AppError('IMPORT_MAPPING_INVALID', {
+        detail: `"${target}" is not a field of the catalog (see \`custodian field list\`)`,
+      });
+    }
+  }
+  const mapped = mapHeaders(headers, override);
+  let kindColumn: number | null = null;
+  const columns: ColumnPlan[] = mapped.map((m, i) => {
+    const base = {
+      index: i,
+      letter: columnLetter(i + 1),
+      header: m.header,
+      detected: detectColumn(samples[i] ?? []),
+      proposal: null,
+    };
+    if (m.field === KIND_FIELD) {
+      kindColumn ??= i;
+      return { ...base, role: 'kind', field: KIND_FIELD, def: null, via: 'kind' };
+    }
+    const def = m.field ? catalog.get(m.field) : undefined;
+    if (def && m.field) return { ...base, role: 'field', field: m.field, def, via: m.via };
+    if (m.via === 'override') return { ...base, role: 'ignored', field: null, def: null, via: 'override' };
+    return { ...base, role: 'unmapped', field: null, def: null, via: 'none' };
+  });
+  if (kindColumn === null) {
+    const found = columns.find((c) => c.role === 'unmapped' && KIND_HEADERS.has(normaliseHeader(c.header)));
+    if (found) {
+      found.role = 'kind';
+      found.field = KIND_FIELD;
+      found.via = 'kind';
+      kindColumn = found.index;
+    }
+  }
+  const taken = new Set(columns.map((c) => c.field).filter((f): f is string => f !== null));
+  for (const c of columns) {
+    if (c.role !== 'unmapped' || c.header.trim() === '') continue;
+    const builtin = c.detected ? (BUILTIN_FOR_KIND[c.detected.kind] ?? null) : null;
+    c.proposal = {
+      grade: c.detected?.suggestedGrade ?? DEFAULT_CUSTOM_GRADE,
+      builtinField: builtin && !taken.has(builtin) && catalog.has(builtin) ? builtin : null,
+      customKey: null,
+    };
+  }
+  return { sheet, headers, columns, kindColumn };
+}
+
+/** A custom field key not in the catalog: custom1, custom2, … */
+export function nextCustomKey(catalog: ReadonlyMap<string, FieldDef>, reserved: ReadonlySet<string>): string {
+  for (let n = 1; ; n++) {
+    const key = `custom${n}`;
+    if (!catalog.has(key) && !reserved.has(key)) return key;
+  }
+}
+
+/** The existing custom field labelled like `header`, so a second import reuses it. */
+export function customFieldFor(catalog: ReadonlyMap<string, FieldDef>, header: string): FieldDef | undefined {
+  const wanted = normaliseHeader(header);
+  for (const def of catalog.values()) {
+    if (!def.builtin && normaliseHeader(def.labelZh) === wanted) return def;
+  }
+  return undefined;
+}
+
+/** Points a column at a (newly created or reused) custom field. */
+export function mapToCustomField(column: ColumnPlan, def: FieldDef): void {
+  column.role = 'field';
+  column.field = def.key;
+  column.def = def;
+  column.via = 'custom';
+  if (column.proposal) column.proposal.customKey = def.key;
+}

@@ -1,0 +1,73 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { MultipartFile, MultipartValue } from '@fastify/multipart';
+import { AppError } from '../../kernel/errors/app-error.js';
+import { uuidv7 } from '../../kernel/ids/uuid.js';
+
+const ALLOWED = new Set(['.xlsx', '.xls', '.csv', '.tsv', '.txt']);
+
+/** The data directory's scratch folder (0700): uploads and downloads pass through it, 0600 each. */
+export function scratchDir(dataDir: string): string {
+  const dir = join(dataDir, 'tmp');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** A file name fit for a report: no path, no control characters, at most 120 characters. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (clean || 'upload').slice(-120);
+}
+
+export interface Upload {
+  path: string;
+  fileName: string;
+  fields: Record<string, string[]>;
+  remove(): Promise<void>;
+}
+
+/**
+ * Streams a multipart upload's one file to a 0600 temporary file under the data directory and
+ * collects its text fields. The caller removes the file when done (also on error).
+ */
+export async function receiveUpload(
+  parts: AsyncIterableIterator<MultipartFile | MultipartValue>,
+  dataDir: string,
+): Promise<Upload> {
+  const fields: Record<string, string[]> = {};
+  let path: string | null = null;
+  let fileName = '';
+  const remove = async () => {
+    if (path) await unlink(path).catch(() => undefined);
+  };
+  try {
+    for await (const part of parts) {
+      if (part.type !== 'file') {
+        fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];
+        continue;
+      }
+      if (path) {
+        part.file.resume();
+        throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'send one file' });
+      }
+      fileName = safeFileName(part.filename);
+      const ext = extname(fileName).toLowerCase();
+      if (!ALLOWED.has(ext)) {
+        part.file.resume();
+        throw new AppError('IMPORT_FILE_UNSUPPORTED', { ext: ext || fileName });
+      }
+      path = join(scratchDir(dataDir), `upload-${uuidv7()}${ext}`);
+      await pipeline(part.file, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
+      if (part.file.truncated)
+        throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'the file is larger than allowed' });
+    }
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  if (!path) throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'no file part named "file"' });
+  return { path, fileName, fields, remove };
+}

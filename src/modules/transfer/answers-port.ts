@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
+import { uuidv7 } from '../../kernel/ids/uuid.js';
+import type { Store } from '../../kernel/store/store.js';
+import type { Clock } from '../../kernel/time/clock.js';
+
+export const ANSWER_KINDS = ['object', 'consent', 'refuse', 'withdraw', 'delete'] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
+
+export interface TransferAnswer {
+  customerId: string;
+  answer: AnswerKind;
+  at: string;
+  channel: string;
+  evidenceHash: string | null;
+}
+
+export interface NoticeEvidence {
+  channel: string;
+  sentAt: string;
+  evidenceHash: string | null;
+}
+
+/**
+ * What the transfer module needs from the notices module (notice delivery and the customer's answer
+ * page): each customer's answers to a transfer notice and the evidence that the notice was sent.
+ */
+export interface TransferAnswers {
+  answersFor(transferId: string): Promise<TransferAnswer[]>;
+  /** Evidence of the notice to one customer (ids, hashes, times; no address, no text), or null. */
+  noticeEvidence(transferId: string, customerId: string): Promise<unknown>;
+  /** Optional batch form, used when packaging many customers. */
+  noticeEvidenceMany?(transferId: string, customerIds: readonly string[]): Promise<Map<string, unknown>>;
+}
+
+/**
+ * The default, table-backed answers: answers and notice evidence entered by hand (paper letters,
+ * phone) through `transfer answer` / `transfer notice-sent`, until the notices module is wired in.
+ */
+export function createLocalTransferAnswers(deps: {
+  store: Store;
+  audit: Pick<AuditTrail, 'append'>;
+  clock: Clock;
+  orgId: string;
+}) {
+  const { store, audit, clock, orgId } = deps;
+  const hash = (s: string | undefined) => (s ? createHash('sha256').update(s).digest('hex') : null);
+
+  async function answersFor(transferId: string): Promise<TransferAnswer[]> {
+    const rows = await store.db
+      .selectFrom('transfer_answers')
+      .select(['customer_id', 'answer', 'at', 'channel', 'evidence_hash'])
+      .where('org_id', '=', orgId)
+      .where('transfer_id', '=', transferId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      customerId: r.customer_id,
+      answer: r.answer as AnswerKind,
+      at: r.at,
+      channel: r.channel,
+      evidenceHash: r.evidence_hash,
+    }));
+  }
+
+  async function noticeEvidenceMany(
+    transferId: string,
+    customerIds: readonly string[],
+  ): Promise<Map<string, NoticeEvidence>> {
+    const out = new Map<string, NoticeEvidence>();
+    if (customerIds.length === 0) return out;
+    const rows = await store.db
+      .selectFrom('transfer_notice_evidence')
+      .selectAll()
+      .where('transfer_id', '=', transferId)
+      .where('customer_id', 'in', [...customerIds])
+      .execute();
+    for (const r of rows)
+      out.set(r.customer_id, { channel: r.channel, sentAt: r.sent_at, evidenceHash: r.evidence_hash });
+    return out;
+  }
+
+  async function noticeEvidence(transferId: string, customerId: string): Promise<NoticeEvidence | null> {
+    return (await noticeEvidenceMany(transferId, [customerId])).get(customerId) ?? null;
+  }
+
+  async function recordAnswer(
+    actorId: string,
+    transferId: string,
+    a: {
+      customerId: string;
+      answer: AnswerKind;
+      channel: string;
+      evidence?: string | undefined;
+      at?: string;
+    },
+  ): Promise<TransferAnswer> {
+    const row = {
+      id: uuidv7(),
+      org_id: orgId,
+      transfer_id: transferId,
+      customer_id: a.customerId,
+      answer: a.answer,
+      at: a.at ?? clock.now().toISOString(),
+      channel: a.channel,
+      evidence_hash: hash(a.evidence),
+    };
+    await store.transaction(async (trx) => {
+      await trx.insertInto('transfer_answers').values(row).execute();
+      await audit.append(trx, [
+        {
+          actor: actorId,
+          action: 'transfer.answer',
+          subjects: [a.customerId],
+          details: { transferId, answer: a.answer, channel: a.channel },
+        },
+      ]);
+    });
+    return {
+      customerId: a.customerId,
+      answer: a.answer,
+      at: row.at,
+      channel: a.channel,
+      evidenceHash: row.evidence_hash,
+    };
+  }
+
+  async function recordNoticeSent(
+    actorId: string,
+    transferId: string,
+    n: { customerIds: readonly string[]; channel: string; evidence?: string | undefined },
+  ): Promise<number> {
+    const at = clock.now().toISOString();
+    await store.transaction(async (trx) => {
+      for (let i = 0; i < n.customerIds.length; i += 1000) {
+        const chunk = n.customerIds.slice(i, i + 1000);
+        await trx
+          .deleteFrom('transfer_notice_evidence')
+          .where('transfer_id', '=', transferId)
+          .where('customer_id', 'in', chunk)
+          .execute();
+        await trx
+          .insertInto('transfer_notice_evidence')
+          .values(
+            chunk.map((c) => ({
+              org_id: orgId,
+              transfer_id: transferId,
+              customer_id: c,
+              channel: n.channel,
+              sent_at: at,
+              evidence_hash: hash(n.evidence),
+            })),
+          )
+          .execute();
+      }
+      await audit.append(trx, [
+        {
+          actor: actorId,
+          action: 'transfer.notice.sent',
+          subjects: [...n.customerIds],
+          details: { transferId, channel: n.channel, count: n.customerIds.length },
+        },
+      ]);
+    });
+    return n.customerIds.length;
+  }
+
+  return { answersFor, noticeEvidence, noticeEvidenceMany, recordAnswer, recordNoticeSent };
+}
+
+export type LocalTransferAnswers = ReturnType<typeof createLocalTransferAnswers>;

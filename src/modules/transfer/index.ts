@@ -1,0 +1,47 @@
+import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
+import type { KeyRing } from '../../kernel/crypto/key-ring.js';
+import type { Store } from '../../kernel/store/store.js';
+import type { Clock } from '../../kernel/time/clock.js';
+import type { CustomerService } from '../customers/customer-service.js';
+import type { FieldDef } from '../customers/customer-types.js';
+import { createLocalTransferAnswers, type TransferAnswers } from './answers-port.js';
+import { createCloseOut } from './close-out.js';
+import { createDossier } from './dossier.js';
+import { createDueDiligence } from './due-diligence.js';
+import { createOrgIdentityService } from './org-identity.js';
+import { createPackageBuilder } from './package-builder.js';
+import { createPackageReceiver } from './package-receiver.js';
+import { createTransferCaseService } from './transfer-service.js';
+
+export interface TransferModuleDeps {
+  store: Store;
+  keys: KeyRing;
+  audit: Pick<AuditTrail, 'append' | 'query' | 'exportCheckpoint'>;
+  clock: Clock;
+  orgId: string;
+  orgName: string;
+  catalog: { load(): Promise<Map<string, FieldDef>>; invalidate(): void };
+  customers: Pick<CustomerService, 'erase'>;
+  /** The notices module's answers (`answersFor`, `noticeEvidence`); a table-backed default otherwise. */
+  answers?: TransferAnswers | undefined;
+}
+
+export type TransferModule = ReturnType<typeof createTransferModule>;
+
+/** Wires the transfer module: org identity, case, due diligence, package, receive, close-out, dossier. */
+export function createTransferModule(d: TransferModuleDeps) {
+  const identity = createOrgIdentityService(d);
+  const localAnswers = createLocalTransferAnswers(d);
+  const deps = { ...d, identity, localAnswers, answers: d.answers ?? localAnswers };
+  const cases = createTransferCaseService(deps);
+  return {
+    identity,
+    localAnswers,
+    cases,
+    dd: createDueDiligence(deps),
+    packages: createPackageBuilder(deps),
+    receiver: createPackageReceiver(deps),
+    closeOut: createCloseOut(deps),
+    dossier: createDossier(deps, cases),
+  };
+}

@@ -1,0 +1,228 @@
+import { merkleRoot } from '../../kernel/audit/merkle.js';
+import type { Actor } from '../../kernel/authz/permissions.js';
+import { AppError } from '../../kernel/errors/app-error.js';
+import { uuidv7 } from '../../kernel/ids/uuid.js';
+import { CUSTOMER_KINDS } from '../customers/customer-types.js';
+import { createImportWriter } from './import-writer.js';
+import { fileSha256, packageLines } from './package-lines.js';
+import { canonicalJson, publicKeyFromBase64, sha256Hex, signedBytes, verifyDoc } from './signing.js';
+import { assertTransfer } from './transfer-policy.js';
+import type { TransferDeps } from './transfer-service.js';
+import {
+  MANIFEST_FORMAT,
+  type PackageRecord,
+  RECEIPT_FORMAT,
+  type SignedManifest,
+  type SignedReceipt,
+  type TransferReceipt,
+} from './transfer-types.js';
+
+const BATCH = 500;
+
+export interface ReceiveInput {
+  file: string;
+  manifest: unknown;
+  /** Purposes the acquirer adds: created with basis consent and no consent rows (PIPL Art. 14/22). */
+  addPurposes?: Array<{ key: string; name: string; retention: string }> | undefined;
+}
+
+export interface ReceiveResult {
+  inboundId: string;
+  imported: number;
+  byKind: Record<string, number>;
+  receipt: SignedReceipt;
+}
+
+function parseManifest(raw: unknown): SignedManifest {
+  const m = raw as Partial<SignedManifest> | null;
+  const bad = (detail: string) => new AppError('TRANSFER_PACKAGE_MISMATCH', { detail });
+  if (m?.format !== MANIFEST_FORMAT) throw bad(`the manifest format is not ${MANIFEST_FORMAT}`);
+  if (typeof m.transferId !== 'string' || !m.seller?.fingerprint || !m.buyer?.fingerprint)
+    throw bad('the manifest lacks its transfer id or parties');
+  if (typeof m.merkleRoot !== 'string' || typeof m.packageSha256 !== 'string' || !m.counts)
+    throw bad('the manifest lacks its root, hash or counts');
+  if (!Array.isArray(m.schema)) throw bad('the manifest lacks its schema');
+  return m as SignedManifest;
+}
+
+/**
+ * The acquirer's side (ARCHITECTURE §5): checks the manifest's signature against an imported
+ * counterparty, the package hash, then decrypts and verifies every record digest, the Merkle root and
+ * the counts in a first pass, and only then imports, in a second pass inside one transaction (all or
+ * nothing; a record that differs from the first pass aborts it). Imports go through the customers
+ * codec and repository rather than `customers.createMany`, which would record a fresh consent the
+ * person never gave the acquirer; the original consent ledger is kept with its times and channels.
+ */
+export function createPackageReceiver(deps: TransferDeps) {
+  const { store, keys, audit, clock, orgId, catalog } = deps;
+  const writer = createImportWriter(deps);
+
+  async function refuse(actor: Actor, err: unknown, transferId: string | undefined): Promise<never> {
+    const code = err instanceof AppError ? err.code : 'INTERNAL';
+    await store
+      .transaction((trx) =>
+        audit.append(trx, [
+          {
+            actor: actor.id,
+            action: 'transfer.receive',
+            outcome: 'denied',
+            details: { transferId: transferId ?? null, code },
+          },
+        ]),
+      )
+      .catch(() => undefined);
+    throw err;
+  }
+
+  async function receive(actor: Actor, input: ReceiveInput): Promise<ReceiveResult> {
+    assertTransfer(actor, 'receive');
+    for (const p of input.addPurposes ?? [])
+      if (!/^[a-z][a-z0-9_-]{1,39}$/.test(p.key) || !p.name?.trim())
+        throw new AppError('VALIDATION_FAILED', {
+          detail: 'a new purpose needs a lower-case key and a name',
+        });
+    let m: SignedManifest | undefined;
+    try {
+      m = parseManifest(input.manifest);
+      return await receiveVerified(actor, m, input);
+    } catch (err) {
+      return refuse(actor, err, m?.transferId);
+    }
+  }
+
+  async function receiveVerified(
+    actor: Actor,
+    m: SignedManifest,
+    input: ReceiveInput,
+  ): Promise<ReceiveResult> {
+    const seller = await deps.identity.byFingerprint(m.seller.fingerprint);
+    if (!seller) throw new AppError('TRANSFER_SELLER_UNKNOWN', { fingerprint: m.seller.fingerprint });
+    if (!verifyDoc(m, publicKeyFromBase64(seller.publicKey)))
+      throw new AppError('TRANSFER_SIGNATURE_INVALID', { what: '清单', whatEn: 'manifest' });
+    if (m.buyer.fingerprint !== keys.signingFingerprint) throw new AppError('TRANSFER_NOT_RECIPIENT');
+    const seen = await store.db
+      .selectFrom('transfer_inbound')
+      .select('received_at')
+      .where('org_id', '=', orgId)
+      .where('seller_fingerprint', '=', m.seller.fingerprint)
+      .where('transfer_id', '=', m.transferId)
+      .executeTakeFirst();
+    if (seen) throw new AppError('TRANSFER_ALREADY_RECEIVED', { id: m.transferId, at: seen.received_at });
+    if (sha256Hex(canonicalJson(m.schema)) !== m.schemaDigest)
+      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the schema digest differs' });
+    if ((await fileSha256(input.file)) !== m.packageSha256)
+      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the SHA-256 of the package file differs' });
+    const identity = await deps.identity.ageIdentity();
+
+    // Pass 1: verify everything before anything is imported.
+    const digests: string[] = [];
+    const byKind: Record<string, number> = {};
+    const purposes = new Map<string, PackageRecord['purposes'][number]>();
+    const schemaKeys = new Set(m.schema.map((f) => f.key));
+    for await (const line of packageLines(input.file, identity)) {
+      digests.push(sha256Hex(line));
+      let r: PackageRecord;
+      try {
+        r = JSON.parse(line) as PackageRecord;
+      } catch {
+        throw new AppError('TRANSFER_PACKAGE_CORRUPT', { detail: `record ${digests.length} is not JSON` });
+      }
+      if (typeof r.customerId !== 'string' || !(CUSTOMER_KINDS as readonly string[]).includes(r.kind))
+        throw new AppError('TRANSFER_PACKAGE_CORRUPT', {
+          detail: `record ${digests.length} lacks id or kind`,
+        });
+      for (const k of Object.keys(r.fields ?? {}))
+        if (!schemaKeys.has(k))
+          throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
+            detail: `record ${digests.length} holds a field outside the schema`,
+          });
+      byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+      for (const p of r.purposes ?? []) purposes.set(p.key, p);
+    }
+    if (digests.length !== m.counts.records)
+      throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
+        detail: `${digests.length} records, the manifest says ${m.counts.records}`,
+      });
+    if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
+      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
+    if (merkleRoot(digests) !== m.merkleRoot)
+      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
+
+    // Pass 2: import under our own keys, in one transaction.
+    const receivedAt = clock.now().toISOString();
+    const inboundId = uuidv7();
+    const provenance = `transfer:${m.transferId}`;
+    const result = await store.transaction(async (trx) => {
+      const defs = await writer.prepareCatalog(trx, actor, m, provenance);
+      const added = await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
+      const idMap = new Map<string, string>();
+      let batch: PackageRecord[] = [];
+      let index = 0;
+      const flush = async () => {
+        if (batch.length) await writer.importBatch(trx, actor, batch, defs, added, idMap, m, receivedAt);
+        batch = [];
+      };
+      for await (const line of packageLines(input.file, identity)) {
+        if (sha256Hex(line) !== digests[index])
+          throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
+            detail: 'the file changed between verification and import',
+          });
+        index += 1;
+        batch.push(JSON.parse(line) as PackageRecord);
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      if (index !== digests.length)
+        throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
+          detail: 'the file changed between verification and import',
+        });
+      const unsigned: TransferReceipt = {
+        format: RECEIPT_FORMAT,
+        transferId: m.transferId,
+        merkleRoot: m.merkleRoot,
+        count: index,
+        receivedAt,
+        buyer: { orgId, name: deps.orgName, fingerprint: keys.signingFingerprint },
+      };
+      const receipt: SignedReceipt = {
+        ...unsigned,
+        signature: keys.sign(signedBytes(unsigned)).toString('base64'),
+      };
+      await trx
+        .insertInto('transfer_inbound')
+        .values({
+          id: inboundId,
+          org_id: orgId,
+          transfer_id: m.transferId,
+          seller_fingerprint: m.seller.fingerprint,
+          counterparty_id: seller.id,
+          merkle_root: m.merkleRoot,
+          count: index,
+          manifest: JSON.stringify(m),
+          receipt: JSON.stringify(receipt),
+          received_at: receivedAt,
+        })
+        .execute();
+      await audit.append(trx, [
+        {
+          actor: actor.id,
+          action: 'transfer.receive',
+          details: {
+            transferId: m.transferId,
+            inboundId,
+            sellerFingerprint: m.seller.fingerprint,
+            records: index,
+            byKind,
+            merkleRoot: m.merkleRoot,
+            addedPurposes: added,
+          },
+        },
+      ]);
+      return { inboundId, imported: index, byKind, receipt };
+    });
+    catalog.invalidate();
+    return result;
+  }
+
+  return { receive };
+}

@@ -1,0 +1,335 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/kernel/authz/permissions.js';
+import type { ImportReport } from '../../src/modules/ingest/ingest-types.js';
+import { generateSyntheticFile, type SyntheticSummary } from '../../src/modules/synthetic/index.js';
+import { type AppFixture, freshApp } from '../support/app-fixture.js';
+import { filesUnder, findInFiles, pgDump, plaintextForms } from '../support/byte-scan.js';
+import { engines } from '../support/engines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'custodian-ingest-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = '客户类型,姓名,手机,身份证号,邮箱,地址,客户名称,统一社会信用代码,行业';
+
+function csv(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `\ufeff${[HEADER, ...lines].join('\r\n')}\r\n`);
+  return path;
+}
+
+async function activeCustomers(f: AppFixture): Promise<number> {
+  const row = await f.app.kernel.store.db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function countsOf(r: ImportReport): SyntheticSummary['expected'] {
+  const c = r.counts;
+  return {
+    read: c.read,
+    blank: c.blank,
+    imported: c.imported,
+    merged: c.merged,
+    rejected: c.rejected,
+    flagged: c.flagged,
+    byReason: c.byReason,
+  };
+}
+
+for (const target of engines()) {
+  describe(`import on ${target.engine}`, () => {
+    let f: AppFixture;
+
+    beforeAll(async () => {
+      f = await freshApp(target);
+    });
+    afterAll(async () => f?.cleanup());
+
+    it('imports a dirty GBK CSV with exactly the counts the generator expects', async () => {
+      const path = join(dir, `dirty-${target.engine}.csv`);
+      await generateSyntheticFile({
+        count: 2000,
+        seed: 'ingest',
+        dirtyRate: 0.1,
+        format: 'csv',
+        encoding: 'gbk',
+        outPath: path,
+      });
+      const expected = (JSON.parse(readFileSync(`${path}.expected.json`, 'utf8')) as SyntheticSummary)
+        .expected;
+      const before = await activeCustomers(f);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], chunkSize: 300 });
+      expect(report.file.encoding).toMatch(/^(gbk|gb18030)$/);
+      expect(report.status).toBe('completed');
+      expect(countsOf(report)).toEqual(expected);
+      expect(report.counts.companiesCreated).toBe(0);
+      expect(await activeCustomers(f)).toBe(before + expected.imported);
+      // The report holds masked examples only.
+      const json = JSON.stringify(await f.app.ingest.report(f.actor, report.batchId as string));
+      expect(json).not.toMatch(/1[3-9]\d{9}/);
+      expect(json).not.toMatch(/\d{17}[\dX]/);
+      // Contacts hang under their company.
+      const contacts = await f.app.kernel.store.db
+        .selectFrom('customers')
+        .select(['parent_id'])
+        .where('kind', '=', 'contact')
+        .where('batch_id', '=', report.batchId)
+        .execute();
+      expect(contacts.length).toBeGreaterThan(0);
+      expect(contacts.every((c) => c.parent_id !== null)).toBe(true);
+    });
+
+    it('imports an xlsx workbook with the expected counts, and a dry run writes nothing', async () => {
+      const path = join(dir, `book-${target.engine}.xlsx`);
+      await generateSyntheticFile({
+        count: 800,
+        seed: 'xlsx-ingest',
+        dirtyRate: 0.1,
+        format: 'xlsx',
+        outPath: path,
+      });
+      const expected = (JSON.parse(readFileSync(`${path}.expected.json`, 'utf8')) as SyntheticSummary)
+        .expected;
+      const before = await activeCustomers(f);
+      const batches = (await f.app.ingest.list(f.actor)).length;
+      const dry = await f.app.ingest.run(f.actor, path, { purposes: ['contract'], dryRun: true });
+      expect(countsOf(dry)).toEqual(expected);
+      expect(dry.batchId).toBeNull();
+      expect(dry.columns.find((c) => c.header === '身份证号')).toMatchObject({
+        field: 'idNumber',
+        detected: { kind: 'id-number', grade: 'L4' },
+      });
+      expect(await activeCustomers(f)).toBe(before);
+      expect((await f.app.ingest.list(f.actor)).length).toBe(batches);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['contract'] });
+      expect(report.file.format).toBe('xlsx');
+      expect(countsOf(report)).toEqual(expected);
+      expect(await activeCustomers(f)).toBe(before + expected.imported);
+    });
+
+    it('merges a duplicate of a stored customer: empty fields filled, a differing value kept as a conflict', async () => {
+      const id = await f.app.customers.create(f.actor, {
+        kind: 'individual',
+        purposes: ['sales'],
+        fields: {
+          name: '上官婉儿',
+          mobile: '13700001111',
+          idNumber: '11010519491231002X',
+          email: 'old.mail@example.cn',
+        },
+      });
+      const path = csv(`merge-${target.engine}.csv`, [
+        '个人,上官婉儿,13700001111,11010519491231002x,new.mail@example.cn,浙江省杭州市西湖区文三路1号,,,',
+      ]);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['contract'] });
+      expect(report.counts).toMatchObject({
+        read: 1,
+        imported: 0,
+        merged: 1,
+        mergedWithStore: 1,
+        conflicts: 1,
+      });
+      const v = await f.app.customers.get(f.actor, id, { reveal: ['email', 'address'], purpose: 'sales' });
+      expect(v.fields.email).toBe('old.mail@example.cn');
+      expect(v.fields.address).toBe('浙江省杭州市西湖区文三路1号');
+      expect(v.purposes).toEqual(['contract', 'sales']);
+      const conflicts = await f.app.kernel.store.db
+        .selectFrom('import_conflicts')
+        .selectAll()
+        .where('batch_id', '=', report.batchId as string)
+        .execute();
+      expect(conflicts).toHaveLength(1);
+      expect(conflicts[0]).toMatchObject({ customer_id: id, field: 'email', row_number: 2 });
+      expect(Buffer.from(conflicts[0]?.sealed as Buffer).includes(Buffer.from('new.mail'))).toBe(false);
+
+      // Rollback restores the customer as it was and removes what the import added.
+      const rolled = await f.app.ingest.rollback(f.actor, report.batchId as string);
+      expect(rolled).toMatchObject({ status: 'rolled_back', restored: 1, deleted: 0 });
+      const after = await f.app.customers.get(f.actor, id, { reveal: ['email'], purpose: 'sales' });
+      expect(after.fields.email).toBe('old.mail@example.cn');
+      expect(after.fields.address).toBeUndefined();
+      expect(after.purposes).toEqual(['sales']);
+      await expect(f.app.ingest.rollback(f.actor, report.batchId as string)).rejects.toMatchObject({
+        code: 'IMPORT_BATCH_STATE',
+      });
+    });
+
+    it('skips or overwrites duplicates on request', async () => {
+      const id = await f.app.customers.create(f.actor, {
+        kind: 'individual',
+        purposes: ['sales'],
+        fields: { name: '诸葛明', mobile: '13700002222', email: 'keep@example.cn' },
+      });
+      const line = '个人,诸葛明,137-0000-2222,,other@example.cn,,,,';
+      const skip = await f.app.ingest.run(f.actor, csv(`skip-${target.engine}.csv`, [line]), {
+        purposes: ['sales'],
+        onDuplicate: 'skip',
+      });
+      expect(skip.counts).toMatchObject({ skipped: 1, merged: 0, imported: 0 });
+      const over = await f.app.ingest.run(f.actor, csv(`over-${target.engine}.csv`, [line, '']), {
+        purposes: ['sales'],
+        onDuplicate: 'overwrite',
+      });
+      expect(over.counts).toMatchObject({ merged: 1, conflicts: 0 });
+      const v = await f.app.customers.get(f.actor, id, { reveal: ['email'], purpose: 'sales' });
+      expect(v.fields.email).toBe('other@example.cn');
+    });
+
+    it('--lenient imports a row without its invalid cell and flags the customer', async () => {
+      const lines = ['个人,公孙丽,13700003333,110105194912310021,gs.li@example.cn,,,,'];
+      const strict = await f.app.ingest.run(f.actor, csv(`strict-${target.engine}.csv`, lines), {
+        purposes: ['sales'],
+      });
+      expect(strict.counts).toMatchObject({ rejected: 1, imported: 0, byReason: { ID_CHECKSUM: 1 } });
+      await f.app.ingest.rollback(f.actor, strict.batchId as string);
+      const lenient = await f.app.ingest.run(
+        f.actor,
+        csv(`lenient-${target.engine}.csv`, [...lines, '   ']),
+        {
+          purposes: ['sales'],
+          lenient: true,
+        },
+      );
+      expect(lenient.counts).toMatchObject({ imported: 1, rejected: 0, flagged: 1 });
+      const [found] = await f.app.customers.find(f.actor, { mobile: '13700003333' });
+      const v = await f.app.customers.get(f.actor, found?.id as string);
+      expect(v.flags).toEqual(['lenient:idNumber']);
+      expect(v.fields.idNumber).toBeUndefined();
+      expect(v.batchId).toBe(lenient.batchId);
+      expect(v.source).toBe(`import:lenient-${target.engine}.csv`);
+    });
+
+    it('a failure midway (bad bytes under --encoding utf8) rolls the batch back', async () => {
+      const rows: string[] = [];
+      for (let i = 0; i < 5000; i++) rows.push(`个人,测试${i},,,user${i}@example.cn,,,,`);
+      const path = join(dir, `broken-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        Buffer.concat([
+          Buffer.from(`${[HEADER, ...rows].join('\r\n')}\r\n`),
+          Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x2c, 0x0d, 0x0a]),
+          Buffer.from('个人,最后,,,last@example.cn,,,,\r\n'),
+        ]),
+      );
+      const before = await activeCustomers(f);
+      const err = await f.app.ingest
+        .run(f.actor, path, { purposes: ['sales'], encoding: 'utf8', chunkSize: 200 })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'IMPORT_BAD_ENCODING', details: { rolledBack: true } });
+      expect(await activeCustomers(f)).toBe(before);
+      const batchId = (err as { details: { batchId: string } }).details.batchId;
+      const report = await f.app.ingest.report(f.actor, batchId);
+      expect(report).toMatchObject({
+        status: 'failed',
+        rolledBack: true,
+        error: { code: 'IMPORT_BAD_ENCODING' },
+      });
+      expect(report.rowsDone).toBeGreaterThan(1000);
+      expect(report.counts.imported).toBeGreaterThan(1000);
+      const events = await f.app.kernel.audit.query({ action: 'import.rollback*', limit: 10 });
+      expect(events.some((e) => e.action === 'import.rollback' && e.details.batchId === batchId)).toBe(true);
+    });
+
+    it('keeps rejected rows encrypted in the quarantine, masked unless revealed; rejects file has 错误原因', async () => {
+      const badEmail = 'zz.quarantine.only@@example.cn';
+      const badMobile = '1390013800';
+      const path = csv(`quarantine-${target.engine}.csv`, [
+        `个人,慕容复,13900138001,,${badEmail},,,,`,
+        `个人,独孤求败,${badMobile},,dugu@example.cn,,,,`,
+        '企业,,,,,,杭州示例二号有限公司,91350100M000100Y44,制造业',
+      ]);
+      const rejects = join(dir, `rejects-${target.engine}.xlsx`);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], rejectsFile: rejects });
+      expect(report.counts).toMatchObject({
+        rejected: 3,
+        byReason: { EMAIL_FORMAT: 1, MOBILE_FORMAT: 1, USCC_CHECKSUM: 1 },
+      });
+      const batchId = report.batchId as string;
+
+      const masked = await f.app.ingest.quarantine(f.actor, batchId);
+      expect(masked.items).toHaveLength(3);
+      expect(JSON.stringify(masked)).not.toContain(badEmail);
+      expect(masked.items[0]?.reasons[0]).toMatchObject({
+        code: 'EMAIL_FORMAT',
+        column: 'E',
+        header: '邮箱',
+      });
+      const revealed = await f.app.ingest.quarantine(f.actor, batchId, { reveal: true, purpose: 'sales' });
+      expect(revealed.items[0]?.cells.find((c) => c.header === '邮箱')?.value).toBe(badEmail);
+
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(rejects);
+      const sheet = book.worksheets[0];
+      if (!sheet) throw new Error('no worksheet in the rejects file');
+      const header = (sheet.getRow(1).values as unknown[]).filter(Boolean);
+      expect(header).toContain('错误原因');
+      expect(String(sheet.getRow(2).getCell(header.length).value)).toContain('邮箱');
+
+      const stored = target.engine === 'sqlite' ? undefined : pgDump(f.dbUrl as string);
+      const hits =
+        stored === undefined
+          ? findInFiles(filesUnder(f.dataDir), plaintextForms(badEmail))
+          : plaintextForms(badEmail)
+              .filter((n) => stored.includes(n.bytes))
+              .map((n) => n.label);
+      expect(hits).toEqual([]);
+
+      // Fixed and retried, the row becomes a customer of the batch; a discarded row loses its content.
+      const fixed = await f.app.ingest.retry(f.actor, batchId, '3', { 手机: '13900138002' });
+      expect(fixed.outcome).toBe('imported');
+      const customer = await f.app.customers.get(f.actor, fixed.customerId as string);
+      expect(customer.batchId).toBe(batchId);
+      await expect(f.app.ingest.retry(f.actor, batchId, '2', { 邮箱: 'still@@bad' })).rejects.toMatchObject({
+        code: 'IMPORT_ROW_STILL_INVALID',
+      });
+      await f.app.ingest.discard(f.actor, batchId, '2');
+      const after = await f.app.ingest.report(f.actor, batchId);
+      expect(after.quarantine).toEqual({ open: 1, fixed: 1, discarded: 1 });
+    });
+
+    it('a team-scoped user cannot merge into customers outside its scope (无权覆盖); its new customers are its own', async () => {
+      await f.app.customers.create(f.actor, {
+        kind: 'individual',
+        purposes: ['sales'],
+        fields: { name: '夏侯惇', mobile: '13700004444' },
+      });
+      const manager: Actor = {
+        id: 'user:m1',
+        kind: 'user',
+        orgId: f.actor.orgId,
+        roles: ['manager'],
+        userId: 'm1',
+        team: 'east',
+      };
+      const report = await f.app.ingest.run(
+        manager,
+        csv(`scope-${target.engine}.csv`, [
+          '个人,夏侯惇,13700004444,,x@example.cn,,,,',
+          '个人,夏侯渊,13700005555,,,,,,',
+        ]),
+        { purposes: ['sales'] },
+      );
+      expect(report.counts).toMatchObject({
+        imported: 1,
+        merged: 0,
+        rejected: 1,
+        byReason: { DUPLICATE_OUT_OF_SCOPE: 1 },
+      });
+      const mine = await f.app.kernel.store.db
+        .selectFrom('customers')
+        .select('owner_id')
+        .where('batch_id', '=', report.batchId as string)
+        .execute();
+      expect(mine).toEqual([{ owner_id: 'm1' }]);
+      const q = await f.app.ingest.quarantine(f.actor, report.batchId as string);
+      expect(q.items[0]?.reasons[0]?.code).toBe('DUPLICATE_OUT_OF_SCOPE');
+    });
+  });
+}

@@ -1,0 +1,179 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SyntheticSummary } from '../../src/modules/synthetic/index.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'custodian');
+const root = mkdtempSync(join(tmpdir(), 'custodian-ingest-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function initData(name: string): Record<string, string> {
+  const D = join(root, name);
+  expect(cli(['init', '--data', D, '--json']).code).toBe(0);
+  const env = { CUSTODIAN_DATA: D };
+  expect(
+    cli(
+      ['purpose', 'add', '--key', 'sales', '--name', '销售服务', '--basis', 'consent', '--retention', '3y'],
+      env,
+    ).code,
+  ).toBe(0);
+  return env;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('import through the compiled CLI', () => {
+  it('survives kill -9 mid-import: the re-run resumes after the last chunk, with no duplicates', async () => {
+    const env = initData('crash');
+    const file = join(root, 'crash.csv');
+    const gen = cli([
+      'generate',
+      '--count',
+      '30000',
+      '--seed',
+      'crash',
+      '--dirty-rate',
+      '0.05',
+      '--out',
+      file,
+      '--json',
+    ]);
+    expect(gen.code).toBe(0);
+    const sidecar = JSON.parse(gen.stdout) as SyntheticSummary & { sidecar: string };
+    expect(sidecar.sidecar).toBe(`${file}.expected.json`);
+    const expected = (JSON.parse(readFileSync(sidecar.sidecar, 'utf8')) as SyntheticSummary).expected;
+
+    const child = spawn(process.execPath, [BIN, 'import', file, '--purpose', 'sales', '--json'], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal ? -9 : _code)),
+    );
+    const dbFile = join(env.CUSTODIAN_DATA as string, 'custodian.db');
+    let rowsDone = 0;
+    for (let i = 0; i < 1200 && rowsDone === 0; i++) {
+      await sleep(25);
+      if (!existsSync(dbFile)) continue;
+      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare('select rows_done from import_batches limit 1').get() as
+          | { rows_done: number }
+          | undefined;
+        rowsDone = row?.rows_done ?? 0;
+      } catch {
+        // the table appears with the first migration run
+      } finally {
+        db.close();
+      }
+    }
+    expect(rowsDone).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    expect(await exited).toBe(-9);
+
+    const db = new Database(dbFile, { readonly: true });
+    const interrupted = db.prepare('select status, rows_done from import_batches').get() as {
+      status: string;
+      rows_done: number;
+    };
+    db.close();
+    expect(interrupted.status).toBe('running');
+    expect(interrupted.rows_done).toBeLessThan(sidecar.dataRows);
+
+    const resumed = cli(['import', file, '--purpose', 'sales', '--json'], env);
+    expect(resumed.code).toBe(0);
+    const report = JSON.parse(resumed.stdout) as {
+      resumed: boolean;
+      status: string;
+      counts: Record<string, unknown>;
+    };
+    expect(report).toMatchObject({ resumed: true, status: 'completed' });
+    expect(report.counts).toMatchObject({
+      read: expected.read,
+      blank: expected.blank,
+      imported: expected.imported,
+      merged: expected.merged,
+      rejected: expected.rejected,
+      byReason: expected.byReason,
+    });
+
+    const check = new Database(dbFile, { readonly: true });
+    const count = check.prepare("select count(*) as n from customers where status = 'active'").get() as {
+      n: number;
+    };
+    expect(count.n).toBe(expected.imported);
+    const dupes = check
+      .prepare(
+        `select b.field, count(*) as n from blind_index b join customers c on c.id = b.customer_id
+         where (b.field = 'idNumber') or (b.field = 'mobile') or (b.field = 'uscc' and c.kind = 'company')
+         group by b.field, b.hash having count(*) > 1`,
+      )
+      .all();
+    expect(dupes).toEqual([]);
+    const quarantined = check.prepare('select count(*) as n from import_quarantine').get() as { n: number };
+    expect(quarantined.n).toBe(expected.rejected);
+    check.close();
+  }, 180_000);
+
+  it('detect prints masked findings only, for text and for a file', () => {
+    const text = '客户张三，手机13912345678，身份证11010519491231002X，邮箱zhangsan@example.cn';
+    for (const args of [
+      ['detect', text],
+      ['detect', text, '--json'],
+    ]) {
+      const r = cli(args, { CUSTODIAN_DATA: join(root, 'none') });
+      expect(r.code).toBe(0);
+      for (const raw of ['13912345678', '11010519491231002X', 'zhangsan@example.cn']) {
+        expect(r.stdout).not.toContain(raw);
+        expect(r.stderr).not.toContain(raw);
+      }
+      expect(r.stdout).toContain('139****5678');
+    }
+    const file = join(root, 'detect.csv');
+    expect(cli(['generate', '--count', '300', '--seed', 'd', '--out', file]).code).toBe(0);
+    const r = cli(['detect', file, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      columns: Array<{ header: string; detected: { kind: string } | null; examples: string[] }>;
+    };
+    expect(out.columns.find((c) => c.header === '身份证号')?.detected?.kind).toBe('id-number');
+    const csv = readFileSync(file, 'utf8');
+    const firstId = /\d{17}[\dX]/.exec(csv)?.[0] as string;
+    expect(r.stdout).not.toContain(firstId);
+  });
+
+  it('rejects file warning, quarantine and rollback from the command line', () => {
+    const env = initData('small');
+    const file = join(root, 'small.csv');
+    expect(
+      cli(['generate', '--count', '200', '--seed', 'small', '--dirty-rate', '0.3', '--out', file]).code,
+    ).toBe(0);
+    const rejects = join(root, 'rejects.csv');
+    const run = cli(['import', file, '--purpose', 'sales', '--rejects', rejects, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('含有个人信息');
+    const report = JSON.parse(run.stdout) as { batchId: string; counts: { rejected: number } };
+    expect(readFileSync(rejects, 'utf8')).toContain('错误原因');
+    const q = cli(['import', 'quarantine', report.batchId, '--json'], env);
+    expect((JSON.parse(q.stdout) as { items: unknown[] }).items.length).toBe(
+      Math.min(report.counts.rejected, 50),
+    );
+    const rb = cli(['import', 'rollback', report.batchId, '--json'], env);
+    expect(rb.code).toBe(0);
+    expect(JSON.parse(rb.stdout)).toMatchObject({ status: 'rolled_back' });
+    const list = cli(['customer', 'list', '--json'], env);
+    expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttp } from '../../src/http.js';
+import { createLogger } from '../../src/kernel/log/logger.js';
+import { type AppFixture, freshApp } from '../support/app-fixture.js';
+import { engines } from '../support/engines.js';
+
+const BOUNDARY = '----custodian-test-boundary';
+
+function multipart(fields: Array<[string, string]>, file: { name: string; content: Buffer }): Buffer {
+  const parts: Buffer[] = [];
+  for (const [k, v] of fields)
+    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
+    file.content,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  );
+  return Buffer.concat(parts);
+}
+
+const CSV = Buffer.from(
+  '\ufeff客户类型,姓名,手机,身份证号,邮箱\r\n' +
+    '个人,司徒雷,13800001111,11010519491231002X,situ@example.cn\r\n' +
+    '个人,东方白,1380000222,,dongfang@example.cn\r\n',
+);
+
+describe('import and export over HTTP', () => {
+  let f: AppFixture;
+  let server: FastifyInstance;
+  const logLines: string[] = [];
+  const auth = () => ({ authorization: `Bearer ${f.adminToken}` });
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    });
+    const logger = createLogger({ level: 'trace', destination: sink });
+    const [sqlite] = engines();
+    if (!sqlite) throw new Error('no engine');
+    f = await freshApp(sqlite, { logger });
+    server = await buildHttp(f.app, logger);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await f?.cleanup();
+  });
+
+  it('uploads, reports, shows the quarantine masked, exports and rolls back; no temp file or value left behind', async () => {
+    const upload = await server.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipart(
+        [
+          ['purpose', 'sales'],
+          ['onDuplicate', 'merge'],
+        ],
+        { name: '客户名单.csv', content: CSV },
+      ),
+    });
+    expect(upload.statusCode).toBe(201);
+    const report = upload.json() as {
+      batchId: string;
+      counts: Record<string, number>;
+      file: { name: string };
+    };
+    expect(report.counts).toMatchObject({ read: 2, imported: 1, rejected: 1 });
+    expect(report.file.name).toBe('客户名单.csv');
+    const tmp = join(f.dataDir, 'tmp');
+    expect(existsSync(tmp) ? readdirSync(tmp) : []).toEqual([]);
+
+    const dry = await server.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipart(
+        [
+          ['purposes', 'sales'],
+          ['dryRun', 'true'],
+        ],
+        { name: 'again.csv', content: CSV },
+      ),
+    });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json()).toMatchObject({ dryRun: true, counts: { merged: 1, imported: 0 } });
+
+    const list = await server.inject({ url: '/api/v1/imports', headers: auth() });
+    expect((list.json() as { items: Array<{ id: string }> }).items.map((b) => b.id)).toEqual([
+      report.batchId,
+    ]);
+    const one = await server.inject({ url: `/api/v1/imports/${report.batchId}`, headers: auth() });
+    expect(one.json()).toMatchObject({ status: 'completed', quarantine: { open: 1 } });
+    const q = await server.inject({ url: `/api/v1/imports/${report.batchId}/quarantine`, headers: auth() });
+    expect(q.statusCode).toBe(200);
+    expect(q.body).not.toContain('1380000222');
+    expect(q.body).not.toContain('dongfang@example.cn');
+
+    const exp = await server.inject({
+      method: 'POST',
+      url: '/api/v1/exports',
+      headers: auth(),
+      payload: { format: 'csv', fields: ['name', 'mobile'] },
+    });
+    expect(exp.statusCode).toBe(200);
+    expect(exp.headers['content-disposition']).toMatch(/^attachment;/);
+    expect(exp.headers['x-custodian-sha256']).toBe(createHash('sha256').update(exp.rawPayload).digest('hex'));
+    expect(exp.body).toContain('138****1111');
+    expect(exp.body).not.toContain('13800001111');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(tmp)).toEqual([]);
+
+    const rollback = await server.inject({
+      method: 'POST',
+      url: `/api/v1/imports/${report.batchId}/rollback`,
+      headers: auth(),
+    });
+    expect(rollback.json()).toMatchObject({ status: 'rolled_back', deleted: 1 });
+
+    const spec = (await server.inject({ url: '/api/docs/json' })).json() as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/imports',
+        '/api/v1/imports/{id}',
+        '/api/v1/imports/{id}/quarantine',
+        '/api/v1/imports/{id}/rollback',
+        '/api/v1/exports',
+      ]),
+    );
+    const logs = logLines.join('');
+    for (const secret of ['13800001111', '1380000222', 'situ@example.cn', '11010519491231002X'])
+      expect(logs).not.toContain(secret);
+  });
+});
