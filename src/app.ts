@@ -95,6 +95,7 @@ export function wireApp(kernel: Kernel): App {
     orgName: kernel.config.orgName,
     catalog,
     customers,
+    answers: notices.transferAnswers,
   });
   return {
     kernel,

@@ -170,3 +170,41 @@ export function createLocalTransferAnswers(deps: {
 }
 
 export type LocalTransferAnswers = ReturnType<typeof createLocalTransferAnswers>;
+
+/**
+ * Both sources at once: answers given through the notices module (portal, staff via `notices answer`)
+ * and those entered under the transfer itself (`transfer answer`), oldest first; notice evidence from
+ * the notices module where it has some, else from the transfer's own records.
+ */
+export function mergeTransferAnswers(primary: TransferAnswers, secondary: TransferAnswers): TransferAnswers {
+  async function evidenceMany(
+    transferId: string,
+    ids: readonly string[],
+    port: TransferAnswers,
+  ): Promise<Map<string, unknown>> {
+    if (port.noticeEvidenceMany) return port.noticeEvidenceMany(transferId, ids);
+    const out = new Map<string, unknown>();
+    for (const id of ids) {
+      const e = await port.noticeEvidence(transferId, id);
+      if (e) out.set(id, e);
+    }
+    return out;
+  }
+  return {
+    async answersFor(transferId) {
+      const all = [...(await primary.answersFor(transferId)), ...(await secondary.answersFor(transferId))];
+      return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    },
+    async noticeEvidence(transferId, customerId) {
+      return (
+        (await primary.noticeEvidence(transferId, customerId)) ??
+        secondary.noticeEvidence(transferId, customerId)
+      );
+    },
+    async noticeEvidenceMany(transferId, customerIds) {
+      const out = await evidenceMany(transferId, customerIds, secondary);
+      for (const [id, e] of await evidenceMany(transferId, customerIds, primary)) out.set(id, e);
+      return out;
+    },
+  };
+}

@@ -4,7 +4,7 @@ import type { Store } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { FieldDef } from '../customers/customer-types.js';
-import { createLocalTransferAnswers, type TransferAnswers } from './answers-port.js';
+import { createLocalTransferAnswers, mergeTransferAnswers, type TransferAnswers } from './answers-port.js';
 import { createCloseOut } from './close-out.js';
 import { createDossier } from './dossier.js';
 import { createDueDiligence } from './due-diligence.js';
@@ -32,7 +32,8 @@ export type TransferModule = ReturnType<typeof createTransferModule>;
 export function createTransferModule(d: TransferModuleDeps) {
   const identity = createOrgIdentityService(d);
   const localAnswers = createLocalTransferAnswers(d);
-  const deps = { ...d, identity, localAnswers, answers: d.answers ?? localAnswers };
+  const answers = d.answers ? mergeTransferAnswers(d.answers, localAnswers) : localAnswers;
+  const deps = { ...d, identity, localAnswers, answers };
   const cases = createTransferCaseService(deps);
   return {
     identity,
