@@ -1,32 +1,47 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, nextCode, relogin, type Session } from '../support/auth-fixture.js';
 import {
-  type AuthFixture,
-  authFixture,
-  login,
-  nextCode,
-  relogin,
-  type Session,
-  userSession,
-} from '../support/auth-fixture.js';
+  assertReceiptSecretGuard,
+  BOUNDARY,
+  batchOf,
+  campaignInput,
+  campaignOf,
+  customerOf,
+  importUpload,
+  inboundFor,
+  mobile,
+  type Org,
+  ROLES,
+  type Role,
+  strangerIdentity,
+  type TransferStage,
+  transferOf,
+  twoOrgs,
+  uniq,
+} from '../support/authz-fixtures.js';
 
 /**
  * Every /api/v1 route x every built-in role x own/other org. Routes come from the Fastify route table,
  * so a new route without a row here fails the test. "Allowed" means neither 401 nor 403 (a 404, 409 or
- * 422 after the permission check still proves the role got through).
+ * 422 after the permission check would still prove the role got through); each probe is nevertheless
+ * built to succeed for an allowed role. The allowed sets follow src/kernel/authz/permissions.ts
+ * (BUILT_IN_ROLES) and, for transfers, src/modules/transfer/transfer-policy.ts (TRANSFER_ROLE_GRANTS).
  */
-const ROLES = ['admin', 'dpo', 'manager', 'sales', 'service', 'auditor'] as const;
-type Role = (typeof ROLES)[number];
 const ALL: Role[] = [...ROLES];
 const READERS: Role[] = ['dpo', 'manager', 'sales', 'service'];
-
-interface Org {
-  f: AuthFixture;
-  s: Record<Role, Session>;
-}
+/** consent.read / consent.record: notice campaigns are consent work. */
+const CONSENT: Role[] = READERS;
+/** transfer.read (dpo, auditor); manage, package, receive and complete are the DPO's alone. */
+const TRANSFER_READ: Role[] = ['dpo', 'auditor'];
+const DPO: Role[] = ['dpo'];
+/** import.read (dpo, manager); import.run is the manager's (with customer.create/update). */
+const IMPORT_READ: Role[] = ['dpo', 'manager'];
+const IMPORT_RUN: Role[] = ['manager'];
 
 interface Probe {
   url: string;
   payload?: unknown;
+  headers?: Record<string, string>;
 }
 
 interface Row {
@@ -37,30 +52,37 @@ interface Row {
   endsSession?: boolean;
   /** Public route: reachable without a session. */
   public?: boolean;
+  /**
+   * The probe is refused after the permission check on purpose (why): allowed then means neither 401 nor
+   * 403 rather than 2xx.
+   */
+  refusedAfterCheck?: string;
   /** What a resource id of the other org answers (default 404). */
   foreign?: number;
-}
-
-let n = 0;
-const uniq = (): string => {
-  n += 1;
-  return `${Date.now().toString(36)}${n}`;
-};
-
-async function customerOf(o: Org): Promise<string> {
-  // Owned by the east sales user: sales (own), manager (team east), service and dpo (all) reach it.
-  return o.f.app.customers.create(o.f.system, {
-    kind: 'individual',
-    purposes: ['sales'],
-    fields: { name: '测试客户', mobile: '13800138000' },
-    ownerId: o.s.sales.userId,
-  });
 }
 
 const fixed = (url: string, payload?: unknown) => async (): Promise<Probe> => ({ url, payload });
 const onCustomer =
   (path: string, payload?: unknown) =>
   async (o: Org): Promise<Probe> => ({ url: `/api/v1/customers/${await customerOf(o)}${path}`, payload });
+const onTransfer =
+  (stage: TransferStage, path: string, body?: (customerId: string) => unknown) =>
+  async (o: Org): Promise<Probe> => {
+    const t = await transferOf(o, stage);
+    return { url: `/api/v1/transfers/${t.id}${path}`, payload: body?.(t.customerId) };
+  };
+const onCampaign =
+  (path: string, body?: (customerId: string) => unknown) =>
+  async (o: Org): Promise<Probe> => {
+    const c = await campaignOf(o);
+    return { url: `/api/v1/notices/campaigns/${c.id}${path}`, payload: body?.(c.customerId) };
+  };
+const onBatch =
+  (path: string, body?: () => unknown) =>
+  async (o: Org): Promise<Probe> => ({
+    url: `/api/v1/imports/${await batchOf(o)}${path}`,
+    payload: body?.(),
+  });
 
 const MATRIX: Record<string, Row> = {
   'POST /api/v1/customers': {
@@ -135,11 +157,18 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/auth/me': { allowed: ALL, probe: fixed('/api/v1/auth/me') },
   'POST /api/v1/auth/password': {
     allowed: ALL,
+    refusedAfterCheck: 'a wrong current password (PASSWORD_WRONG), so the sessions of the test stay valid',
     probe: fixed('/api/v1/auth/password', { current: 'not-the-password-1', next: 'Another-Pass-99' }),
   },
-  'POST /api/v1/auth/totp/enroll': { allowed: ALL, probe: fixed('/api/v1/auth/totp/enroll', {}) },
+  'POST /api/v1/auth/totp/enroll': {
+    allowed: ALL,
+    refusedAfterCheck:
+      'admin and dpo are enrolled already (TOTP_STATE); enrolling them again would lock them out',
+    probe: fixed('/api/v1/auth/totp/enroll', {}),
+  },
   'POST /api/v1/auth/totp/confirm': {
     allowed: ALL,
+    refusedAfterCheck: 'no enrolment pending or a wrong code (TOTP_STATE / TOTP_INVALID)',
     probe: fixed('/api/v1/auth/totp/confirm', { code: '000000' }),
   },
   'GET /api/v1/users': { allowed: ['admin'], probe: fixed('/api/v1/users') },
@@ -212,67 +241,239 @@ const MATRIX: Record<string, Row> = {
     allowed: ['dpo', 'auditor'],
     probe: fixed('/api/v1/reports/access-review'),
   },
+
+  // Transfers (公司转让) and the org's identity: transfer-policy.ts.
+  'GET /api/v1/org/identity': { allowed: TRANSFER_READ, probe: fixed('/api/v1/org/identity') },
+  'GET /api/v1/org/counterparties': { allowed: TRANSFER_READ, probe: fixed('/api/v1/org/counterparties') },
+  'POST /api/v1/org/counterparties': {
+    allowed: DPO,
+    probe: async () => ({
+      url: '/api/v1/org/counterparties',
+      payload: { identity: strangerIdentity(), name: '丙方', contact: 'dpo@c.example.cn' },
+    }),
+  },
+  'GET /api/v1/transfers': { allowed: TRANSFER_READ, probe: fixed('/api/v1/transfers') },
+  'POST /api/v1/transfers': {
+    allowed: DPO,
+    probe: async (o) => ({
+      url: '/api/v1/transfers',
+      payload: { path: 'B', name: `转让${uniq()}`, counterpartyId: o.peerCp, fields: ['name'] },
+    }),
+  },
+  'GET /api/v1/transfers/:id': { allowed: TRANSFER_READ, probe: onTransfer('draft', '') },
+  'GET /api/v1/transfers/:id/timeline': { allowed: TRANSFER_READ, probe: onTransfer('draft', '/timeline') },
+  'POST /api/v1/transfers/:id/readiness': { allowed: DPO, probe: onTransfer('draft', '/readiness') },
+  'POST /api/v1/transfers/:id/accept': {
+    allowed: DPO,
+    probe: onTransfer('draft', '/accept', () => ({ item: 'no-legal-basis', reason: '已评估' })),
+  },
+  'POST /api/v1/transfers/:id/notice-start': {
+    allowed: DPO,
+    probe: onTransfer('readiness', '/notice-start'),
+  },
+  'POST /api/v1/transfers/:id/answers': {
+    allowed: DPO,
+    probe: onTransfer('noticing', '/answers', (customerId) => ({
+      customerId,
+      answer: 'object',
+      channel: 'phone',
+    })),
+  },
+  'POST /api/v1/transfers/:id/close-answers': {
+    allowed: DPO,
+    probe: onTransfer('noticing', '/close-answers', () => ({ reason: '测试' })),
+  },
+  'POST /api/v1/transfers/:id/dd': {
+    allowed: DPO,
+    probe: onTransfer('draft', '/dd', () => ({ k: 2, sample: 0 })),
+  },
+  'POST /api/v1/transfers/:id/package': { allowed: DPO, probe: onTransfer('answers-closed', '/package') },
+  'GET /api/v1/transfers/:id/package': { allowed: DPO, probe: onTransfer('packaged', '/package') },
+  'GET /api/v1/transfers/:id/manifest': {
+    allowed: TRANSFER_READ,
+    probe: onTransfer('packaged', '/manifest'),
+  },
+  'POST /api/v1/transfers/:id/complete': {
+    // Path A (share transfer): no data moves, closing needs no receipt.
+    allowed: DPO,
+    probe: async (o) => ({
+      url: `/api/v1/transfers/${(await transferOf(o, 'noticing', 'A')).id}/complete`,
+      payload: {},
+    }),
+  },
+  'GET /api/v1/transfers/:id/dossier': { allowed: TRANSFER_READ, probe: onTransfer('draft', '/dossier') },
+  'POST /api/v1/transfers/inbound': {
+    allowed: DPO,
+    probe: async (o) => {
+      const p = await inboundFor(o);
+      return {
+        url: '/api/v1/transfers/inbound',
+        headers: { 'content-type': 'application/octet-stream', 'x-custodian-manifest': p.manifest },
+        payload: p.body,
+      };
+    },
+  },
+
+  // Notice campaigns: consent.read (view) and consent.record (create, answer, opt out).
+  'POST /api/v1/notices/campaigns': {
+    allowed: CONSENT,
+    probe: async (o) => ({
+      url: '/api/v1/notices/campaigns',
+      payload: await campaignInput(o, [await customerOf(o)]),
+    }),
+  },
+  'GET /api/v1/notices/campaigns/:id': { allowed: CONSENT, probe: onCampaign('') },
+  'GET /api/v1/notices/campaigns/:id/tally': { allowed: CONSENT, probe: onCampaign('/tally') },
+  // Sending is gated by consent.read in notice-routes.ts; every built-in role with consent.read also
+  // holds consent.record, so the set is the same (see the report on this route).
+  'POST /api/v1/notices/campaigns/:id/send': { allowed: CONSENT, probe: onCampaign('/send', () => ({})) },
+  'GET /api/v1/notices/campaigns/:id/announcement': { allowed: CONSENT, probe: onCampaign('/announcement') },
+  'POST /api/v1/notices/campaigns/:id/answers': {
+    allowed: CONSENT,
+    probe: onCampaign('/answers', (customerId) => ({
+      customerId,
+      answer: 'object',
+      channel: 'phone',
+      evidence: '电话录音 2026-03-02',
+    })),
+  },
+  'POST /api/v1/notices/suppressions': {
+    allowed: CONSENT,
+    probe: async () => ({
+      url: '/api/v1/notices/suppressions',
+      payload: { channel: 'email', address: `optout${uniq()}@example.cn` },
+    }),
+  },
+
+  // Imports: import.read / import.run.
+  'POST /api/v1/imports': {
+    allowed: IMPORT_RUN,
+    probe: async () => ({
+      url: '/api/v1/imports',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: importUpload(),
+    }),
+  },
+  'GET /api/v1/imports': { allowed: IMPORT_READ, probe: fixed('/api/v1/imports') },
+  'GET /api/v1/imports/:id': { allowed: IMPORT_READ, probe: onBatch('') },
+  'GET /api/v1/imports/:id/quarantine': { allowed: IMPORT_READ, probe: onBatch('/quarantine') },
+  'POST /api/v1/imports/:id/quarantine/:row/retry': {
+    allowed: IMPORT_RUN,
+    probe: onBatch('/quarantine/3/retry', () => ({ fields: { mobile: mobile() } })),
+  },
+  'POST /api/v1/imports/:id/quarantine/:row/discard': {
+    allowed: IMPORT_RUN,
+    probe: onBatch('/quarantine/3/discard', () => ({})),
+  },
+  'POST /api/v1/imports/:id/rollback': { allowed: IMPORT_RUN, probe: onBatch('/rollback', () => ({})) },
+
+  // Exports: customer.export (dpo, manager). A batch of one row stays under the approval threshold.
+  'POST /api/v1/exports': {
+    allowed: ['dpo', 'manager'],
+    probe: async (o) => ({
+      url: '/api/v1/exports',
+      payload: { format: 'csv', fields: ['name'], batchId: await batchOf(o) },
+    }),
+  },
 };
 
+const webhook = (url: string) => ({
+  why: 'SMS/e-mail gateway callback: no user, authenticated by the shared receipt secret instead',
+  check: (o: Org) => assertReceiptSecretGuard(o, url),
+});
+
 /**
- * Routes of modules built alongside (ingest, export, notices, portal): their rows of allowed roles
- * belong with their authors. Until a route moves into MATRIX it is still checked for 401 without a
- * session and across orgs; a route in neither table fails the first test.
+ * Public routes outside the role matrix (no session by design), each with its own assertion. Sign-in
+ * (POST /api/v1/auth/login) is public too but stays in MATRIX: every role signs in. The customer portal
+ * lives under /portal/*, outside /api/v1.
  */
-const ELSEWHERE: Record<string, { public?: boolean }> = {
-  // ELSEWHERE-BEGIN
-  'GET /api/v1/org/identity': {},
-  'GET /api/v1/org/counterparties': {},
-  'POST /api/v1/org/counterparties': {},
-  'GET /api/v1/transfers': {},
-  'POST /api/v1/transfers': {},
-  'GET /api/v1/transfers/:id': {},
-  'GET /api/v1/transfers/:id/timeline': {},
-  'POST /api/v1/transfers/:id/readiness': {},
-  'POST /api/v1/transfers/:id/accept': {},
-  'POST /api/v1/transfers/:id/notice-start': {},
-  'POST /api/v1/transfers/:id/answers': {},
-  'POST /api/v1/transfers/:id/close-answers': {},
-  'POST /api/v1/transfers/:id/dd': {},
-  'POST /api/v1/transfers/:id/package': {},
-  'GET /api/v1/transfers/:id/package': {},
-  'GET /api/v1/transfers/:id/manifest': {},
-  'POST /api/v1/transfers/:id/complete': {},
-  'GET /api/v1/transfers/:id/dossier': {},
-  'POST /api/v1/transfers/inbound': {},
-  'POST /api/v1/notices/campaigns': {},
-  'GET /api/v1/notices/campaigns/:id': {},
-  'GET /api/v1/notices/campaigns/:id/tally': {},
-  'POST /api/v1/notices/campaigns/:id/send': {},
-  'GET /api/v1/notices/campaigns/:id/announcement': {},
-  'POST /api/v1/notices/campaigns/:id/answers': {},
-  'POST /api/v1/notices/suppressions': {},
-  'POST /api/v1/notices/receipts/aliyun': { public: true },
-  'POST /api/v1/notices/receipts/tencent': { public: true },
-  'POST /api/v1/notices/replies/aliyun': { public: true },
-  'POST /api/v1/notices/replies/tencent': { public: true },
-  'POST /api/v1/imports': {},
-  'GET /api/v1/imports': {},
-  'GET /api/v1/imports/:id': {},
-  'GET /api/v1/imports/:id/quarantine': {},
-  'POST /api/v1/imports/:id/quarantine/:row/retry': {},
-  'POST /api/v1/imports/:id/quarantine/:row/discard': {},
-  'POST /api/v1/imports/:id/rollback': {},
-  'POST /api/v1/exports': {},
-  // ELSEWHERE-END
+const PUBLIC: Record<string, { why: string; check(o: Org): Promise<void> }> = {
+  'POST /api/v1/notices/receipts/aliyun': webhook('/api/v1/notices/receipts/aliyun'),
+  'POST /api/v1/notices/receipts/tencent': webhook('/api/v1/notices/receipts/tencent'),
+  'POST /api/v1/notices/replies/aliyun': webhook('/api/v1/notices/replies/aliyun'),
+  'POST /api/v1/notices/replies/tencent': webhook('/api/v1/notices/replies/tencent'),
 };
 
 /** Unauthenticated /api/v1 routes: sign-in, and gateway callbacks that carry a shared secret instead. */
-const PUBLIC_ROUTES = Object.entries({ ...MATRIX, ...ELSEWHERE })
-  .filter(([, r]) => r.public)
-  .map(([k]) => k)
-  .sort();
+const PUBLIC_ROUTES = [
+  ...Object.entries(MATRIX)
+    .filter(([, r]) => r.public)
+    .map(([k]) => k),
+  ...Object.keys(PUBLIC),
+].sort();
 
-async function orgWithRoles(): Promise<Org> {
-  const f = await authFixture();
-  const s = {} as Record<Role, Session>;
-  for (const role of ROLES) s[role] = await userSession(f, `m.${role}`, [role], { team: 'east' });
-  return { f, s };
+/**
+ * Routes that name another resource in the body (or a second path segment): org A's id sent to org B's
+ * server, as a role allowed there. Not-found, except where the id only narrows an own-org query.
+ */
+const BODY_REFS: Record<
+  string,
+  { role: Role; probe(a: Org, b: Org): Promise<Probe>; expect(res: Res, label: string): void }
+> = {
+  'POST /api/v1/transfers': {
+    role: 'dpo',
+    probe: async (a) => ({
+      url: '/api/v1/transfers',
+      payload: { path: 'B', name: '转让', counterpartyId: a.peerCp, fields: ['companyName'] },
+    }),
+    expect: (res, label) => expect(res.statusCode, label).toBe(404),
+  },
+  'POST /api/v1/transfers/:id/answers': {
+    role: 'dpo',
+    probe: async (a, b) => ({
+      url: `/api/v1/transfers/${(await transferOf(b, 'noticing')).id}/answers`,
+      payload: { customerId: (await transferOf(a, 'draft')).customerId, answer: 'object', channel: 'phone' },
+    }),
+    expect: (res, label) => expect(res.statusCode, label).toBe(404),
+  },
+  'POST /api/v1/notices/campaigns': {
+    role: 'dpo',
+    probe: async (a, b) => ({
+      url: '/api/v1/notices/campaigns',
+      payload: await campaignInput(b, [await customerOf(a)]),
+    }),
+    expect: (res, label) => expect(res.statusCode, label).toBe(404),
+  },
+  'POST /api/v1/notices/campaigns/:id/answers': {
+    role: 'service',
+    probe: async (a, b) => ({
+      url: `/api/v1/notices/campaigns/${(await campaignOf(b)).id}/answers`,
+      payload: { customerId: await customerOf(a), answer: 'object', channel: 'phone', evidence: '电话' },
+    }),
+    expect: (res, label) => expect(res.statusCode, label).toBe(404),
+  },
+  'POST /api/v1/customers/:id/shares': {
+    role: 'manager',
+    probe: async (a, b) => ({
+      url: `/api/v1/customers/${await customerOf(b)}/shares`,
+      payload: { userId: a.s.service.userId },
+    }),
+    expect: (res, label) => expect(res.statusCode, label).toBe(404),
+  },
+  'POST /api/v1/exports': {
+    // Own-org semantics: another org's batch id only narrows the query, to nothing.
+    role: 'dpo',
+    probe: async (a) => ({
+      url: '/api/v1/exports',
+      payload: { format: 'csv', fields: ['name'], batchId: await batchOf(a) },
+    }),
+    expect: (res, label) => {
+      expect(res.statusCode, label).toBe(200);
+      expect(res.headers['x-custodian-rows'], label).toBe('0');
+    },
+  },
+};
+
+type Res = Awaited<ReturnType<typeof send>>;
+
+/** Sends a probe to org `o`'s server with the given credentials (the probe's own headers added). */
+function send(o: Org, method: string, probe: Probe, auth: Record<string, string>) {
+  return o.f.server.inject({
+    method: method as 'GET',
+    url: probe.url,
+    headers: { ...auth, ...probe.headers },
+    ...(probe.payload !== undefined ? { payload: probe.payload as object } : {}),
+  });
 }
 
 async function call(o: Org, role: Role, key: string, row: Row, session: Session | null) {
@@ -288,20 +489,14 @@ async function call(o: Org, role: Role, key: string, row: Row, session: Session 
     );
   }
   expect(probe.url.startsWith(route.split(':')[0] as string)).toBe(true);
-  return o.f.server.inject({
-    method: method as 'GET',
-    url: probe.url,
-    headers: session ? session.headers() : {},
-    ...(probe.payload !== undefined ? { payload: probe.payload as object } : {}),
-  });
+  return send(o, method, probe, session ? session.headers() : {});
 }
 
 describe('authorisation matrix: every /api/v1 route x built-in role x own/other org', () => {
   let a: Org;
   let b: Org;
   beforeAll(async () => {
-    a = await orgWithRoles();
-    b = await orgWithRoles();
+    [a, b] = await twoOrgs();
   }, 120_000);
   afterAll(async () => {
     await a?.f.cleanup();
@@ -321,10 +516,10 @@ describe('authorisation matrix: every /api/v1 route x built-in role x own/other 
   it('has an expectation for every route, and no stale ones', () => {
     const routes = allRoutes(a);
     expect(
-      routes.filter((r) => !MATRIX[r] && !ELSEWHERE[r]),
-      'new /api/v1 routes: add a row to MATRIX (allowed roles + probe) or ELSEWHERE in test/e2e/authz-matrix.test.ts',
+      routes.filter((r) => !MATRIX[r] && !PUBLIC[r]),
+      'new /api/v1 routes: add a row to MATRIX (allowed roles + probe) in test/e2e/authz-matrix.test.ts',
     ).toEqual([]);
-    expect(Object.keys({ ...MATRIX, ...ELSEWHERE }).filter((k) => !routes.includes(k))).toEqual([]);
+    expect(Object.keys({ ...MATRIX, ...PUBLIC }).filter((k) => !routes.includes(k))).toEqual([]);
     const publicNow = [
       ...new Set(
         a.f.server.routeTable
@@ -332,20 +527,15 @@ describe('authorisation matrix: every /api/v1 route x built-in role x own/other 
           .map((r) => `${r.method} ${r.url}`),
       ),
     ].sort();
-    expect(publicNow, 'unauthenticated routes must be declared with `public: true` here').toEqual(
+    expect(publicNow, 'unauthenticated routes must be declared public here (MATRIX or PUBLIC)').toEqual(
       PUBLIC_ROUTES,
     );
   });
 
-  it('routes of other modules answer 401 without a session and to org A credentials on org B', async () => {
-    const dummy = '01a00000-0000-7000-8000-000000000000';
-    for (const key of allRoutes(a).filter((k) => ELSEWHERE[k] && !ELSEWHERE[k].public)) {
-      const [method, route] = key.split(' ') as [string, string];
-      const url = route.replace(/:[A-Za-z]+/g, dummy);
-      for (const headers of [{}, a.s.dpo.headers(), { authorization: `Bearer ${a.f.adminToken}` }]) {
-        const res = await b.f.server.inject({ method: method as 'GET', url, headers, payload: {} });
-        expect(res.statusCode, `${key} ${Object.keys(headers).join()}`).toBe(401);
-      }
+  it('public routes outside the matrix hold their own guard', async () => {
+    for (const [key, p] of Object.entries(PUBLIC)) {
+      expect(p.why, key).not.toBe('');
+      await p.check(a);
     }
   });
 
@@ -356,15 +546,17 @@ describe('authorisation matrix: every /api/v1 route x built-in role x own/other 
       got[key] = [];
       for (const role of ROLES) {
         const res = await call(a, role, key, row, a.s[role]);
-        if (res.statusCode !== 401 && res.statusCode !== 403) got[key].push(role);
-        else if (row.allowed.includes(role))
-          got[key].push(`${role}!${res.statusCode}:${res.body.slice(0, 120)}` as Role);
+        const through = res.statusCode !== 401 && res.statusCode !== 403;
+        // An allowed role's probe is built to succeed: anything but 2xx is reported with its body.
+        if (row.allowed.includes(role) && (row.refusedAfterCheck ? !through : res.statusCode >= 300))
+          got[key].push(`${role}!${res.statusCode}:${res.body.slice(0, 160)}` as Role);
+        else if (through) got[key].push(role);
         if (row.endsSession) a.s[role] = await relogin(a.f, a.s[role]);
       }
     }
     const want = Object.fromEntries(routesOf(a).map((k) => [k, (MATRIX[k] as Row).allowed]));
     expect(got).toEqual(want);
-  }, 300_000);
+  }, 600_000);
 
   it('without a session every route but sign-in answers 401', async () => {
     for (const key of routesOf(a)) {
@@ -373,7 +565,7 @@ describe('authorisation matrix: every /api/v1 route x built-in role x own/other 
       const res = await call(a, 'dpo', key, row, null);
       expect(res.statusCode, key).toBe(401);
     }
-  });
+  }, 120_000);
 
   it("org A's session cookie and API token are unknown to org B's server (401)", async () => {
     for (const key of routesOf(a)) {
@@ -386,31 +578,67 @@ describe('authorisation matrix: every /api/v1 route x built-in role x own/other 
         a.s.admin.headers(),
         { authorization: `Bearer ${a.f.adminToken}` },
       ]) {
-        const res = await b.f.server.inject({
-          method: method as 'GET',
-          url: probe.url,
-          headers,
-          ...(probe.payload !== undefined ? { payload: probe.payload as object } : {}),
-        });
+        const res = await send(b, method, probe, headers);
         expect(res.statusCode, `${key} ${Object.keys(headers).join()}`).toBe(401);
       }
     }
-  });
+  }, 120_000);
 
   it("a resource id of org A answers 404 on org B's server, for a role allowed there", async () => {
     for (const key of routesOf(a)) {
       const row = MATRIX[key] as Row;
       if (!key.includes(':')) continue;
-      const role = row.allowed[0] as Role;
-      const [method] = key.split(' ') as [string];
-      const probe = await row.probe(a, role);
-      const res = await b.f.server.inject({
-        method: method as 'GET',
-        url: probe.url,
-        headers: b.s[role].headers(),
-        ...(probe.payload !== undefined ? { payload: probe.payload as object } : {}),
-      });
-      expect(res.statusCode, `${key} as ${role}: ${res.body.slice(0, 200)}`).toBe(row.foreign ?? 404);
+      for (const role of row.allowed) {
+        const [method] = key.split(' ') as [string];
+        const probe = await row.probe(a, role);
+        const res = await send(b, method, probe, b.s[role].headers());
+        expect(res.statusCode, `${key} as ${role}: ${res.body.slice(0, 200)}`).toBe(row.foreign ?? 404);
+      }
     }
+  }, 300_000);
+  it("org A's ids named in a request body are unknown on org B's server", async () => {
+    for (const [key, ref] of Object.entries(BODY_REFS)) {
+      expect(MATRIX[key]?.allowed, key).toContain(ref.role);
+      const [method] = key.split(' ') as [string];
+      const res = await send(b, method, await ref.probe(a, b), b.s[ref.role].headers());
+      ref.expect(res, `${key} as ${ref.role}: ${res.body.slice(0, 200)}`);
+    }
+  }, 120_000);
+  /*
+   * KNOWN AUTHORISATION BUG, reported and not fixed here (src/modules/notices is being finished in
+   * parallel and the fix is more than a one-line guard): createCampaign and recordStaffAnswer check
+   * consent.record but not the actor's data scope (BUILT_IN_SCOPES: sales = own). A sales user can put
+   * customers it cannot see into a campaign (notices go out to them) and record an answer for one: the
+   * answer is committed, then the consent effect answers CUSTOMER_NOT_FOUND. The assertions state the
+   * correct behaviour; `it.fails` keeps the suite green until the fix, then turns red: drop `.fails`.
+   */
+  it.fails("a campaign and its answers reach only customers in the actor's data scope (sales: own)", async () => {
+    const hidden = await a.f.app.customers.create(a.f.system, {
+      kind: 'individual',
+      purposes: ['sales'],
+      fields: { name: '他人客户', mobile: '13800138001' },
+    });
+    const seen = await a.f.server.inject({
+      url: `/api/v1/customers/${hidden}`,
+      headers: a.s.sales.headers(),
+    });
+    expect(seen.statusCode).toBe(404);
+    const created = await a.f.server.inject({
+      method: 'POST',
+      url: '/api/v1/notices/campaigns',
+      headers: a.s.sales.headers(),
+      payload: await campaignInput(a, [hidden]),
+    });
+    expect.soft(created.statusCode, created.body.slice(0, 200)).toBe(404);
+    const made = await a.f.app.notices.service.createCampaign(a.f.system, await campaignInput(a, [hidden]));
+    const id = made.campaign.id;
+    const answered = await a.f.server.inject({
+      method: 'POST',
+      url: `/api/v1/notices/campaigns/${id}/answers`,
+      headers: a.s.sales.headers(),
+      payload: { customerId: hidden, answer: 'withdraw', channel: 'phone', evidence: '电话' },
+    });
+    expect.soft(answered.statusCode).toBe(404);
+    expect.soft((await a.f.app.notices.service.tally(a.f.system, id)).answers.withdraw).toBe(0);
   });
 });

@@ -18,9 +18,18 @@ export type ShareService = ReturnType<typeof createShareService>;
 export function createShareService(deps: ShareDeps) {
   const { store, audit, clock, orgId } = deps;
 
+  const exists = async (id: string) =>
+    (await store.db
+      .selectFrom('customers')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst()) !== undefined;
+
   async function checked(actor: Actor, customerId: string, userId: string | null): Promise<void> {
     assertCan(actor, 'customer', 'update');
-    if (!(await customerInScope(store.db, orgId, actor, customerId)))
+    // customerInScope answers true for an org-wide scope without looking the customer up: check it exists here.
+    if (!(await exists(customerId)) || !(await customerInScope(store.db, orgId, actor, customerId)))
       throw new AppError('CUSTOMER_NOT_FOUND', { id: customerId });
     if (userId === null) return;
     const user = await store.db

@@ -16,13 +16,13 @@ const byIndex = preparedQuery<{ customer_id: string }, [string, string, Buffer]>
 const oneRow = preparedQuery<CustomersTable, [string, string]>((db, arg) =>
   db.selectFrom('customers').selectAll().where('org_id', '=', arg(0)).where('id', '=', arg(1)),
 );
-const onePublic = preparedQuery<{ customer_id: string; field: string; value: string }, [string, string]>(
-  (db, arg) =>
-    db
-      .selectFrom('customer_public')
-      .select(['customer_id', 'field', 'value'])
-      .where('org_id', '=', arg(0))
-      .where('customer_id', '=', arg(1)),
+// By customer id alone (ids are UUIDs, and callers have checked the customer's org): with an org
+// condition too, SQLite without statistics picks the (org, field, value) index and scans the org.
+const onePublic = preparedQuery<{ customer_id: string; field: string; value: string }, [string]>((db, arg) =>
+  db
+    .selectFrom('customer_public')
+    .select(['customer_id', 'field', 'value'])
+    .where('customer_id', '=', arg(0)),
 );
 const onePurposes = preparedQuery<{ customer_id: string; purpose_key: string }, [string, string]>((db, arg) =>
   db
@@ -76,11 +76,10 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
       ids: readonly string[],
     ): Promise<Array<{ customer_id: string; field: string; value: string }>> {
       if (ids.length === 0) return [];
-      if (ids.length === 1) return onePublic(engine, db, orgId, ids[0] as string);
+      if (ids.length === 1) return onePublic(engine, db, ids[0] as string);
       return db
         .selectFrom('customer_public')
         .select(['customer_id', 'field', 'value'])
-        .where('org_id', '=', orgId)
         .where('customer_id', 'in', [...ids])
         .execute();
     },

@@ -237,10 +237,10 @@ export function createExportService(deps: ExportDeps) {
           },
         ]);
         maskedNoBasis += noBasis.length;
+        // By primary key (the ids are this org's): an org_id predicate makes SQLite scan the org.
         const publicRows = await store.db
           .selectFrom('customer_public')
           .select(['customer_id', 'field', 'value'])
-          .where('org_id', '=', orgId)
           .where('customer_id', 'in', ids)
           .execute();
         const l1 = new Map<string, Record<string, FieldValue>>();

@@ -309,6 +309,16 @@ export function createTransferCaseService(deps: TransferDeps) {
       throw new AppError('VALIDATION_FAILED', { detail: `answer must be one of ${ANSWER_KINDS.join(', ')}` });
     const t = await repo.get(store.db, id);
     assertStatus(t, ['noticing'], 'record an answer');
+    // A customer of another org (or none) answers not-found instead of joining the dossier's tally.
+    if (
+      !(await store.db
+        .selectFrom('customers')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('id', '=', a.customerId)
+        .executeTakeFirst())
+    )
+      throw new AppError('CUSTOMER_NOT_FOUND', { id: a.customerId });
     return deps.localAnswers.recordAnswer(actor.id, id, a);
   }
 
