@@ -7,6 +7,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type App, initApp, systemActor } from '../../src/app.js';
 import { buildHttp } from '../../src/http.js';
 import { createLogger } from '../../src/kernel/log/logger.js';
+import { addStandardPurposes } from '../support/app-fixture.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -40,18 +41,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-browser-'));
   const res = await initApp({ dataDir, who: 'test', logger });
   const system = systemActor(res.app.kernel, 'test');
-  await res.app.consent.addPurpose(system, {
-    key: 'sales',
-    name: '销售服务',
-    basis: 'consent',
-    retention: '3y',
-  });
-  await res.app.consent.addPurpose(system, {
-    key: 'contract',
-    name: '合同履行',
-    basis: 'contract',
-    retention: '5y',
-  });
+  await addStandardPurposes(res.app, system);
   const server = await buildHttp(res.app, logger);
   await server.listen({ port: 0, host: '127.0.0.1' });
   const addr = server.server.address();

@@ -26,18 +26,7 @@ export async function freshApp(
     checkpointEvery: opts.checkpointEvery,
   });
   const actor = systemActor(res.app.kernel, 'test');
-  await res.app.consent.addPurpose(actor, {
-    key: 'sales',
-    name: '销售服务',
-    basis: 'consent',
-    retention: '3y',
-  });
-  await res.app.consent.addPurpose(actor, {
-    key: 'contract',
-    name: '合同履行',
-    basis: 'contract',
-    retention: '5y',
-  });
+  await addStandardPurposes(res.app, actor);
   return {
     app: res.app,
     actor,
@@ -49,6 +38,17 @@ export async function freshApp(
       await env.cleanup();
     },
   };
+}
+
+/** The purposes most tests use: `sales` (consent-based) and `contract`. */
+export async function addStandardPurposes(app: App, actor: Actor): Promise<void> {
+  await app.consent.addPurpose(actor, { key: 'sales', name: '销售服务', basis: 'consent', retention: '3y' });
+  await app.consent.addPurpose(actor, {
+    key: 'contract',
+    name: '合同履行',
+    basis: 'contract',
+    retention: '5y',
+  });
 }
 
 /** Known personal data used across tests; each must never appear in clear anywhere. */

@@ -8,6 +8,7 @@ import type { Actor } from '../../src/kernel/authz/permissions.js';
 import { createLogger, type Logger, silentLogger } from '../../src/kernel/log/logger.js';
 import { fixedClock } from '../../src/kernel/time/clock.js';
 import { base32Decode, totpCode } from '../../src/modules/access/totp.js';
+import { addStandardPurposes } from './app-fixture.js';
 
 export const ADMIN_PASSWORD = 'First-Start-Pass-2024';
 export const USER_PASSWORD = 'Correct-Horse-42';
@@ -30,18 +31,7 @@ export async function authFixture(opts: { logger?: Logger } = {}): Promise<AuthF
   const logger = opts.logger ?? silentLogger();
   const res = await initApp({ dataDir, who: 'test', clock, logger, adminPassword: ADMIN_PASSWORD });
   const system = systemActor(res.app.kernel, 'test');
-  await res.app.consent.addPurpose(system, {
-    key: 'sales',
-    name: '销售服务',
-    basis: 'consent',
-    retention: '3y',
-  });
-  await res.app.consent.addPurpose(system, {
-    key: 'contract',
-    name: '合同履行',
-    basis: 'contract',
-    retention: '5y',
-  });
+  await addStandardPurposes(res.app, system);
   const server = await buildHttp(res.app, logger);
   return {
     app: res.app,

@@ -1,4 +1,5 @@
 import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
+import { customerInScope, customerScopeFilter, dataScopeOf } from '../../kernel/authz/data-scope.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
@@ -100,14 +101,17 @@ export function createNoticeService(deps: NoticeServiceDeps) {
     const org = await store.db.selectFrom('orgs').select('name').where('id', '=', orgId).executeTakeFirst();
     const ids = [...new Set(input.customerIds)];
     const live = new Set<string>();
+    // Customers outside the actor's data scope do not exist for it (NOT_FOUND), as everywhere else.
+    const scope = dataScopeOf(actor);
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await store.db
+      let sel = store.db
         .selectFrom('customers')
         .select('id')
         .where('org_id', '=', orgId)
         .where('status', '!=', 'erased')
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
+        .where('id', 'in', ids.slice(i, i + 500));
+      if (scope.kind !== 'all') sel = sel.where(customerScopeFilter(scope, orgId));
+      const rows = await sel.execute();
       for (const r of rows) live.add(r.id);
     }
     const missing = ids.find((id) => !live.has(id));
@@ -368,6 +372,9 @@ export function createNoticeService(deps: NoticeServiceDeps) {
     if (!input.evidence?.trim())
       throw new AppError('NOTICE_INVALID', { detail: 'an evidence reference is required (--evidence)' });
     const c = await requireCampaign(input.campaignId);
+    if (!(await customerInScope(store.db, orgId, actor, input.customerId))) {
+      throw new AppError('CUSTOMER_NOT_FOUND', { id: input.customerId });
+    }
     const rec = await store.transaction((trx) =>
       recordAnswerIn(trx, actor.id, c, {
         customerId: input.customerId,
