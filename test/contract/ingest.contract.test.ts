@@ -62,7 +62,7 @@ for (const target of engines()) {
         encoding: 'gbk',
         outPath: path,
       });
-      const expected = (JSON.parse(readFileSync(`${path}.expected.json`, 'utf8')) as SyntheticSummary)
+      const expected = (JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as SyntheticSummary)
         .expected;
       const before = await activeCustomers(f);
       const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], chunkSize: 300 });
@@ -95,7 +95,7 @@ for (const target of engines()) {
         format: 'xlsx',
         outPath: path,
       });
-      const expected = (JSON.parse(readFileSync(`${path}.expected.json`, 'utf8')) as SyntheticSummary)
+      const expected = (JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as SyntheticSummary)
         .expected;
       const before = await activeCustomers(f);
       const batches = (await f.app.ingest.list(f.actor)).length;

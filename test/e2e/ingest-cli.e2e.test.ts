@@ -52,7 +52,7 @@ describe('import through the compiled CLI', () => {
     ]);
     expect(gen.code).toBe(0);
     const sidecar = JSON.parse(gen.stdout) as SyntheticSummary & { sidecar: string };
-    expect(sidecar.sidecar).toBe(`${file}.expected.json`);
+    expect(sidecar.sidecar).toBe(`${file}.truth.json`);
     const expected = (JSON.parse(readFileSync(sidecar.sidecar, 'utf8')) as SyntheticSummary).expected;
 
     const child = spawn(process.execPath, [BIN, 'import', file, '--purpose', 'sales', '--json'], {
@@ -108,6 +108,12 @@ describe('import through the compiled CLI', () => {
       rejected: expected.rejected,
       byReason: expected.byReason,
     });
+    // The scripted contract: the report's top-level totals equal the sidecar's keys one for one.
+    const truth = JSON.parse(readFileSync(sidecar.sidecar, 'utf8')) as Record<string, unknown>;
+    const keys = ['rowsRead', 'imported', 'merged', 'rejected', 'blank', 'flagged', 'reasons'];
+    const pick = (o: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+    expect(pick(report as unknown as Record<string, unknown>)).toEqual(pick(truth));
+    expect(truth.rowsRead).toBe(expected.read);
 
     const check = new Database(dbFile, { readonly: true });
     const count = check.prepare("select count(*) as n from customers where status = 'active'").get() as {

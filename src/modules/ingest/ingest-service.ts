@@ -10,6 +10,7 @@ import {
   type ImportCounts,
   type ImportOptions,
   type ImportReport,
+  importTotals,
 } from './ingest-types.js';
 import { createQuarantine } from './quarantine.js';
 import { RejectsFile } from './rejects-file.js';
@@ -67,11 +68,12 @@ export function createIngestService(deps: IngestDeps) {
 
   async function run(actor: Actor, path: string, opts: ImportOptions): Promise<ImportReport> {
     const report = await runner.run(actor, path, opts);
+    const withTotals = { ...importTotals(report.counts), ...report };
     if (opts.rejectsFile && !report.dryRun && report.batchId) {
       await writeRejects(actor, report.batchId, opts.rejectsFile);
-      return { ...report, rejectsFile: opts.rejectsFile };
+      return { ...withTotals, rejectsFile: opts.rejectsFile };
     }
-    return report;
+    return withTotals;
   }
 
   async function list(actor: Actor, opts: { limit?: number } = {}): Promise<BatchSummary[]> {
@@ -96,6 +98,7 @@ export function createIngestService(deps: IngestDeps) {
     const s = summary(batch);
     const opts = JSON.parse(batch.options) as StoredOptions;
     return {
+      ...(stored.counts ? importTotals(stored.counts) : {}),
       ...(stored as ImportReport),
       file: stored.file ?? {
         name: batch.file_name,

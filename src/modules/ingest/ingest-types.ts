@@ -90,7 +90,31 @@ export interface ColumnReport {
   examples: string[];
 }
 
-export interface ImportReport {
+/** The totals scripts rely on (issue contract): also the keys of the generator's `.truth.json`. */
+export interface ImportTotals {
+  rowsRead: number;
+  imported: number;
+  merged: number;
+  rejected: number;
+  blank: number;
+  flagged: number;
+  /** Reason code -> rejected rows. */
+  reasons: Record<string, number>;
+}
+
+export function importTotals(c: ImportCounts): ImportTotals {
+  return {
+    rowsRead: c.read,
+    imported: c.imported,
+    merged: c.merged,
+    rejected: c.rejected,
+    blank: c.blank,
+    flagged: c.flagged,
+    reasons: { ...c.byReason },
+  };
+}
+
+export interface ImportReport extends Partial<ImportTotals> {
   batchId: string | null;
   status: BatchStatus | 'dry-run';
   dryRun: boolean;

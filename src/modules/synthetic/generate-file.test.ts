@@ -177,9 +177,7 @@ describe('generateSyntheticFile (csv)', () => {
     expect(a.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(readFileSync(out('b.csv')).equals(a)).toBe(true);
     expect(readFileSync(out('c.csv')).equals(a)).toBe(false);
-    expect(readFileSync(out('a.csv.expected.json'), 'utf8')).toBe(
-      readFileSync(out('b.csv.expected.json'), 'utf8'),
-    );
+    expect(readFileSync(out('a.csv.truth.json'), 'utf8')).toBe(readFileSync(out('b.csv.truth.json'), 'utf8'));
   });
 
   it('writes the clean customers of generateCustomers when the dirty rate is 0', async () => {
@@ -216,7 +214,7 @@ describe('generateSyntheticFile (csv)', () => {
       outPath: out('dirty.csv'),
       onProgress: (done, total) => progress.push([done, total]),
     });
-    expect(JSON.parse(readFileSync(out('dirty.csv.expected.json'), 'utf8'))).toEqual(summary);
+    expect(JSON.parse(readFileSync(out('dirty.csv.truth.json'), 'utf8'))).toEqual(summary);
     expect(summary).toMatchObject({ seed: 'dirty', count: 8000, format: 'csv', encoding: 'utf8' });
     const count = recount(parseCsv(readFileSync(out('dirty.csv'), 'utf8')));
     expectSidecarMatches(summary, count);

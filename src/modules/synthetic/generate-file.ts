@@ -29,29 +29,38 @@ function summarise(
   encoding: SyntheticEncoding,
   tally: RowTally,
 ): SyntheticSummary {
+  const expected = {
+    // Duplicates and blank rows are extra rows on top of the `count` base records.
+    read: opts.count + tally.duplicates,
+    blank: tally.blank,
+    imported: opts.count - tally.rejected,
+    merged: tally.duplicates,
+    rejected: tally.rejected,
+    flagged: 0,
+    byReason: tally.byReason,
+  };
   return {
     seed: opts.seed,
     count: opts.count,
     format: opts.format,
     encoding,
     dataRows: tally.dataRows,
-    expected: {
-      // Duplicates and blank rows are extra rows on top of the `count` base records.
-      read: opts.count + tally.duplicates,
-      blank: tally.blank,
-      imported: opts.count - tally.rejected,
-      merged: tally.duplicates,
-      rejected: tally.rejected,
-      flagged: 0,
-      byReason: tally.byReason,
-    },
+    expected,
     dirt: tally.dirt,
+    // The keys of `custodian import --json`, so a script compares the two files key by key.
+    rowsRead: expected.read,
+    imported: expected.imported,
+    merged: expected.merged,
+    rejected: expected.rejected,
+    blank: expected.blank,
+    flagged: expected.flagged,
+    reasons: { ...expected.byReason },
   };
 }
 
 /**
  * Writes a synthetic customer export to `outPath` and its expected import counts to
- * `<outPath>.expected.json`. The same options always produce the same rows (and, for CSV, the same bytes).
+ * `<outPath>.truth.json`. The same options always produce the same rows (and, for CSV, the same bytes).
  */
 export async function generateSyntheticFile(opts: GenerateFileOptions): Promise<SyntheticSummary> {
   validateFileOptions(opts);
@@ -65,6 +74,6 @@ export async function generateSyntheticFile(opts: GenerateFileOptions): Promise<
   if (opts.format === 'csv') await writeCsv(opts.outPath, HEADERS, rows, encoding);
   else await writeXlsx(opts.outPath, rows);
   const summary = summarise(opts, encoding, tally);
-  await writeFile(`${opts.outPath}.expected.json`, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
+  await writeFile(`${opts.outPath}.truth.json`, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
   return summary;
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import { generateSyntheticFile } from './generate-file.js';
 import type { SyntheticEncoding, SyntheticFormat } from './types.js';
 
-/** `custodian generate`: a synthetic customer list and its `.expected.json` sidecar; no data directory needed. */
+/** `custodian generate`: a synthetic customer list and its `.truth.json` sidecar; no data directory needed. */
 export function registerGenerateCommand(
   program: Command,
   io: CliIo,
@@ -38,7 +38,7 @@ export function registerGenerateCommand(
           onProgress: (done, total) => bar.update(done, total),
         });
         bar.stop();
-        const sidecar = `${outPath}.expected.json`;
+        const sidecar = `${outPath}.truth.json`;
         printResult(io, g, { file: outPath, sidecar, ...summary }, () =>
           [
             `${outPath}  (${summary.dataRows} rows, ${summary.encoding})`,

@@ -69,7 +69,7 @@ export interface ExpectedImport {
   byReason: Partial<Record<RejectReason, number>>;
 }
 
-/** Also written as the sidecar `<outPath>.expected.json`. */
+/** Also written as the sidecar `<outPath>.truth.json`. */
 export interface SyntheticSummary {
   seed: string | number;
   count: number;
@@ -79,4 +79,12 @@ export interface SyntheticSummary {
   dataRows: number;
   expected: ExpectedImport;
   dirt: Record<DirtKind, number>;
+  /** The import report's totals (issue contract keys), the same numbers as `expected`. */
+  rowsRead: number;
+  imported: number;
+  merged: number;
+  rejected: number;
+  blank: number;
+  flagged: number;
+  reasons: Record<string, number>;
 }
