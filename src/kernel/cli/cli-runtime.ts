@@ -54,22 +54,47 @@ export function printError(io: CliIo, g: Pick<GlobalOptions, 'json' | 'lang'>, e
   return e.exitCode;
 }
 
-/** A one-line progress bar on stderr (TTY only), so --json stdout stays clean. */
+/** `12,345/s`, `1m05s`: the rate and time left shown beside a progress bar. */
+export function progressStats(
+  done: number,
+  total: number,
+  elapsedMs: number,
+): { rate: number; etaSeconds: number | null } {
+  const rate = elapsedMs > 0 ? (done / elapsedMs) * 1000 : 0;
+  const etaSeconds = rate > 0 && total >= done ? Math.round((total - done) / rate) : null;
+  return { rate: Math.round(rate), etaSeconds };
+}
+
+function formatEta(seconds: number | null): string {
+  if (seconds === null) return '--';
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+}
+
+/**
+ * A one-line progress bar with rate and time left on stderr, only on a terminal and never with --json
+ * (stdout stays machine-readable and logs stay clean).
+ */
 export function progressBar(
   io: CliIo,
   label: string,
+  opts: { quiet?: boolean } = {},
 ): { update(done: number, total: number): void; stop(): void } {
-  if (!io.stderrIsTty) return { update() {}, stop() {} };
+  if (!io.stderrIsTty || opts.quiet || process.argv.includes('--json')) return { update() {}, stop() {} };
+  const started = Date.now();
   let last = 0;
   return {
     update(done, total) {
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
-      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+      const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
       const width = 30;
       const filled = Math.round((pct / 100) * width);
-      io.stderr(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}% ${done}/${total}`);
+      const { rate, etaSeconds } = progressStats(done, total, now - started);
+      io.stderr(
+        `\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}% ${done}/${total} ${rate.toLocaleString('en-US')}/s ETA ${formatEta(etaSeconds)}  `,
+      );
     },
     stop() {
       io.stderr('\n');

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { type CliIo, progressBar, progressStats } from './cli-runtime.js';
+
+describe('progress bar', () => {
+  it('computes rate and time left from progress so far', () => {
+    expect(progressStats(500, 2000, 1000)).toEqual({ rate: 500, etaSeconds: 3 });
+    expect(progressStats(0, 2000, 1000)).toEqual({ rate: 0, etaSeconds: null });
+  });
+
+  it('draws on a terminal with rate and ETA, and stays silent off a terminal or when asked', () => {
+    const lines: string[] = [];
+    const tty: CliIo = { stdout: () => {}, stderr: (s) => lines.push(s), stderrIsTty: true };
+    const bar = progressBar(tty, 'import');
+    bar.update(2000, 2000);
+    bar.stop();
+    expect(lines[0]).toMatch(/^\rimport \[█+\] 100% 2000\/2000 [\d,]+\/s ETA (\d+s|--)/);
+    const quiet: string[] = [];
+    progressBar({ ...tty, stderr: (s) => quiet.push(s) }, 'x', { quiet: true }).update(1, 2);
+    progressBar({ ...tty, stderr: (s) => quiet.push(s), stderrIsTty: false }, 'x').update(1, 2);
+    expect(quiet).toEqual([]);
+  });
+});
