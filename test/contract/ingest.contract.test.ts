@@ -62,8 +62,7 @@ for (const target of engines()) {
         encoding: 'gbk',
         outPath: path,
       });
-      const expected = (JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as SyntheticSummary)
-        .expected;
+      const expected = (JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as SyntheticSummary).expected;
       const before = await activeCustomers(f);
       const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], chunkSize: 300 });
       expect(report.file.encoding).toMatch(/^(gbk|gb18030)$/);
@@ -95,8 +94,7 @@ for (const target of engines()) {
         format: 'xlsx',
         outPath: path,
       });
-      const expected = (JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as SyntheticSummary)
-        .expected;
+      const expected = (JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as SyntheticSummary).expected;
       const before = await activeCustomers(f);
       const batches = (await f.app.ingest.list(f.actor)).length;
       const dry = await f.app.ingest.run(f.actor, path, { purposes: ['contract'], dryRun: true });
