@@ -10,6 +10,7 @@ const PAGES = {
   '/import': lazy(() => import('./pages/Import')),
   '/audit': lazy(() => import('./pages/Audit')),
   '/users': lazy(() => import('./pages/Users')),
+  '/approvals': lazy(() => import('./pages/Approvals')),
   '/fields': lazy(() => import('./pages/Fields')),
   '/purposes': lazy(() => import('./pages/Purposes')),
   '/account/password': lazy(() => import('./pages/ChangePassword')),
@@ -21,10 +22,18 @@ const MENU: Array<[keyof typeof PAGES, MessageKey]> = [
   ['/customers', 'menuCustomers'],
   ['/import', 'menuImport'],
   ['/audit', 'menuAudit'],
+  ['/approvals', 'menuApprovals'],
   ['/users', 'menuUsers'],
   ['/fields', 'menuFields'],
   ['/purposes', 'menuPurposes'],
 ];
+
+/** Menu entries shown only to those whose permissions (GET /auth/me) allow them. */
+function canSee(path: string, permissions: unknown): boolean {
+  if (path !== '/approvals') return true;
+  const p = permissions as Record<string, Record<string, unknown> | undefined> | null | undefined;
+  return Boolean(p?.approval?.decide);
+}
 
 /** The signed-in layout: left menu, header with the language switch and the account menu. */
 export function Shell(): ReactNode {
@@ -42,7 +51,10 @@ export function Shell(): ReactNode {
           mode="inline"
           data-testid="main-menu"
           selectedKeys={[selected]}
-          items={MENU.map(([key, label]) => ({ key, label: t(label) }))}
+          items={MENU.filter(([key]) => canSee(key, session.permissions)).map(([key, label]) => ({
+            key,
+            label: t(label),
+          }))}
           onClick={(e) => session.navigate(e.key)}
         />
       </Layout.Sider>

@@ -1,10 +1,12 @@
 import { Alert, type ButtonProps, Form, Input, Modal, Result, Select, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
+import type { ExportApproval } from '../../../src/modules/access/access-types';
 import type { Purpose } from '../../../src/modules/consent/consent-types';
 import type { FieldDef } from '../../../src/modules/customers/customer-types';
-import { ApiError, get, post, rawPost } from '../api';
+import { ApiError, get, post, qs, rawPost } from '../api';
 import { useI18n } from '../i18n';
-import { errorText, GradeTag, useLoad } from '../shared';
+import { useSession } from '../session';
+import { errorText, GradeTag, itemsOf, useLoad } from '../shared';
 
 interface Values {
   format: 'csv' | 'xlsx';
@@ -12,6 +14,7 @@ interface Values {
   reveal?: string[];
   purpose?: string;
   reason?: string;
+  approvalId?: string;
 }
 
 type Outcome =
@@ -40,6 +43,11 @@ export function ExportDialog({ kind, onClose }: { kind: string; onClose: () => v
   const purposes = useLoad(() => get<{ items: Purpose[] }>('/purposes'), []);
   const fields = useLoad(() => get<{ items: FieldDef[] }>('/fields'), []);
   const reveal = Form.useWatch('reveal', form) ?? [];
+  const session = useSession();
+  // The requester's own approved requests (approvers see everyone's: keep only this user's).
+  const approvals = useLoad(() => get<unknown>(`/approvals${qs({ status: 'approved' })}`), []);
+  const me = [session.user.id, `user:${session.user.id}`];
+  const mine = itemsOf<ExportApproval>(approvals.data).filter((a) => me.includes(a.requester));
 
   async function submit(): Promise<void> {
     const v = await form.validateFields();
@@ -48,6 +56,7 @@ export function ExportDialog({ kind, onClose }: { kind: string; onClose: () => v
       ...(v.format === 'csv' ? { encoding: v.encoding } : {}),
       ...(kind ? { kind } : {}),
       ...(v.reveal?.length ? { reveal: v.reveal, purpose: v.purpose } : {}),
+      ...(v.approvalId ? { approvalId: v.approvalId } : {}),
     };
     setBusy(true);
     try {
@@ -103,7 +112,7 @@ export function ExportDialog({ kind, onClose }: { kind: string; onClose: () => v
         <Result
           status="info"
           title={t('exportNeedsApproval')}
-          subTitle={`${t('approvalId')}: ${outcome.id}`}
+          subTitle={<span data-testid="export-approval-id">{`${t('approvalId')}: ${outcome.id}`}</span>}
         />
       )}
       {outcome?.kind === 'file' && (
@@ -144,6 +153,7 @@ export function ExportDialog({ kind, onClose }: { kind: string; onClose: () => v
             <Select
               mode="multiple"
               allowClear
+              data-testid="export-reveal"
               options={(fields.data?.items ?? []).map((f) => ({
                 value: f.key,
                 label: (
@@ -162,6 +172,7 @@ export function ExportDialog({ kind, onClose }: { kind: string; onClose: () => v
           >
             <Select
               allowClear
+              data-testid="export-purpose"
               loading={purposes.loading}
               options={(purposes.data?.items ?? []).map((p) => ({
                 value: p.key,
@@ -169,6 +180,20 @@ export function ExportDialog({ kind, onClose }: { kind: string; onClose: () => v
               }))}
             />
           </Form.Item>
+          {mine.length > 0 && (
+            <Form.Item name="approvalId" label={t('useApproval')} extra={t('useApprovalHint')}>
+              <Select
+                allowClear
+                data-testid="export-approval"
+                options={mine.map((a) => ({
+                  value: a.id,
+                  label: `${a.id} · ${t('rowCount')} ${a.rowCount}${
+                    a.revealedFields.length ? ` · ${a.revealedFields.join(', ')}` : ''
+                  }`,
+                }))}
+              />
+            </Form.Item>
+          )}
           <Form.Item name="reason" label={t('reason')} extra={t('exportReasonHint')}>
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>

@@ -2,11 +2,14 @@ import {
   Alert,
   App,
   Button,
+  type ButtonProps,
   Card,
   Checkbox,
   Descriptions,
   Drawer,
   Form,
+  Input,
+  Modal,
   Popconfirm,
   Progress,
   Select,
@@ -25,7 +28,7 @@ import type {
   ImportReport,
   QuarantineItem,
 } from '../../../src/modules/ingest/ingest-types';
-import { api, get, post } from '../api';
+import { ApiError, api, get, post } from '../api';
 import { formatTime, percent } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { ErrorState, errorText, GradeTag, itemsOf, Loadable, useLoad } from '../shared';
@@ -108,11 +111,131 @@ function ReportView({ report, labels }: { report: ImportReport; labels: Map<stri
   );
 }
 
-function QuarantineDrawer({ batch, onClose }: { batch: BatchSummary; onClose: () => void }): ReactNode {
+type RetryOutcome = { ok: true; outcome: string } | { ok: false; reason: string };
+
+/** The reasons a retry still fails: `details.reasons` codes, else the server's message. */
+function stillInvalidReason(e: unknown): string {
+  if (e instanceof ApiError) {
+    const rs = (e.details as { reasons?: Array<{ code?: string; header?: string | null }> } | undefined)
+      ?.reasons;
+    const codes = (rs ?? []).map((r) => `${r.code ?? ''}${r.header ? ` · ${r.header}` : ''}`).join('；');
+    return codes ? `${codes} (${e.message})` : e.message;
+  }
+  return errorText(e);
+}
+
+/** 修正重试: the row's cells as inputs, masked values as placeholders; only typed values are sent. */
+function RetryDialog({
+  batchId,
+  item,
+  onClose,
+  onDone,
+}: {
+  batchId: string;
+  item: QuarantineItem;
+  onClose: () => void;
+  onDone: () => void;
+}): ReactNode {
   const { t } = useI18n();
-  const q = useLoad(() => get<unknown>(`/imports/${encodeURIComponent(batch.id)}/quarantine`), [batch.id]);
+  const [form] = Form.useForm<Record<string, string>>();
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<RetryOutcome | null>(null);
+
+  async function submit(): Promise<void> {
+    const v = form.getFieldsValue();
+    const fields: Record<string, string> = {};
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'string' && x.trim()) fields[k] = x.trim();
+    setBusy(true);
+    try {
+      const res = await post<{ outcome: string }>(
+        `/imports/${encodeURIComponent(batchId)}/quarantine/${encodeURIComponent(`#${item.seq}`)}/retry`,
+        { fields },
+      );
+      setOutcome({ ok: true, outcome: res.outcome });
+      onDone();
+    } catch (e) {
+      setOutcome({ ok: false, reason: stillInvalidReason(e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const done = outcome?.ok === true;
   return (
-    <Drawer open width={860} title={`${t('quarantine')} · ${batch.fileName}`} onClose={onClose}>
+    <Modal
+      open
+      title={`${t('fixRetry')} · ${t('row')} ${item.row}`}
+      onCancel={onClose}
+      onOk={done ? onClose : submit}
+      okText={done ? t('close') : t('fixRetry')}
+      confirmLoading={busy}
+      okButtonProps={{ 'data-testid': done ? 'retry-close' : 'retry-submit' } as ButtonProps}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">{t('fixRetryHint')}</Typography.Paragraph>
+      <Space wrap style={{ marginBottom: 12 }}>
+        {item.reasons.map((r) => (
+          <Tag key={`${r.code}${r.column}`} color="warning">
+            {r.code}
+            {r.header ? ` · ${r.header}` : ''}
+          </Tag>
+        ))}
+      </Space>
+      {outcome && (
+        <Alert
+          type={outcome.ok ? 'success' : 'error'}
+          showIcon
+          data-testid="retry-outcome"
+          style={{ marginBottom: 12 }}
+          message={
+            outcome.ok
+              ? t('retryImported', { outcome: outcome.outcome })
+              : t('retryStillInvalid', { reason: outcome.reason })
+          }
+        />
+      )}
+      {!done && (
+        <Form form={form} layout="horizontal" labelCol={{ span: 8 }} wrapperCol={{ span: 16 }}>
+          {item.cells.map((c) => (
+            <Form.Item key={c.column} name={c.column} label={`${c.column} · ${c.header}`}>
+              <Input placeholder={c.value} data-testid={`retry-cell-${c.column}`} />
+            </Form.Item>
+          ))}
+        </Form>
+      )}
+    </Modal>
+  );
+}
+
+function QuarantineDrawer({
+  batch,
+  onClose,
+  onChanged,
+}: {
+  batch: BatchSummary;
+  onClose: () => void;
+  onChanged: () => void;
+}): ReactNode {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const q = useLoad(() => get<unknown>(`/imports/${encodeURIComponent(batch.id)}/quarantine`), [batch.id]);
+  const [fixing, setFixing] = useState<QuarantineItem | null>(null);
+
+  async function discard(item: QuarantineItem): Promise<void> {
+    try {
+      await post(
+        `/imports/${encodeURIComponent(batch.id)}/quarantine/${encodeURIComponent(`#${item.seq}`)}/discard`,
+      );
+      message.success(t('discarded'));
+      q.reload();
+      onChanged();
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  }
+
+  return (
+    <Drawer open width={960} title={`${t('quarantine')} · ${batch.fileName}`} onClose={onClose}>
       <Loadable state={q}>
         {(d) => (
           <Table<QuarantineItem>
@@ -139,11 +262,53 @@ function QuarantineDrawer({ batch, onClose }: { batch: BatchSummary; onClose: ()
                 render: (cells: QuarantineItem['cells']) =>
                   cells.map((c) => `${c.header}: ${c.value}`).join('；'),
               },
-              { title: t('status'), dataIndex: 'status', width: 80 },
+              {
+                title: t('status'),
+                dataIndex: 'status',
+                width: 90,
+                render: (st: string) => <span data-testid="quarantine-status">{st}</span>,
+              },
+              {
+                title: t('actions'),
+                width: 170,
+                render: (_v, item) =>
+                  item.status === 'open' ? (
+                    <Space>
+                      <Button
+                        size="small"
+                        onClick={() => setFixing(item)}
+                        disabled={batch.status !== 'completed'}
+                        data-testid="quarantine-retry"
+                      >
+                        {t('fixRetry')}
+                      </Button>
+                      <Popconfirm
+                        title={t('discardConfirm')}
+                        onConfirm={() => discard(item)}
+                        okButtonProps={{ 'data-testid': 'discard-confirm' } as ButtonProps}
+                      >
+                        <Button size="small" danger data-testid="quarantine-discard">
+                          {t('discard')}
+                        </Button>
+                      </Popconfirm>
+                    </Space>
+                  ) : null,
+              },
             ]}
           />
         )}
       </Loadable>
+      {fixing && (
+        <RetryDialog
+          batchId={batch.id}
+          item={fixing}
+          onClose={() => setFixing(null)}
+          onDone={() => {
+            q.reload();
+            onChanged();
+          }}
+        />
+      )}
     </Drawer>
   );
 }
@@ -341,7 +506,9 @@ export default function Import(): ReactNode {
           />
         )}
       </Card>
-      {quarantine && <QuarantineDrawer batch={quarantine} onClose={() => setQuarantine(null)} />}
+      {quarantine && (
+        <QuarantineDrawer batch={quarantine} onClose={() => setQuarantine(null)} onChanged={batches.reload} />
+      )}
     </Space>
   );
 }

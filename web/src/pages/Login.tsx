@@ -60,6 +60,7 @@ export default function Login({ available, onSignedIn }: Props): ReactNode {
             showIcon
             message={t('signInFailed')}
             description={error}
+            data-testid="login-error"
             style={{ marginBottom: 16 }}
           />
         )}

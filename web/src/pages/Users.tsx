@@ -7,14 +7,16 @@ import {
   Form,
   Input,
   Modal,
+  Popconfirm,
   Select,
+  Space,
   Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
 import { type ReactNode, useState } from 'react';
-import { get, post } from '../api';
+import { get, patch, post } from '../api';
 import { formatTime } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorState, errorText, itemsOf, Loadable, useLoad } from '../shared';
@@ -120,6 +122,8 @@ export default function Users(): ReactNode {
   const [form] = Form.useForm();
   const [adding, setAdding] = useState(false);
   const [otp, setOtp] = useState<{ username: string; password: string } | null>(null);
+  const [editing, setEditing] = useState<UserRow | null>(null);
+  const [editForm] = Form.useForm();
   const users = useLoad(() => get<unknown>('/users'), []);
   const roles = useLoad(() => get<unknown>('/roles'), []);
   const roleOptions = itemsOf<RoleRow>(roles.data).map((r) => ({ value: roleName(r), label: roleName(r) }));
@@ -142,6 +146,30 @@ export default function Users(): ReactNode {
     } catch (e) {
       message.error(errorText(e));
     }
+  }
+
+  const isDisabled = (u: UserRow): boolean => !!u.disabled || u.status === 'disabled';
+
+  /** PATCH /users/:id; a reset password comes back once and is shown once, then forgotten. */
+  async function change(u: UserRow, body: Record<string, unknown>): Promise<boolean> {
+    try {
+      const res = await patch<unknown>(`/users/${encodeURIComponent(u.id)}`, body);
+      const pw = oneTimePasswordOf(res);
+      if (pw) setOtp({ username: u.username, password: pw });
+      else message.success(t('saved'));
+      users.reload();
+      return true;
+    } catch (e) {
+      message.error(errorText(e));
+      return false;
+    }
+  }
+
+  async function saveEdit(): Promise<void> {
+    if (!editing) return;
+    const v = (await editForm.validateFields()) as { displayName: string; roles: string[]; team?: string };
+    const team = v.team?.trim() ? v.team.trim() : null;
+    if (await change(editing, { displayName: v.displayName, roles: v.roles, team })) setEditing(null);
   }
 
   return (
@@ -193,6 +221,64 @@ export default function Users(): ReactNode {
                       u.disabled || u.status === 'disabled' ? <Tag>{t('disabled')}</Tag> : t('enabled'),
                   },
                   { title: t('createdAt'), dataIndex: 'createdAt', render: formatTime },
+                  {
+                    title: t('actions'),
+                    render: (_v, u) => (
+                      <Space size={4} wrap data-testid={`user-actions-${u.username}`}>
+                        <Button
+                          size="small"
+                          data-testid="user-edit"
+                          onClick={() => {
+                            editForm.setFieldsValue({
+                              displayName: u.displayName,
+                              roles: u.roles,
+                              team: u.team ?? '',
+                            });
+                            setEditing(u);
+                          }}
+                        >
+                          {t('edit')}
+                        </Button>
+                        {isDisabled(u) ? (
+                          <Button
+                            size="small"
+                            data-testid="user-enable"
+                            onClick={() => void change(u, { status: 'active' })}
+                          >
+                            {t('enableUser')}
+                          </Button>
+                        ) : (
+                          <Popconfirm
+                            title={t('disableConfirm')}
+                            onConfirm={() => change(u, { status: 'disabled' })}
+                            okButtonProps={{ 'data-testid': 'user-disable-confirm' } as ButtonProps}
+                          >
+                            <Button size="small" danger data-testid="user-disable">
+                              {t('disableUser')}
+                            </Button>
+                          </Popconfirm>
+                        )}
+                        <Popconfirm
+                          title={t('resetPasswordConfirm')}
+                          onConfirm={() => change(u, { resetPassword: true })}
+                          okButtonProps={{ 'data-testid': 'user-reset-password-confirm' } as ButtonProps}
+                        >
+                          <Button size="small" data-testid="user-reset-password">
+                            {t('resetPassword')}
+                          </Button>
+                        </Popconfirm>
+                        <Popconfirm
+                          title={t('resetTotpConfirm')}
+                          onConfirm={() => change(u, { resetTotp: true })}
+                          okButtonProps={{ 'data-testid': 'user-reset-totp-confirm' } as ButtonProps}
+                        >
+                          <Button size="small" data-testid="user-reset-totp" disabled={!u.totpEnrolled}>
+                            {t('resetTotp')}
+                          </Button>
+                        </Popconfirm>
+                      </Space>
+                    ),
+                  },
                 ]}
               />
             ),
@@ -235,8 +321,32 @@ export default function Users(): ReactNode {
         </Form>
       </Modal>
       <Modal
+        open={!!editing}
+        title={`${t('editUser')} · ${editing?.username ?? ''}`}
+        onCancel={() => setEditing(null)}
+        onOk={saveEdit}
+        okButtonProps={{ 'data-testid': 'user-edit-save' } as ButtonProps}
+        forceRender
+      >
+        <Form form={editForm} layout="vertical">
+          <Form.Item
+            name="displayName"
+            label={t('displayName')}
+            rules={[{ required: true, message: t('required') }]}
+          >
+            <Input data-testid="edit-displayname" />
+          </Form.Item>
+          <Form.Item name="roles" label={t('roles')} rules={[{ required: true, message: t('required') }]}>
+            <Select mode="multiple" options={roleOptions} data-testid="edit-roles" />
+          </Form.Item>
+          <Form.Item name="team" label={t('team')}>
+            <Input data-testid="edit-team" />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
         open={!!otp}
-        title={t('addUser')}
+        title={t('oneTimePassword')}
         onOk={() => setOtp(null)}
         onCancel={() => setOtp(null)}
         cancelButtonProps={{ style: { display: 'none' } }}
