@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { readBytes } from './readers/file-access.js';
 import type { TableRow, TableSource } from './readers/index.js';
 
 /** SHA-256 and size of a file, read as a stream. */
@@ -12,7 +12,7 @@ export async function fileFacts(path: string): Promise<{ sha256: string; size: n
   });
   if (!info.isFile()) throw new AppError('FILE_NOT_FOUND', { path: basename(path) });
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of readBytes(path)) hash.update(chunk as Buffer);
   return { sha256: hash.digest('hex'), size: info.size };
 }
 

@@ -1,10 +1,11 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
+import { createScratchWriter, forgetScratch } from './readers/file-access.js';
 
 const ALLOWED = new Set(['.xlsx', '.xls', '.csv', '.tsv', '.txt']);
 
@@ -41,7 +42,9 @@ export async function receiveUpload(
   let path: string | null = null;
   let fileName = '';
   const remove = async () => {
-    if (path) await unlink(path).catch(() => undefined);
+    if (!path) return;
+    await unlink(path).catch(() => undefined);
+    forgetScratch(path);
   };
   try {
     for await (const part of parts) {
@@ -60,7 +63,10 @@ export async function receiveUpload(
         throw new AppError('IMPORT_FILE_UNSUPPORTED', { ext: ext || fileName });
       }
       path = join(scratchDir(dataDir), `upload-${uuidv7()}${ext}`);
-      await pipeline(part.file, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
+      // Encrypted with a key held in memory only: the customer list never sits on disk in clear.
+      const writer = createScratchWriter(path);
+      await pipeline(part.file, writer.cipher);
+      await writer.done;
       if (part.file.truncated)
         throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'the file is larger than allowed' });
     }

@@ -1,5 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import { AppError } from '../../../kernel/errors/app-error.js';
+import type { ByteHandle } from './file-access.js';
 
 const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -20,7 +20,7 @@ export function containerKind(head: Buffer): ContainerKind {
  * The error for an OLE2 compound file. Legacy .xls is one, but so is a password-protected .xlsx, for
  * which "save as .xlsx" would be bad advice: its first directory sector names an EncryptedPackage stream.
  */
-export async function ole2Error(handle: FileHandle, head: Buffer, fileName: string): Promise<AppError> {
+export async function ole2Error(handle: ByteHandle, head: Buffer, fileName: string): Promise<AppError> {
   if (head.length >= 0x34) {
     const sectorSize = 2 ** head.readUInt16LE(0x1e);
     const firstDirectorySector = head.readInt32LE(0x30);

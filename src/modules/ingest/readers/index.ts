@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { AppError } from '../../../kernel/errors/app-error.js';
 import { SAMPLE_BYTES } from './encoding.js';
+import { openBytes } from './file-access.js';
 import { containerKind, ole2Error } from './file-kind.js';
 import { openDelimitedText } from './text-reader.js';
 import type { OpenTableOptions, TableSource } from './types.js';
@@ -20,7 +20,7 @@ const TEXT_FORMATS = new Set(['csv', 'tsv', 'txt']);
 export async function openTable(path: string, opts: OpenTableOptions = {}): Promise<TableSource> {
   const fileName = basename(path);
   const ext = extname(path).slice(1).toLowerCase();
-  const handle = await open(path, 'r').catch((err: unknown) => {
+  const handle = await openBytes(path).catch((err: unknown) => {
     throw isMissing(err) ? new AppError('FILE_NOT_FOUND', { path: fileName }) : err;
   });
   try {

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../../kernel/errors/app-error.js';
 import { DelimitedParser, RecordTooLongError } from './delimited-parser.js';
 import { sniffDelimiter } from './delimiter-sniffer.js';
 import { detectEncoding, isUtf8Name, resolveEncodingName } from './encoding.js';
+import { readBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
 import { decodeText } from './text-decoder.js';
 import type { OpenTableOptions, TableRow, TableSource } from './types.js';
@@ -74,7 +74,7 @@ async function* readRows(
 ): AsyncGenerator<TableRow> {
   const shaper = new RowShaper(sheet);
   const parser = new DelimitedParser(delimiter);
-  const stream = createReadStream(file.path, { highWaterMark: READ_CHUNK });
+  const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
   let rowNumber = 0;
   try {
     for await (const text of decodeText(stream, decoderName, file.fileName, asciiSample)) {

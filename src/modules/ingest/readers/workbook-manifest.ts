@@ -1,5 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
+import type { ByteHandle } from './file-access.js';
 import {
   entryDataOffset,
   readZipDirectory,
@@ -40,7 +40,7 @@ const RELATIONSHIP_TYPE = /\/(worksheet|sharedStrings|styles)$/;
  * Part names come from the workbook's relationships rather than being assumed, since producers differ.
  * Throws ZipFormatError when the file is not a workbook.
  */
-export async function readWorkbookManifest(handle: FileHandle, size: number): Promise<WorkbookManifest> {
+export async function readWorkbookManifest(handle: ByteHandle, size: number): Promise<WorkbookManifest> {
   const entries = await readZipDirectory(handle, size);
   const workbookEntry = entries.get('xl/workbook.xml');
   const relsEntry = entries.get('xl/_rels/workbook.xml.rels');

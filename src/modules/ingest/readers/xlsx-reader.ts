@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
-import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../../kernel/errors/app-error.js';
 import { cellText } from './cell-text.js';
+import { openBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
 import type { TableRow, TableSource } from './types.js';
 import {
@@ -36,7 +36,7 @@ export async function openXlsx(
 }
 
 async function readManifest(path: string, fileName: string, size: number): Promise<WorkbookManifest> {
-  const handle = await open(path, 'r');
+  const handle = await openBytes(path);
   try {
     return await readWorkbookManifest(handle, size);
   } catch (err) {

@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
+import { readBytes } from './file-access.js';
 import type { PartLocation } from './workbook-manifest.js';
 import { ZipFormatError } from './zip-directory.js';
 
@@ -50,7 +50,7 @@ async function* inflatedText(path: string, part: PartLocation): AsyncGenerator<s
   if (entry.method !== 0 && entry.method !== 8) {
     throw new ZipFormatError(`${entry.name} uses compression method ${entry.method}`);
   }
-  const raw = createReadStream(path, { start: dataOffset, end: dataOffset + entry.compressedSize - 1 });
+  const raw = readBytes(path, { start: dataOffset, end: dataOffset + entry.compressedSize - 1 });
   const bytes = entry.method === 8 ? raw.pipe(createInflateRaw()) : raw;
   raw.on('error', (err) => bytes.destroy(err));
   const decoder = new TextDecoder('utf-8', { fatal: true });

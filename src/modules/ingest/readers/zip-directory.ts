@@ -1,5 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
+import type { ByteHandle } from './file-access.js';
 
 /**
  * Just enough of the ZIP format to list an archive and read one small member by random access, so an
@@ -28,7 +28,7 @@ const MAX_COMMENT = 0xffff;
 const MAX_DIRECTORY_BYTES = 16 * 1024 * 1024;
 
 /** Lists the archive's members; throws ZipFormatError when the file is not a readable ZIP. */
-export async function readZipDirectory(handle: FileHandle, size: number): Promise<Map<string, ZipEntry>> {
+export async function readZipDirectory(handle: ByteHandle, size: number): Promise<Map<string, ZipEntry>> {
   const tailLength = Math.min(size, EOCD_MIN + MAX_COMMENT);
   const tail = await readAt(handle, size - tailLength, tailLength);
   const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -69,7 +69,7 @@ export async function readZipDirectory(handle: FileHandle, size: number): Promis
 }
 
 /** Where a member's compressed bytes start: after its local header, whose extra field may differ. */
-export async function entryDataOffset(handle: FileHandle, entry: ZipEntry): Promise<number> {
+export async function entryDataOffset(handle: ByteHandle, entry: ZipEntry): Promise<number> {
   const header = await readAt(handle, entry.localHeaderOffset, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIGNATURE) {
     throw new ZipFormatError(`damaged local header of ${entry.name}`);
@@ -78,7 +78,7 @@ export async function entryDataOffset(handle: FileHandle, entry: ZipEntry): Prom
 }
 
 /** Reads and inflates one small member, refusing members larger than `maxBytes` once inflated. */
-export async function readZipEntry(handle: FileHandle, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+export async function readZipEntry(handle: ByteHandle, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
   if (entry.uncompressedSize > maxBytes) throw new ZipFormatError(`${entry.name} is too large`);
   const data = await readAt(handle, await entryDataOffset(handle, entry), entry.compressedSize);
   if (data.length !== entry.compressedSize) throw new ZipFormatError(`${entry.name} is truncated`);
@@ -92,7 +92,7 @@ export async function readZipEntry(handle: FileHandle, entry: ZipEntry, maxBytes
 }
 
 async function readZip64End(
-  handle: FileHandle,
+  handle: ByteHandle,
   eocdOffset: number,
 ): Promise<{ count: number; directorySize: number; directoryOffset: number }> {
   const locator = await readAt(handle, eocdOffset - 20, 20);
@@ -132,7 +132,7 @@ function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
   }
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+async function readAt(handle: ByteHandle, position: number, length: number): Promise<Buffer> {
   if (position < 0) throw new ZipFormatError('offset out of range');
   const buffer = Buffer.alloc(length);
   let filled = 0;
