@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -6,6 +5,7 @@ import type { App } from '../../app.js';
 import { actorOf } from '../../kernel/http/server.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import { CUSTOMER_KINDS, type CustomerKind } from '../customers/customer-types.js';
+import { forgetScratch, readBytes, registerScratch } from '../ingest/readers/file-access.js';
 import { scratchDir } from '../ingest/upload.js';
 
 interface ExportBody {
@@ -63,9 +63,19 @@ export async function exportRoutes(api: FastifyInstance, app: App): Promise<void
       const format = req.body.format ?? 'xlsx';
       const label = `customers-${new Date().toISOString().slice(0, 10)}.${format}`;
       const path = join(scratchDir(app.kernel.dataDir), `export-${uuidv7()}.${format}`);
-      const result = await app.exports.exportCustomers(actor, { ...req.body, format, out: path, label });
-      const stream = createReadStream(path);
-      const remove = () => void unlink(path).catch(() => undefined);
+      registerScratch(path);
+      const result = await app.exports
+        .exportCustomers(actor, { ...req.body, format, out: path, label })
+        .catch((err: unknown) => {
+          forgetScratch(path);
+          void unlink(path).catch(() => undefined);
+          throw err;
+        });
+      const stream = readBytes(path);
+      const remove = () => {
+        void unlink(path).catch(() => undefined);
+        forgetScratch(path);
+      };
       stream.on('close', remove);
       stream.on('error', remove);
       return reply

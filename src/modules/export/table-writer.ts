@@ -4,6 +4,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { scratchCipher } from '../ingest/readers/file-access.js';
 
 export type TableFileFormat = 'csv' | 'xlsx';
 export type TableFileEncoding = 'utf8' | 'gbk';
@@ -51,7 +52,10 @@ function openTarget(path: string): { hasher: Sha256Counter; file: WriteStream; d
   fchmodSync(fd, 0o600);
   const file = createWriteStream('', { fd });
   const hasher = new Sha256Counter();
-  hasher.pipe(file);
+  // A scratch download (the API's export) is encrypted on disk; the hash stays that of the plaintext.
+  const cipher = scratchCipher(path);
+  if (cipher) hasher.pipe(cipher).pipe(file);
+  else hasher.pipe(file);
   const done = new Promise<void>((resolve, reject) => {
     file.on('finish', resolve);
     file.on('error', reject);

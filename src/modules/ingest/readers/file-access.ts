@@ -27,11 +27,21 @@ function decipherAt(k: ScratchKey, position: number) {
   return createDecipheriv('aes-256-ctr', k.key, ivAtBlock(k.iv, Math.floor(position / 16)));
 }
 
+/** Gives `path` a fresh in-memory key: what is written through `scratchCipher(path)` lands encrypted. */
+export function registerScratch(path: string): void {
+  registry.set(resolve(path), { key: randomBytes(32), iv: randomBytes(16) });
+}
+
+/** The encrypting stream for a registered scratch path, or null for an ordinary file. */
+export function scratchCipher(path: string): Transform | null {
+  const k = registry.get(resolve(path));
+  return k ? createCipheriv('aes-256-ctr', k.key, k.iv) : null;
+}
+
 /** A write stream for a new encrypted scratch file; the path is registered until `forgetScratch`. */
 export function createScratchWriter(path: string): { cipher: Writable; done: Promise<void> } {
-  const k: ScratchKey = { key: randomBytes(32), iv: randomBytes(16) };
-  registry.set(resolve(path), k);
-  const cipher = createCipheriv('aes-256-ctr', k.key, k.iv);
+  registerScratch(path);
+  const cipher = scratchCipher(path) as Transform;
   const out = createWriteStream(path, { mode: 0o600, flags: 'wx' });
   cipher.pipe(out);
   cipher.on('error', (err) => out.destroy(err));
