@@ -137,3 +137,85 @@ export function totpCode(secret: string, at = Date.now()): string {
   const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(n).padStart(6, '0');
 }
+
+/** The password the console tests give accounts once their one-time password is used. */
+export const STRONG_PASSWORD = 'Cust0dian!Strong#2026';
+
+/** The API and page steps the console tests share, bound to one server. */
+export function consoleHelpers(s: ConsoleServer) {
+  async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${s.base}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${s.adminToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  /** An account made by the admin token; its one-time password is used once, at first sign-in. */
+  async function createUser(
+    username: string,
+    roles: string[],
+    team?: string,
+  ): Promise<{ id: string; password: string }> {
+    const res = await admin<{ user: { id: string }; oneTimePassword: string }>('POST', '/users', {
+      username,
+      displayName: username,
+      roles,
+      ...(team ? { team } : {}),
+    });
+    return { id: res.user.id, password: res.oneTimePassword };
+  }
+
+  /** Signs in through the API and sets STRONG_PASSWORD, for accounts whose first sign-in is not under test. */
+  async function activate(username: string, oneTime: string): Promise<void> {
+    const login = await fetch(`${s.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: oneTime }),
+    });
+    if (login.status !== 200) throw new Error(`sign-in of ${username}: ${login.status}`);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const changed = await fetch(`${s.base}/api/v1/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ current: oneTime, next: STRONG_PASSWORD }),
+    });
+    if (changed.status >= 300) throw new Error(`password change of ${username}: ${changed.status}`);
+  }
+
+  async function signIn(page: Page, username: string, password: string): Promise<void> {
+    // A fresh start even when an earlier test left a session behind.
+    await page.context().clearCookies();
+    await page.goto(`${s.base}/`);
+    await page.getByTestId('username').fill(username);
+    await page.getByTestId('password').fill(password);
+    await page.getByTestId('login-submit').click();
+  }
+
+  async function signOut(page: Page): Promise<void> {
+    // Close any drawer or dialog on top of the header first.
+    await page.goto(`${s.base}/`);
+    await page.getByTestId('account-menu').hover();
+    await page.getByText('退出登录').click();
+    await page.getByTestId('login-card').waitFor();
+  }
+
+  /** antd Select: open it (typing `search` when given: long lists are virtual), then pick by label. */
+  async function pick(page: Page, testId: string, text: string, search?: string): Promise<void> {
+    await page.getByTestId(testId).click();
+    if (search) await page.keyboard.type(search);
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+      .first()
+      .click();
+  }
+
+  return { admin, createUser, activate, signIn, signOut, pick };
+}

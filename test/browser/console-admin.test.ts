@@ -4,66 +4,29 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED } from '../support/app-fixture.js';
-import { type Browser, openBrowser, screenshot, startConsoleServer, totpCode } from './browser-support.js';
+import {
+  type Browser,
+  consoleHelpers,
+  openBrowser,
+  STRONG_PASSWORD,
+  screenshot,
+  startConsoleServer,
+  totpCode,
+} from './browser-support.js';
 
 // The console's admin flows (quarantine fixes, user administration, export approvals), on a server of
 // their own: same setup as console-flows.test.ts.
 const s = await startConsoleServer();
 afterAll(() => s.stop());
 
-const PASSWORD = 'Cust0dian!Strong#2026';
-
-async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${s.base}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${s.adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const { admin, createUser, activate, signIn, signOut, pick } = consoleHelpers(s);
+const PASSWORD = STRONG_PASSWORD;
 
 /** An account made by the admin token, its password set through the API (first sign-in not under test). */
 async function createActiveUser(username: string, roles: string[]): Promise<string> {
-  const res = await admin<{ user: { id: string }; oneTimePassword: string }>('POST', '/users', {
-    username,
-    displayName: username,
-    roles,
-  });
-  const login = await fetch(`${s.base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: res.oneTimePassword }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const changed = await fetch(`${s.base}/api/v1/auth/password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ current: res.oneTimePassword, next: PASSWORD }),
-  });
-  expect(changed.status).toBeLessThan(300);
-  return res.user.id;
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.context().clearCookies();
-  await page.goto(`${s.base}/`);
-  await page.getByTestId('username').fill(username);
-  await page.getByTestId('password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.goto(`${s.base}/`);
-  await page.getByTestId('account-menu').hover();
-  await page.getByText('退出登录').click();
-  await page.getByTestId('login-card').waitFor();
+  const created = await createUser(username, roles);
+  await activate(username, created.password);
+  return created.id;
 }
 
 /** Roles that must use two-step sign-in are held at enrolment on their first console visit. */
@@ -74,16 +37,6 @@ async function enrolTotp(page: Page): Promise<void> {
   await page.getByTestId('totp-code').fill(totpCode(secret));
   await page.getByTestId('totp-confirm').click();
   await page.getByTestId('main-menu').waitFor();
-}
-
-/** antd Select: open it (typing `search` when given: long lists are virtual), then pick by label. */
-async function pick(page: Page, testId: string, text: string, search?: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  if (search) await page.keyboard.type(search);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
-    .first()
-    .click();
 }
 
 describe('console admin flows in Chromium', () => {

@@ -5,88 +5,24 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticFile } from '../../src/modules/synthetic/index.js';
 import { SEEDED } from '../support/app-fixture.js';
-import { type Browser, openBrowser, screenshot, startConsoleServer, totpCode } from './browser-support.js';
+import {
+  type Browser,
+  consoleHelpers,
+  openBrowser,
+  STRONG_PASSWORD,
+  screenshot,
+  startConsoleServer,
+  totpCode,
+} from './browser-support.js';
 
 // One server for the file; the probe decides which flows can run against it yet (the access and
 // ingest modules land separately: see the contract in the console's README section).
 const s = await startConsoleServer();
 afterAll(() => s.stop());
 
-const PASSWORD = 'Cust0dian!Strong#2026';
-
-async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${s.base}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${s.adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-interface Created {
-  id: string;
-  password: string;
-}
-
-/** An account made by the admin token: the one-time password it returns is used once, at first sign-in. */
-async function createUser(username: string, roles: string[], team?: string): Promise<Created> {
-  const res = await admin<{ user: { id: string }; oneTimePassword: string }>('POST', '/users', {
-    username,
-    displayName: username,
-    roles,
-    ...(team ? { team } : {}),
-  });
-  return { id: res.user.id, password: res.oneTimePassword };
-}
-
-/** Signs in through the API and sets the password, for accounts whose first sign-in is not under test. */
-async function activate(username: string, oneTime: string): Promise<void> {
-  const login = await fetch(`${s.base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: oneTime }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const changed = await fetch(`${s.base}/api/v1/auth/password`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ current: oneTime, next: PASSWORD }),
-  });
-  expect(changed.status).toBeLessThan(300);
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  // A fresh start even when an earlier test left a session behind.
-  await page.context().clearCookies();
-  await page.goto(`${s.base}/`);
-  await page.getByTestId('username').fill(username);
-  await page.getByTestId('password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
-
-async function signOut(page: Page): Promise<void> {
-  // Close any drawer or dialog on top of the header first.
-  await page.goto(`${s.base}/`);
-  await page.getByTestId('account-menu').hover();
-  await page.getByText('退出登录').click();
-  await page.getByTestId('login-card').waitFor();
-}
-
-/** antd Select: open it, then pick the option whose label contains `text`. */
-async function pick(page: Page, testId: string, text: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
-    .first()
-    .click();
-}
+const { admin, createUser, activate, signIn, signOut, pick } = consoleHelpers(s);
+const PASSWORD = STRONG_PASSWORD;
+type Created = Awaited<ReturnType<typeof createUser>>;
 
 async function searchMobile(page: Page, mobile: string): Promise<void> {
   await page.goto(`${s.base}/customers`);
