@@ -235,6 +235,65 @@ for (const target of engines()) {
       expect(events.some((e) => e.action === 'import.rollback' && e.details.batchId === batchId)).toBe(true);
     });
 
+    it("defers a batch's index to its end: matches across chunks all the same, searchable once complete", async () => {
+      const path = csv(`deferred-${target.engine}.csv`, [
+        '个人,甲一,13900000001,,a1@example.cn,,,,',
+        '联系人,乙一,13900000002,,,,星辰科技有限公司,,',
+        '个人,丙三,13900000003,,,,,,',
+        '个人,丁四,13900000004,,,,,,',
+        '个人,戊五,13900000005,,,,,,',
+        '个人,己六,13900000006,,,,,,',
+        '个人,庚七,13900000007,,,,,,',
+        '个人,辛八,13900000008,,,,,,',
+        '个人,甲一,139 0000 0001,,,浙江省杭州市西湖区文三路9号,,,',
+        '联系人,乙二,13900000009,,,,星辰科技有限公司,,',
+        '个人,壬九,13900000010,,,,,,',
+      ]);
+      const seen: Array<{ pending: number; found: number }> = [];
+      const pendingRows = async () =>
+        Number(
+          (
+            await f.app.kernel.store.db
+              .selectFrom('blind_index_pending')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const report = await f.app.ingest.run(f.actor, path, {
+        purposes: ['sales'],
+        chunkSize: 4,
+        onProgress: async () => {
+          seen.push({
+            pending: await pendingRows(),
+            found: (await f.app.customers.find(f.actor, { mobile: '13900000001' })).length,
+          });
+        },
+      });
+      // While the batch ran its customers were pending, not yet searchable...
+      expect(seen[0]?.pending).toBeGreaterThan(0);
+      expect(seen[0]?.found).toBe(0);
+      // ...yet the later rows matched them: one merge, one company shared by both contacts.
+      expect(report.counts).toMatchObject({ read: 11, imported: 10, merged: 1, companiesCreated: 1 });
+      expect(await pendingRows()).toBe(0);
+      const found = await f.app.customers.find(f.actor, { mobile: '13900000001' });
+      expect(found).toHaveLength(1);
+      const merged = await f.app.customers.get(f.actor, found[0]?.id as string, {
+        reveal: ['address'],
+        purpose: 'sales',
+      });
+      expect(merged.fields.address).toBe('浙江省杭州市西湖区文三路9号');
+      const parents = await f.app.kernel.store.db
+        .selectFrom('customers')
+        .select('parent_id')
+        .where('batch_id', '=', report.batchId as string)
+        .where('kind', '=', 'contact')
+        .execute();
+      expect(parents).toHaveLength(2);
+      expect(new Set(parents.map((p) => p.parent_id)).size).toBe(1);
+      const named = await f.app.customers.find(f.actor, { companyName: '星辰科技有限公司' });
+      expect(named.filter((c) => c.kind === 'company').map((c) => c.id)).toEqual([parents[0]?.parent_id]);
+    });
+
     it('keeps rejected rows encrypted in the quarantine, masked unless revealed; rejects file has 错误原因', async () => {
       const badEmail = 'zz.quarantine.only@@example.cn';
       const badMobile = '1390013800';

@@ -19,4 +19,11 @@ describe('progress bar', () => {
     progressBar({ ...tty, stderr: (s) => quiet.push(s), stderrIsTty: false }, 'x').update(1, 2);
     expect(quiet).toEqual([]);
   });
+
+  it('shows rows and rows per second while the bar and ETA follow the bytes read', () => {
+    const lines: string[] = [];
+    const bar = progressBar({ stdout: () => {}, stderr: (s) => lines.push(s), stderrIsTty: true }, '导入');
+    bar.update(250, 1000, { count: 1200, unit: 'rows' });
+    expect(lines[0]).toMatch(/^\r导入 \[█{8}░{22}\] 25% 1,200 rows [\d,]+ rows\/s ETA (\d+s|--)/);
+  });
 });

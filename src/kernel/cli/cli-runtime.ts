@@ -73,18 +73,20 @@ function formatEta(seconds: number | null): string {
 
 /**
  * A one-line progress bar with rate and time left on stderr, only on a terminal and never with --json
- * (stdout stays machine-readable and logs stay clean).
+ * (stdout stays machine-readable and logs stay clean). `update(done, total)` counts items; when the
+ * work is measured in one unit (bytes of a file read) and shown in another (rows), pass
+ * `{ count, unit }`: the bar and the time left follow done/total, the figures and the rate the count.
  */
 export function progressBar(
   io: CliIo,
   label: string,
   opts: { quiet?: boolean } = {},
-): { update(done: number, total: number): void; stop(): void } {
+): { update(done: number, total: number, shown?: { count: number; unit: string }): void; stop(): void } {
   if (!io.stderrIsTty || opts.quiet || process.argv.includes('--json')) return { update() {}, stop() {} };
   const started = Date.now();
   let last = 0;
   return {
-    update(done, total) {
+    update(done, total, shown) {
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
@@ -92,8 +94,11 @@ export function progressBar(
       const width = 30;
       const filled = Math.round((pct / 100) * width);
       const { rate, etaSeconds } = progressStats(done, total, now - started);
+      const figures = shown
+        ? `${shown.count.toLocaleString('en-US')} ${shown.unit} ${progressStats(shown.count, shown.count, now - started).rate.toLocaleString('en-US')} ${shown.unit}/s`
+        : `${done}/${total} ${rate.toLocaleString('en-US')}/s`;
       io.stderr(
-        `\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}% ${done}/${total} ${rate.toLocaleString('en-US')}/s ETA ${formatEta(etaSeconds)}  `,
+        `\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}% ${figures} ETA ${formatEta(etaSeconds)}  `,
       );
     },
     stop() {

@@ -68,6 +68,11 @@ export interface BlindIndexTable {
   customer_id: string;
 }
 
+/** Index rows of an import batch, searchable once the batch completes (migration 006). */
+export interface BlindIndexPendingTable extends BlindIndexTable {
+  batch_id: string;
+}
+
 export interface PurposesTable {
   org_id: string;
   key: string;
@@ -485,6 +490,7 @@ export interface Database {
   customers: CustomersTable;
   customer_public: CustomerPublicTable;
   blind_index: BlindIndexTable;
+  blind_index_pending: BlindIndexPendingTable;
   purposes: PurposesTable;
   customer_purposes: CustomerPurposesTable;
   consents: ConsentsTable;

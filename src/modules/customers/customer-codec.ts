@@ -17,12 +17,16 @@ export interface EncodedCustomer {
 
 export type FieldValues = Map<string, { def: FieldDef; value: FieldValue }>;
 
+/** Computes a blind index; bulk paths pass a memo so keys already hashed for dedupe are not hashed twice. */
+export type BlindIndexFn = (field: string, normalisedValue: string) => Buffer;
+
 /** Seals a customer's values: L1 in clear (public by definition), L2–L4 as one blob per grade. */
 export function encodeCustomer(
   keys: KeyRing,
   customerId: string,
   values: FieldValues,
   dek?: Buffer,
+  blindIndex: BlindIndexFn = (field, value) => keys.blindIndex(field, value),
 ): EncodedCustomer {
   const orgId = keys.orgId;
   const customerKey = dek ?? keys.newCustomerKey();
@@ -47,14 +51,14 @@ export function encodeCustomer(
       indexRows.push({
         org_id: orgId,
         field: key,
-        hash: keys.blindIndex(key, searchForm(key, value)),
+        hash: blindIndex(key, searchForm(key, value)),
         customer_id: customerId,
       });
       if (def.type === 'mobile' && value.length >= 4) {
         indexRows.push({
           org_id: orgId,
           field: 'mobileLast4',
-          hash: keys.blindIndex('mobileLast4', value.slice(-4)),
+          hash: blindIndex('mobileLast4', value.slice(-4)),
           customer_id: customerId,
         });
       }

@@ -1,3 +1,4 @@
+import { insertRows } from '../../kernel/store/bulk-insert.js';
 import { preparedQuery } from '../../kernel/store/prepared.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
 import type { Db, Engine, Trx } from '../../kernel/store/store.js';
@@ -32,13 +33,25 @@ const onePurposes = preparedQuery<{ customer_id: string; purpose_key: string }, 
     .where('customer_id', '=', arg(1)),
 );
 
-async function insertChunked<T>(
-  rows: readonly T[],
-  size: number,
-  insert: (chunk: T[]) => Promise<unknown>,
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
-}
+const CUSTOMER_COLUMNS = [
+  'id',
+  'org_id',
+  'kind',
+  'status',
+  'parent_id',
+  'wrapped_dek',
+  'key_version',
+  'blob_l2',
+  'blob_l3',
+  'blob_l4',
+  'owner_id',
+  'source',
+  'batch_id',
+  'flags',
+  'created_at',
+  'updated_at',
+  'erased_at',
+] as const;
 
 /** Kysely queries of the customers module; writes take the transaction handle. */
 export function createCustomerRepo(orgId: string, engine: Engine) {
@@ -49,11 +62,34 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
       publicRows: Array<{ org_id: string; customer_id: string; field: string; value: string }>,
       indexRows: Array<{ org_id: string; field: string; hash: Buffer; customer_id: string }>,
       purposeRows: Array<{ org_id: string; customer_id: string; purpose_key: string; added_at: string }>,
+      opts: { pendingBatch?: string } = {},
     ): Promise<void> {
-      await insertChunked(customers, 400, (c) => trx.insertInto('customers').values(c).execute());
-      await insertChunked(publicRows, 2000, (c) => trx.insertInto('customer_public').values(c).execute());
-      await insertChunked(indexRows, 2000, (c) => trx.insertInto('blind_index').values(c).execute());
-      await insertChunked(purposeRows, 2000, (c) => trx.insertInto('customer_purposes').values(c).execute());
+      await insertRows(engine, trx, 'customers', CUSTOMER_COLUMNS, customers);
+      await insertRows(
+        engine,
+        trx,
+        'customer_public',
+        ['org_id', 'customer_id', 'field', 'value'],
+        publicRows,
+      );
+      const batchId = opts.pendingBatch;
+      if (batchId === undefined)
+        await insertRows(engine, trx, 'blind_index', ['org_id', 'field', 'hash', 'customer_id'], indexRows);
+      else
+        await insertRows(
+          engine,
+          trx,
+          'blind_index_pending',
+          ['batch_id', 'org_id', 'field', 'hash', 'customer_id'],
+          indexRows.map((r) => ({ batch_id: batchId, ...r })),
+        );
+      await insertRows(
+        engine,
+        trx,
+        'customer_purposes',
+        ['org_id', 'customer_id', 'purpose_key', 'added_at'],
+        purposeRows,
+      );
     },
 
     async getRow(db: Handle, id: string): Promise<CustomersTable | undefined> {
@@ -121,6 +157,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
         .execute();
       await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
       await trx.deleteFrom('blind_index').where('customer_id', '=', id).execute();
+      await trx.deleteFrom('blind_index_pending').where('customer_id', '=', id).execute();
       if (publicRows.length) await trx.insertInto('customer_public').values(publicRows).execute();
       if (indexRows.length) await trx.insertInto('blind_index').values(indexRows).execute();
     },
@@ -142,7 +179,41 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
         .where('id', '=', id)
         .execute();
       await trx.deleteFrom('blind_index').where('customer_id', '=', id).execute();
+      await trx.deleteFrom('blind_index_pending').where('customer_id', '=', id).execute();
       await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
+    },
+
+    /**
+     * Makes a bulk load searchable: its pending index rows move into `blind_index` in key order, one
+     * field at a time (each sort holds one field's rows, not the batch's).
+     */
+    async publishPendingIndex(trx: Trx, batchId: string): Promise<number> {
+      const fields = await trx
+        .selectFrom('blind_index_pending')
+        .select('field')
+        .distinct()
+        .where('batch_id', '=', batchId)
+        .execute();
+      let moved = 0;
+      for (const { field } of fields) {
+        const res = await trx
+          .insertInto('blind_index')
+          .columns(['org_id', 'field', 'hash', 'customer_id'])
+          .expression((eb) =>
+            eb
+              .selectFrom('blind_index_pending')
+              .select(['org_id', 'field', 'hash', 'customer_id'])
+              .where('batch_id', '=', batchId)
+              .where('field', '=', field)
+              .orderBy('org_id')
+              .orderBy('hash')
+              .orderBy('customer_id'),
+          )
+          .executeTakeFirst();
+        moved += Number(res.numInsertedOrUpdatedRows ?? 0n);
+      }
+      await trx.deleteFrom('blind_index_pending').where('batch_id', '=', batchId).execute();
+      return moved;
     },
 
     async erasureOf(db: Handle, id: string): Promise<{ id: string; at: string } | undefined> {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectField, collectList } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, collectField, collectList, progressBar } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import type { ExportResult } from './export-types.js';
@@ -52,6 +52,8 @@ export function registerExportCommand(program: Command, ctx: CliContext<App, Act
             throw new AppError('USAGE', { detail: '--kind must be individual, company or contact' });
           if (o.encoding !== 'utf8' && o.encoding !== 'gbk')
             throw new AppError('USAGE', { detail: '--encoding must be utf8 or gbk' });
+          const bar = progressBar(ctx.io, '导出 / exporting');
+          let shown = false;
           const result = await app.exports.exportCustomers(actor, {
             out: o.out,
             format: o.format,
@@ -62,7 +64,12 @@ export function registerExportCommand(program: Command, ctx: CliContext<App, Act
             batchId: o.batch,
             reveal: o.reveal,
             purpose: o.purpose,
+            onProgress: (rows, total) => {
+              bar.update(rows, total);
+              shown = true;
+            },
           });
+          if (shown) bar.stop();
           ctx.io.stderr(
             `警告：导出文件 ${o.out} 含有个人信息，请按目的使用、妥善保管。\nWarning: ${o.out} holds personal data; use it for its purpose only and keep it safe.\n`,
           );

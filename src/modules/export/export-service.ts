@@ -194,12 +194,15 @@ export function createExportService(deps: ExportDeps) {
         );
       return sel;
     };
-    if (deps.approvals && (actor.kind === 'user' || actor.kind === 'token')) {
+    const needsApproval = Boolean(deps.approvals) && (actor.kind === 'user' || actor.kind === 'token');
+    let total = 0;
+    if (needsApproval || opts.onProgress) {
       const counted = await base()
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirst();
-      await approve(actor, opts.approvalId, Number(counted?.n ?? 0), sensitive);
+      total = Number(counted?.n ?? 0);
     }
+    if (needsApproval) await approve(actor, opts.approvalId, total, sensitive);
     const writer = openTableWriter(opts.out, { format, encoding });
     let rows = 0;
     let maskedNoBasis = 0;
@@ -269,7 +272,7 @@ export function createExportService(deps: ExportDeps) {
           await writer.row([row.id, KIND_LABEL[row.kind], row.parent_id, ...cells]);
           rows++;
         }
-        opts.onProgress?.(rows);
+        opts.onProgress?.(rows, Math.max(total, rows));
         if (page.length < PAGE) break;
       }
       const written = await writer.close();

@@ -20,7 +20,8 @@ export interface ExportOptions {
   approvalId?: string | undefined;
   /** File name recorded in the audit trail (the download name for the API). */
   label?: string | undefined;
-  onProgress?: ((rows: number) => void) | undefined;
+  /** After each page written: rows so far, and how many the export will write in all. */
+  onProgress?: ((rows: number, total: number) => void) | undefined;
 }
 
 export interface ExportResult {

@@ -80,16 +80,27 @@ function mergeValues(
   }
 }
 
-/** The blind-index keys a chunk must look up in the store. */
-export function chunkLookupKeys(keys: BlindIndexer, rows: readonly ValidRow[]): IndexKey[] {
-  const out: IndexKey[] = [];
+/**
+ * The blind-index keys a chunk must look up in the store. The name half of a mobile+name identity is
+ * not looked up on its own (a common name matches thousands of customers): it is checked only on the
+ * customers the mobile matched (`pairNames`).
+ */
+export function chunkLookupKeys(
+  keys: BlindIndexer,
+  rows: readonly ValidRow[],
+): { lookup: IndexKey[]; pairNames: IndexKey[] } {
+  const lookup: IndexKey[] = [];
+  const pairNames: IndexKey[] = [];
   for (const row of rows) {
     const ids = identityKeys(keys, row.kind, row.values);
-    out.push(...ids.strong);
-    if (ids.pair) out.push(ids.pair.mobile, ids.pair.name);
-    if (row.company) out.push(...companyKeys(keys, row.company));
+    lookup.push(...ids.strong);
+    if (ids.pair) {
+      lookup.push(ids.pair.mobile);
+      pairNames.push(ids.pair.name);
+    }
+    if (row.company) lookup.push(...companyKeys(keys, row.company));
   }
-  return out;
+  return { lookup, pairNames };
 }
 
 /** Store hits of a chunk, answering "which live customer of this kind has this key". */

@@ -2,6 +2,7 @@ import type { AuditEventInput } from '../../kernel/audit/audit-types.js';
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import type { Trx } from '../../kernel/store/store.js';
 import type { Purpose } from '../consent/consent-types.js';
+import type { BlindIndexFn } from '../customers/customer-codec.js';
 import type { FieldDef } from '../customers/customer-types.js';
 import { applyOps, type ChunkPlan, type RowRef } from './chunk-resolver.js';
 import type { IngestRepo } from './ingest-repo.js';
@@ -27,6 +28,8 @@ export interface ChunkWriteContext {
   /** The importing user becomes the new customers' 负责人 (none for the command line). */
   ownerId: string | null;
   now: string;
+  /** The chunk's memoised blind indexes (see chunkIndexer). */
+  blindIndex?: BlindIndexFn;
 }
 
 export interface ChunkWriterDeps {
@@ -62,7 +65,11 @@ export async function writeChunk(
   plan: ChunkPlan,
   rejected: readonly RejectedRow[],
   ctx: ChunkWriteContext,
-): Promise<{ events: AuditEventInput[]; conflicts: number }> {
+): Promise<{
+  events: AuditEventInput[];
+  conflicts: number;
+  pendingIndex: Array<{ field: string; hash: Buffer; customer_id: string }>;
+}> {
   const { keys, orgId, repo, vault } = deps;
   const events: AuditEventInput[] = [];
   const conflictRows: Parameters<IngestRepo['insertConflicts']>[1] = [];
@@ -150,8 +157,9 @@ export async function writeChunk(
       });
   }
 
+  let pendingIndex: Array<{ field: string; hash: Buffer; customer_id: string }> = [];
   if (plan.creates.length) {
-    await vault.insertNew(trx, plan.creates, {
+    pendingIndex = await vault.insertNew(trx, plan.creates, {
       catalog: ctx.catalog,
       purposes: ctx.purposes,
       source: ctx.source,
@@ -159,6 +167,7 @@ export async function writeChunk(
       actorId: ctx.actorId,
       ownerId: ctx.ownerId,
       now: ctx.now,
+      ...(ctx.blindIndex ? { blindIndex: ctx.blindIndex } : {}),
     });
     const fields = new Set<string>();
     for (const c of plan.creates) for (const k of Object.keys(c.values)) fields.add(k);
@@ -200,5 +209,5 @@ export async function writeChunk(
       resolved_at: null,
     })),
   );
-  return { events, conflicts: existingConflicts };
+  return { events, conflicts: existingConflicts, pendingIndex };
 }

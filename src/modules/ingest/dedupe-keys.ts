@@ -62,3 +62,23 @@ export function identityMapKeys(kind: CustomerKind, ids: IdentityKeys): string[]
   if (ids.pair) out.push(pairKey(kind, ids.pair));
   return out;
 }
+
+/**
+ * A chunk's blind indexes, each computed once: dedupe hashes a row's identity keys and sealing the new
+ * customer hashes the same values again. Lives for one chunk (its keys are the chunk's plaintext, in
+ * memory only).
+ */
+export function chunkIndexer(keys: BlindIndexer): BlindIndexer & { blindIndex: BlindIndexer['blindIndex'] } {
+  const memo = new Map<string, Buffer>();
+  return {
+    blindIndex(field: string, value: string): Buffer {
+      const k = `${field}\u0000${value}`;
+      let hash = memo.get(k);
+      if (!hash) {
+        hash = keys.blindIndex(field, value);
+        memo.set(k, hash);
+      }
+      return hash;
+    },
+  };
+}

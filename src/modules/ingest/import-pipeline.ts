@@ -9,6 +9,7 @@ import type { BlindIndexer } from './dedupe-keys.js';
 import type { SheetSample } from './file-scan.js';
 import type { IngestRepo } from './ingest-repo.js';
 import { emptyCounts, type ImportCounts } from './ingest-types.js';
+import type { PendingKeys } from './pending-keys.js';
 import type { TableRow } from './readers/index.js';
 import { parseRow, type ValidRow } from './row-parser.js';
 import { customFieldFor, mapToCustomField, nextCustomKey, planSheet, type SheetPlan } from './sheet-plan.js';
@@ -32,15 +33,27 @@ export interface ChunkItem {
   plan: SheetPlan;
 }
 
-/** The store's customers sharing an identity key with the chunk's rows, and which the actor may see. */
+/**
+ * The store's customers sharing an identity key with the chunk's rows, and which the actor may see.
+ * `pending` holds the keys of customers this batch created in earlier chunks whose index rows are not
+ * searchable yet; its candidates are confirmed against those rows.
+ */
 export async function matchStore(
   repo: IngestRepo,
   db: Db | Trx,
   keys: BlindIndexer,
   rows: readonly ValidRow[],
   scope: DataScope,
+  pending?: PendingKeys,
 ): Promise<StoreMatches> {
-  const hits = await repo.lookupIndex(db, chunkLookupKeys(keys, rows));
+  const { lookup, pairNames } = chunkLookupKeys(keys, rows);
+  const hits = await repo.lookupIndex(db, lookup);
+  if (pending && pending.size > 0) {
+    const maybe = pending.candidates(lookup);
+    if (maybe.length) hits.push(...(await repo.indexRowsOf(db, maybe, lookup)));
+  }
+  const byMobile = [...new Set(hits.filter((h) => h.field === 'mobile').map((h) => h.customerId))];
+  if (byMobile.length && pairNames.length) hits.push(...(await repo.indexRowsOf(db, byMobile, pairNames)));
   const candidates = await repo.candidates(
     db,
     hits.map((h) => h.customerId),

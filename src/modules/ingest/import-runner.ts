@@ -16,6 +16,7 @@ import {
 import { resolveChunk } from './chunk-resolver.js';
 import { scopes, writeChunk } from './chunk-writer.js';
 import { ColumnStats } from './column-stats.js';
+import { chunkIndexer } from './dedupe-keys.js';
 import { createDryRun } from './dry-run.js';
 import { fileFacts, sampleSheets } from './file-scan.js';
 import {
@@ -34,12 +35,13 @@ import {
   type ImportOptions,
   type ImportReport,
 } from './ingest-types.js';
+import { PendingKeys } from './pending-keys.js';
 import { openTable } from './readers/index.js';
 import { createVaultWriter } from './vault-writer.js';
 
 export { type IngestDeps, leaseAlive } from './batch-setup.js';
 
-const DEFAULT_CHUNK = 500;
+const DEFAULT_CHUNK = 2000;
 
 export type RollbackFn = (
   actor: Actor,
@@ -118,6 +120,11 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     }
     const batchId = batch.id;
     const base = { batchId, dryRun: false, resumed, startedAt };
+    // Customers of earlier chunks are not searchable until the batch completes: their keys, for dedupe.
+    const pending = new PendingKeys();
+    if (resumed)
+      for await (const r of repo.pendingRowsOf(store.db, batchId))
+        pending.add(r.field, r.hash, r.customer_id);
     activeHere.add(batchId);
     let rowsDone = batch.rows_done;
     try {
@@ -128,20 +135,22 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       })) {
         const parsed = parseChunk(chunk.items, opts, stats);
         const now = clock.now();
-        counts = await store.transaction(async (trx) => {
+        const indexer = chunkIndexer(keys);
+        const committed = await store.transaction(async (trx) => {
           const matches = await matchStore(
             repo,
             trx,
-            keys,
+            indexer,
             parsed.valid.map((v) => v.row),
             scope,
+            pending,
           );
           const plan = resolveChunk(
             parsed.valid,
             matches,
             { inFile: new Map() },
             {
-              keys,
+              keys: { blindIndex: indexer.blindIndex, newCustomerKey: () => keys.newCustomerKey() },
               mode: opts.onDuplicate,
               batchId,
               dryRun: false,
@@ -158,6 +167,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
             actorId: actor.id,
             ownerId: actor.userId ?? null,
             now: now.toISOString(),
+            blindIndex: indexer.blindIndex,
           });
           const delta = parsed.counts;
           addCounts(delta, plan.counts);
@@ -195,13 +205,20 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
               },
             },
           ]);
-          return totals;
+          return { totals, pendingIndex: written.pendingIndex };
         });
+        for (const r of committed.pendingIndex) pending.add(r.field, r.hash, r.customer_id);
+        counts = committed.totals;
         rowsDone = chunk.lastSeq;
-        input.onProgress?.(rowsDone);
+        input.onProgress?.({
+          rows: rowsDone,
+          bytesDone: source.meter?.done ?? 0,
+          bytesTotal: source.meter?.total ?? 0,
+        });
       }
       const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
       await store.transaction(async (trx) => {
+        await vault.publishPending(trx, batchId);
         await repo.updateBatch(trx, batchId, {
           status: 'completed',
           report: JSON.stringify(report),

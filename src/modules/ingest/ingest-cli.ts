@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectField, collectList } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, collectField, collectList, progressBar } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import { loadMappingFile } from './header-mapping.js';
@@ -45,13 +45,14 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--kind <kind>', '没有“客户类型”列时的类型 / kind when no 客户类型 column says')
     .option('--create-fields', '为未映射的列创建自定义字段 / create custom fields for unmapped columns')
     .option('--resume <batch>', '续传中断的批次 / continue an interrupted batch')
-    .option('--chunk-size <n>', 'rows per transaction', '500')
+    .option('--chunk-size <n>', 'rows per transaction', '2000')
     .action(async (file: string, o, command: Command) =>
       ctx.run(
         command,
         async (app, actor) => {
           const mapping = o.mapping ? await loadMappingFile(o.mapping) : undefined;
-          let shown = 0;
+          const bar = progressBar(ctx.io, '导入 / importing', { quiet: Boolean(o.dryRun) });
+          let shown = false;
           const report = await app.ingest.run(actor, file, {
             purposes: o.purpose,
             sheet: o.sheet,
@@ -64,16 +65,13 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
             createFields: Boolean(o.createFields),
             resume: o.resume,
             rejectsFile: o.rejects,
-            chunkSize: Number(o.chunkSize) || 500,
-            onProgress: ctx.io.stderrIsTty
-              ? (rows) => {
-                  if (rows - shown < 5000) return;
-                  shown = rows;
-                  ctx.io.stderr(`\r导入中 / importing… ${rows} rows`);
-                }
-              : undefined,
+            chunkSize: Number(o.chunkSize) || 2000,
+            onProgress: (p) => {
+              bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' });
+              shown = true;
+            },
           });
-          if (shown > 0) ctx.io.stderr('\n');
+          if (shown) bar.stop();
           if (report.rejectsFile) ctx.io.stderr(REJECTS_WARNING.replaceAll('{file}', report.rejectsFile));
           return report;
         },

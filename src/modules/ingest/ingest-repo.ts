@@ -72,42 +72,86 @@ export function createIngestRepo(orgId: string) {
       db: Handle,
       keys: readonly IndexKey[],
     ): Promise<Array<IndexKey & { customerId: string }>> {
-      if (keys.length === 0) return [];
-      const wanted = new Set(keys.map((k) => `${k.field}|${k.hash.toString('hex')}`));
-      const fields = [...new Set(keys.map((k) => k.field))];
       const out: Array<IndexKey & { customerId: string }> = [];
-      for (const part of chunks(keys, IN_LIST)) {
-        const rows = await db
-          .selectFrom('blind_index')
-          .select(['field', 'hash', 'customer_id'])
-          .where('org_id', '=', orgId)
-          .where('field', 'in', fields)
-          .where(
-            'hash',
-            'in',
-            part.map((k) => k.hash),
-          )
-          .execute();
-        for (const r of rows) {
-          const hash = Buffer.from(r.hash);
-          if (wanted.has(`${r.field}|${hash.toString('hex')}`))
-            out.push({ field: r.field, hash, customerId: r.customer_id });
+      // One field per query: with IN lists on both field and hash, SQLite probes every combination.
+      const byField = new Map<string, Map<string, Buffer>>();
+      for (const k of keys) {
+        let hashes = byField.get(k.field);
+        if (!hashes) {
+          hashes = new Map();
+          byField.set(k.field, hashes);
+        }
+        hashes.set(k.hash.toString('latin1'), k.hash);
+      }
+      for (const [field, hashes] of byField) {
+        for (const part of chunks([...hashes.values()], IN_LIST)) {
+          const rows = await db
+            .selectFrom('blind_index')
+            .select(['hash', 'customer_id'])
+            .where('org_id', '=', orgId)
+            .where('field', '=', field)
+            .where('hash', 'in', part)
+            .execute();
+          for (const r of rows) out.push({ field, hash: Buffer.from(r.hash), customerId: r.customer_id });
         }
       }
       return out;
     },
 
+    /**
+     * The index rows, live or still pending, of the given customers that equal one of `wanted`: confirms
+     * pending-key candidates, and checks the name half of mobile+name identities.
+     */
+    async indexRowsOf(
+      db: Handle,
+      ids: readonly string[],
+      wanted: readonly IndexKey[],
+    ): Promise<Array<IndexKey & { customerId: string }>> {
+      const want = new Set(wanted.map((k) => `${k.field}|${k.hash.toString('latin1')}`));
+      const out: Array<IndexKey & { customerId: string }> = [];
+      for (const part of chunks([...new Set(ids)], IN_LIST)) {
+        for (const table of ['blind_index', 'blind_index_pending'] as const) {
+          // By customer id alone (a handful of rows each): with org or field conditions SQLite may
+          // prefer the (org, field, hash) key and scan. The wanted hashes are keyed by this org.
+          const rows = await db
+            .selectFrom(table)
+            .select(['org_id', 'field', 'hash', 'customer_id'])
+            .where('customer_id', 'in', part)
+            .execute();
+          for (const r of rows) {
+            if (r.org_id !== orgId) continue;
+            const hash = Buffer.from(r.hash);
+            if (want.has(`${r.field}|${hash.toString('latin1')}`))
+              out.push({ field: r.field, hash, customerId: r.customer_id });
+          }
+        }
+      }
+      return out;
+    },
+
+    /** The pending index rows of a batch (to rebuild its in-memory keys when it resumes). */
+    async *pendingRowsOf(
+      db: Handle,
+      batchId: string,
+    ): AsyncGenerator<{ field: string; hash: Buffer; customer_id: string }> {
+      yield* db
+        .selectFrom('blind_index_pending')
+        .select(['field', 'hash', 'customer_id'])
+        .where('batch_id', '=', batchId)
+        .stream(2000);
+    },
+
     async candidates(db: Handle, ids: readonly string[]): Promise<CandidateRow[]> {
       const out: CandidateRow[] = [];
       for (const part of chunks([...new Set(ids)], IN_LIST)) {
-        out.push(
-          ...(await db
-            .selectFrom('customers')
-            .select(['id', 'kind', 'status', 'parent_id', 'batch_id'])
-            .where('org_id', '=', orgId)
-            .where('id', 'in', part)
-            .execute()),
-        );
+        // By id alone, org checked here: with the org condition in SQL, SQLite picks an index led by
+        // org_id and scans the whole org instead of probing the primary key.
+        const rows = await db
+          .selectFrom('customers')
+          .select(['id', 'org_id', 'kind', 'status', 'parent_id', 'batch_id'])
+          .where('id', 'in', part)
+          .execute();
+        for (const { org_id, ...row } of rows) if (org_id === orgId) out.push(row);
       }
       return out;
     },
@@ -286,6 +330,7 @@ export function createIngestRepo(orgId: string) {
       await trx.deleteFrom('import_conflicts').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('customer_public').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('blind_index').where('customer_id', 'in', list).execute();
+      await trx.deleteFrom('blind_index_pending').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('customer_purposes').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('consents').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('customers').where('org_id', '=', orgId).where('id', 'in', list).execute();

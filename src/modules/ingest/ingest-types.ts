@@ -7,6 +7,12 @@ export type OnDuplicate = (typeof ON_DUPLICATE)[number];
 
 export type BatchStatus = 'running' | 'completed' | 'failed' | 'rolling_back' | 'rolled_back';
 
+export interface ImportProgress {
+  rows: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
 export interface ImportOptions {
   purposes: string[];
   sheet?: string | undefined;
@@ -26,7 +32,8 @@ export interface ImportOptions {
   fileName?: string | undefined;
   /** Rows per transaction. */
   chunkSize?: number | undefined;
-  onProgress?: ((rowsDone: number) => void) | undefined;
+  /** After each committed chunk: rows so far, and how far into the file (bytes) the reader is. */
+  onProgress?: ((p: ImportProgress) => void) | undefined;
   /** Also write the rejected rows (original cells + 错误原因) to this .xlsx or .csv file. */
   rejectsFile?: string | undefined;
 }

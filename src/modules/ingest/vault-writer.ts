@@ -1,9 +1,15 @@
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
+import { insertRows } from '../../kernel/store/bulk-insert.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
 import type { Engine, Trx } from '../../kernel/store/store.js';
 import type { ConsentService } from '../consent/consent-service.js';
 import type { Purpose } from '../consent/consent-types.js';
-import { decodeGrades, encodeCustomer, type FieldValues } from '../customers/customer-codec.js';
+import {
+  type BlindIndexFn,
+  decodeGrades,
+  encodeCustomer,
+  type FieldValues,
+} from '../customers/customer-codec.js';
 import { createCustomerRepo } from '../customers/customer-repo.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 
@@ -14,6 +20,20 @@ import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-t
  * customers module's codec and repository; see docs/adr/0007-import-batches.md for why it is not
  * `customers.createMany`.
  */
+
+const CONSENT_COLUMNS = [
+  'id',
+  'org_id',
+  'customer_id',
+  'purpose_key',
+  'action',
+  'at',
+  'channel',
+  'notice_version',
+  'evidence_hash',
+  'separate',
+  'actor',
+] as const;
 
 export interface NewCustomer {
   id: string;
@@ -57,7 +77,11 @@ export function createVaultWriter(deps: VaultWriterDeps) {
     return out;
   }
 
-  /** Inserts new customers with their purposes and, for consent-based purposes, a consent record. */
+  /**
+   * Inserts new customers with their purposes and, for consent-based purposes, a consent record. Their
+   * index rows go to the batch's pending rows (searchable when the batch completes); returned so the
+   * batch can match later rows against them.
+   */
   async function insertNew(
     trx: Trx,
     customers: readonly NewCustomer[],
@@ -69,16 +93,17 @@ export function createVaultWriter(deps: VaultWriterDeps) {
       actorId: string;
       ownerId: string | null;
       now: string;
+      blindIndex?: BlindIndexFn;
     },
-  ): Promise<void> {
-    if (customers.length === 0) return;
+  ): Promise<Array<{ field: string; hash: Buffer; customer_id: string }>> {
+    if (customers.length === 0) return [];
     const rows: CustomersTable[] = [];
     const publicRows: Parameters<typeof repo.insertMany>[2] = [];
     const indexRows: Parameters<typeof repo.insertMany>[3] = [];
     const purposeRows: Parameters<typeof repo.insertMany>[4] = [];
     const consentRows: ReturnType<ConsentService['consentRowsAtCreation']> = [];
     for (const c of customers) {
-      const enc = encodeCustomer(keys, c.id, fieldValues(ctx.catalog, c.values), c.dek);
+      const enc = encodeCustomer(keys, c.id, fieldValues(ctx.catalog, c.values), c.dek, ctx.blindIndex);
       rows.push({
         id: c.id,
         org_id: orgId,
@@ -104,12 +129,9 @@ export function createVaultWriter(deps: VaultWriterDeps) {
         purposeRows.push({ org_id: orgId, customer_id: c.id, purpose_key: p.key, added_at: ctx.now });
       consentRows.push(...consent.consentRowsAtCreation(c.id, ctx.purposes, ctx.actorId, 'import'));
     }
-    await repo.insertMany(trx, rows, publicRows, indexRows, purposeRows);
-    for (let i = 0; i < consentRows.length; i += 1000)
-      await trx
-        .insertInto('consents')
-        .values(consentRows.slice(i, i + 1000))
-        .execute();
+    await repo.insertMany(trx, rows, publicRows, indexRows, purposeRows, { pendingBatch: ctx.batchId });
+    await insertRows(deps.engine, trx, 'consents', CONSENT_COLUMNS, consentRows);
+    return indexRows;
   }
 
   /** Loads and opens existing customers (every grade) inside the transaction. */
@@ -199,5 +221,10 @@ export function createVaultWriter(deps: VaultWriterDeps) {
       await trx.deleteFrom('consents').where('id', 'in', added.consentIds).execute();
   }
 
-  return { insertNew, loadExisting, saveExisting, addPurposes, removePurposes };
+  /** Makes a completed batch's customers searchable (see customer-repo publishPendingIndex). */
+  function publishPending(trx: Trx, batchId: string): Promise<number> {
+    return repo.publishPendingIndex(trx, batchId);
+  }
+
+  return { insertNew, loadExisting, saveExisting, addPurposes, removePurposes, publishPending };
 }

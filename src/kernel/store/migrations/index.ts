@@ -4,6 +4,7 @@ import * as m002 from './002-ingest.js';
 import * as m003 from './003-access.js';
 import * as m004 from './004-transfer.js';
 import * as m005 from './005-notices.js';
+import * as m006 from './006-pending-index.js';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -20,6 +21,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ['003-access', m003],
   ['004-transfer', m004],
   ['005-notices', m005],
+  ['006-pending-index', m006],
 ];
 
 export function migrationsFor(ctx: MigrationContext): Record<string, Migration> {

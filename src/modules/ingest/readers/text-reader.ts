@@ -6,7 +6,7 @@ import { detectEncoding, isUtf8Name, resolveEncodingName } from './encoding.js';
 import { readBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
 import { decodeText } from './text-decoder.js';
-import type { OpenTableOptions, TableRow, TableSource } from './types.js';
+import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 
 export interface TextFile {
   path: string;
@@ -47,11 +47,13 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
         : sniffDelimiter(sampleText, file.size <= file.sample.length);
   const sheet = file.fileName.replace(/\.[^.]*$/, '');
 
+  const meter: ReadMeter = { done: 0, total: file.size };
   return {
     format: file.format,
     encoding: label,
     sheets: [sheet],
-    rows: () => readRows(file, sheet, decoderName, delimiter, asciiSample),
+    rows: () => readRows(file, sheet, decoderName, delimiter, asciiSample, meter),
+    meter,
   };
 }
 
@@ -71,13 +73,15 @@ async function* readRows(
   decoderName: string,
   delimiter: string,
   asciiSample: boolean,
+  meter: ReadMeter,
 ): AsyncGenerator<TableRow> {
   const shaper = new RowShaper(sheet);
   const parser = new DelimitedParser(delimiter);
   const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
   let rowNumber = 0;
+  meter.done = 0;
   try {
-    for await (const text of decodeText(stream, decoderName, file.fileName, asciiSample)) {
+    for await (const text of decodeText(metered(stream, meter), decoderName, file.fileName, asciiSample)) {
       for (const record of parse(() => parser.push(text), file)) {
         yield* shaper.accept(++rowNumber, record.map(unwrapForcedText));
       }
@@ -89,6 +93,13 @@ async function* readRows(
     stream.destroy();
   }
   if (!shaper.sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
+}
+
+async function* metered(chunks: AsyncIterable<Buffer>, meter: ReadMeter): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    meter.done += chunk.length;
+    yield chunk;
+  }
 }
 
 function parse(step: () => string[][], file: TextFile): string[][] {

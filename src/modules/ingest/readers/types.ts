@@ -35,4 +35,11 @@ export interface TableSource {
    * IMPORT_FILE_CORRUPT when damage shows up only partway through the file.
    */
   rows(): AsyncIterable<TableRow>;
+  /** How far the current rows() pass has read, in bytes of the file (or of its worksheets): for progress. */
+  meter?: ReadMeter;
+}
+
+export interface ReadMeter {
+  done: number;
+  total: number;
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../../kernel/errors/app-error.js';
 import { cellText } from './cell-text.js';
 import { openBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
-import type { TableRow, TableSource } from './types.js';
+import type { ReadMeter, TableRow, TableSource } from './types.js';
 import {
   type PartLocation,
   readWorkbookManifest,
@@ -28,10 +28,16 @@ export async function openXlsx(
 ): Promise<TableSource> {
   const manifest = await readManifest(path, fileName, size);
   const wanted = chooseSheets(manifest, sheet, fileName);
+  // Progress counts the worksheets' XML as it is inflated (shared strings are read up front).
+  const meter: ReadMeter = {
+    done: 0,
+    total: wanted.reduce((n, s) => n + (s.part?.entry.uncompressedSize ?? 0), 0),
+  };
   return {
     format: 'xlsx',
     sheets: wanted.map((s) => s.name),
-    rows: () => readRows(path, fileName, manifest, wanted),
+    rows: () => readRows(path, fileName, manifest, wanted, meter),
+    meter,
   };
 }
 
@@ -82,6 +88,7 @@ async function* readRows(
   fileName: string,
   manifest: WorkbookManifest,
   sheets: SheetInfo[],
+  meter: ReadMeter,
 ): AsyncGenerator<TableRow> {
   // Sheets are renumbered sheet1..sheetN in the order wanted; exceljs announces each by that number.
   const parts: RepackPart[] = [
@@ -91,7 +98,8 @@ async function* readRows(
     ...(manifest.styles ? [{ name: 'xl/styles.xml', source: manifest.styles }] : []),
     ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, source: s.part as PartLocation })),
   ];
-  const input = repackForExceljs(path, parts);
+  meter.done = 0;
+  const input = repackForExceljs(path, parts, meter);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',

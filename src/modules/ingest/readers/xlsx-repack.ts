@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { readBytes } from './file-access.js';
+import type { ReadMeter } from './types.js';
 import type { PartLocation } from './workbook-manifest.js';
 import { ZipFormatError } from './zip-directory.js';
 
@@ -24,16 +25,16 @@ export interface RepackPart {
  * Entries are stored uncompressed with a trailing data descriptor, as their size is not known in
  * advance; "PK\x07\x08" cannot occur inside the ASCII XML, so the descriptor is found unambiguously.
  */
-export function repackForExceljs(path: string, parts: RepackPart[]): Readable {
-  return Readable.from(repack(path, parts), { objectMode: false });
+export function repackForExceljs(path: string, parts: RepackPart[], meter?: ReadMeter): Readable {
+  return Readable.from(repack(path, parts, meter), { objectMode: false });
 }
 
-async function* repack(path: string, parts: RepackPart[]): AsyncGenerator<Buffer> {
+async function* repack(path: string, parts: RepackPart[], meter?: ReadMeter): AsyncGenerator<Buffer> {
   for (const part of parts) {
     const name = Buffer.from(part.name, 'utf8');
     yield localHeader(name);
     let size = 0;
-    const chunks = typeof part.source === 'string' ? [part.source] : inflatedText(path, part.source);
+    const chunks = typeof part.source === 'string' ? [part.source] : inflatedText(path, part.source, meter);
     for await (const text of chunks) {
       const ascii = Buffer.from(escapeNonAscii(text), 'latin1');
       size += ascii.length;
@@ -44,7 +45,7 @@ async function* repack(path: string, parts: RepackPart[]): AsyncGenerator<Buffer
   yield endOfCentralDirectory();
 }
 
-async function* inflatedText(path: string, part: PartLocation): AsyncGenerator<string> {
+async function* inflatedText(path: string, part: PartLocation, meter?: ReadMeter): AsyncGenerator<string> {
   const { entry, dataOffset } = part;
   if (entry.compressedSize === 0) return;
   if (entry.method !== 0 && entry.method !== 8) {
@@ -55,7 +56,10 @@ async function* inflatedText(path: string, part: PartLocation): AsyncGenerator<s
   raw.on('error', (err) => bytes.destroy(err));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    for await (const chunk of bytes as AsyncIterable<Buffer>) yield decoder.decode(chunk, { stream: true });
+    for await (const chunk of bytes as AsyncIterable<Buffer>) {
+      if (meter) meter.done += chunk.length;
+      yield decoder.decode(chunk, { stream: true });
+    }
     yield decoder.decode();
   } catch (err) {
     if (err instanceof Error && 'syscall' in err) throw err;
