@@ -322,6 +322,10 @@ const MATRIX: Record<string, Row> = {
       payload: await campaignInput(o, [await customerOf(o)]),
     }),
   },
+  'GET /api/v1/notices/campaigns': {
+    allowed: CONSENT,
+    probe: fixed('/api/v1/notices/campaigns?transferId=tr-probe'),
+  },
   'GET /api/v1/notices/campaigns/:id': { allowed: CONSENT, probe: onCampaign('') },
   'GET /api/v1/notices/campaigns/:id/tally': { allowed: CONSENT, probe: onCampaign('/tally') },
   // Sending is gated by consent.read in notice-routes.ts; every built-in role with consent.read also

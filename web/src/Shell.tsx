@@ -1,8 +1,9 @@
 import { Button, Dropdown, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { type MessageKey, setLang, useI18n } from './i18n';
+import { canTransfer, caseIdOf, type TransferAction } from './pages/transfer/transfer-api';
 import { usePath } from './router';
-import { useSession } from './session';
+import { type Session, useSession } from './session';
 
 const PAGES = {
   '/': lazy(() => import('./pages/Dashboard')),
@@ -13,9 +14,13 @@ const PAGES = {
   '/approvals': lazy(() => import('./pages/Approvals')),
   '/fields': lazy(() => import('./pages/Fields')),
   '/purposes': lazy(() => import('./pages/Purposes')),
+  '/transfers': lazy(() => import('./pages/transfer/Transfers')),
+  '/transfers/identity': lazy(() => import('./pages/transfer/OrgIdentity')),
+  '/transfers/receive': lazy(() => import('./pages/transfer/Receive')),
   '/account/password': lazy(() => import('./pages/ChangePassword')),
   '/account/totp': lazy(() => import('./pages/TotpEnroll')),
 } as const;
+const TransferCase = lazy(() => import('./pages/transfer/TransferDetail'));
 
 const MENU: Array<[keyof typeof PAGES, MessageKey]> = [
   ['/', 'menuDashboard'],
@@ -26,12 +31,24 @@ const MENU: Array<[keyof typeof PAGES, MessageKey]> = [
   ['/users', 'menuUsers'],
   ['/fields', 'menuFields'],
   ['/purposes', 'menuPurposes'],
+  ['/transfers', 'menuTransfers'],
+  ['/transfers/identity', 'menuOrgIdentity'],
+  ['/transfers/receive', 'menuReceive'],
 ];
 
+/** Transfer pages and the transfer action each needs (see pages/transfer/transfer-api.ts). */
+const TRANSFER_MENU: Record<string, TransferAction> = {
+  '/transfers': 'read',
+  '/transfers/identity': 'read',
+  '/transfers/receive': 'receive',
+};
+
 /** Menu entries shown only to those whose permissions (GET /auth/me) allow them. */
-function canSee(path: string, permissions: unknown): boolean {
+function canSee(path: string, session: Session): boolean {
+  const transfer = TRANSFER_MENU[path];
+  if (transfer) return canTransfer(session, transfer);
   if (path !== '/approvals') return true;
-  const p = permissions as Record<string, Record<string, unknown> | undefined> | null | undefined;
+  const p = session.permissions as Record<string, Record<string, unknown> | undefined> | null | undefined;
   return Boolean(p?.approval?.decide);
 }
 
@@ -40,8 +57,9 @@ export function Shell(): ReactNode {
   const { t, lang } = useI18n();
   const session = useSession();
   const path = usePath();
-  const Page = PAGES[path as keyof typeof PAGES] ?? PAGES['/'];
-  const selected = path in PAGES ? path : '/';
+  const caseId = caseIdOf(path);
+  const Page = caseId ? TransferCase : (PAGES[path as keyof typeof PAGES] ?? PAGES['/']);
+  const selected = caseId ? '/transfers' : path in PAGES ? path : '/';
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="dark" width={200}>
@@ -51,7 +69,7 @@ export function Shell(): ReactNode {
           mode="inline"
           data-testid="main-menu"
           selectedKeys={[selected]}
-          items={MENU.filter(([key]) => canSee(key, session.permissions)).map(([key, label]) => ({
+          items={MENU.filter(([key]) => canSee(key, session)).map(([key, label]) => ({
             key,
             label: t(label),
           }))}

@@ -74,6 +74,17 @@ export async function api<T>(
     json = null;
   }
   if (res.ok) return json as T;
+  throw errorOf(res, json, method, path, opts);
+}
+
+/** The ApiError of a failed response (its parsed JSON body), after the 401 hook. */
+function errorOf(
+  res: Response,
+  json: unknown,
+  method: string,
+  path: string,
+  opts: { quiet401?: boolean } = {},
+): ApiError {
   const e = (
     json as {
       error?: { code?: string; message?: string; messageEn?: string; details?: { detail?: string } };
@@ -85,10 +96,39 @@ export async function api<T>(
     e?.code === 'USAGE' &&
     /no such route/.test(`${e.messageEn} ${e.details?.detail}`)
   ) {
-    throw new ApiError(404, 'NOT_AVAILABLE', `${method} ${BASE}${path}`);
+    return new ApiError(404, 'NOT_AVAILABLE', `${method} ${BASE}${path}`);
   }
   if (res.status === 401 && !opts.quiet401) onUnauthenticated?.();
-  throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.details);
+  return new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.details);
+}
+
+/**
+ * A call whose body or answer is not JSON (a file upload, an HTML or text page): sends `body` as is
+ * with `headers` (plus the CSRF header on POST) and returns the response; a failure throws ApiError.
+ */
+export async function apiRaw(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: BodyInit,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const h: Record<string, string> = { 'accept-language': getLang(), ...headers };
+  if (method !== 'GET' && csrfToken) h['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, { method, headers: h, body, credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', (err as Error).message);
+  }
+  if (res.ok) return res;
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  throw errorOf(res, json, method, path);
 }
 
 export const get = <T>(path: string): Promise<T> => api<T>('GET', path);

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { transferEn, transferZh } from './pages/transfer/transfer-i18n';
 
 /** UI strings. Chinese is the default; every key must exist in English too (checked by the type). */
 const zh = {
@@ -265,6 +266,7 @@ const zh = {
   expiresAt: '有效期至',
   useApproval: '使用已批准的审批单',
   useApprovalHint: '导出须与审批单的行数和明文字段相符',
+  ...transferZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -522,6 +524,7 @@ const en: Dict = {
   expiresAt: 'Expires',
   useApproval: 'Use an approved request',
   useApprovalHint: "The export must match the request's row count and fields in clear",
+  ...transferEn,
 };
 
 export type Lang = 'zh' | 'en';

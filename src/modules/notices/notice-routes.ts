@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
+import { assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
 import { type AliyunReport, receiptSecretOk, type SmsReply, type TencentReport } from './notice-receipts.js';
+import { createNoticeRepo } from './notice-repo.js';
 import {
   ANSWER_CHANNELS,
   ANSWERS,
@@ -43,6 +45,30 @@ export async function noticeRoutes(api: FastifyInstance, app: App): Promise<void
     '/notices/campaigns',
     { schema: { tags: ['notices'], body: campaignBody } },
     async (req, reply) => reply.status(201).send(await n.service.createCampaign(actorOf(req), req.body)),
+  );
+  // Read-only lookup for the console's transfer page: the campaigns of one transfer, oldest first.
+  const repo = createNoticeRepo(app.kernel.orgId);
+  api.get<{ Querystring: { transferId: string } }>(
+    '/notices/campaigns',
+    {
+      schema: {
+        tags: ['notices'],
+        summary: '某次转让的通知批次 / the notice campaigns of a transfer',
+        querystring: {
+          type: 'object',
+          required: ['transferId'],
+          additionalProperties: false,
+          properties: { transferId: { type: 'string', minLength: 1 } },
+        },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      assertCan(actor, 'consent', 'read');
+      const rows = await repo.campaignsOfTransfer(app.kernel.store.db, req.query.transferId);
+      // Shaped by getCampaign, as GET /notices/campaigns/:id answers.
+      return { items: await Promise.all(rows.map((r) => n.service.getCampaign(actor, r.id))) };
+    },
   );
   api.get<{ Params: { id: string } }>(
     '/notices/campaigns/:id',
