@@ -23,6 +23,7 @@ import { createKeyService, type KeyService } from './modules/keys/key-service.js
 import { type NoticesModule, wireNotices } from './modules/notices/index.js';
 import { noticeConfigFromEnv } from './modules/notices/notice-config.js';
 import { createTransferModule, type TransferModule } from './modules/transfer/index.js';
+import { transferPermissions } from './modules/transfer/transfer-policy.js';
 
 /** The wired application: kernel plus every feature module's service. */
 export interface App {
@@ -62,7 +63,16 @@ export function wireApp(kernel: Kernel): App {
   const roles = createRoleService({ store, audit, clock, orgId });
   const tokens = createTokenService({ store, audit, clock, orgId, roles });
   const users = createUserService({ store, keys, audit, clock, orgId, roles });
-  const auth = createAuthService({ store, audit, clock, orgId, users, roles });
+  // Module-declared grants (transfers) join the kernel's map in GET /auth/me.
+  const auth = createAuthService({
+    store,
+    audit,
+    clock,
+    orgId,
+    users,
+    roles,
+    extraPermissions: transferPermissions,
+  });
   const approvals = createApprovalService({
     store,
     audit,
@@ -96,6 +106,7 @@ export function wireApp(kernel: Kernel): App {
     catalog,
     customers,
     answers: notices.transferAnswers,
+    campaigns: notices.service,
   });
   return {
     kernel,

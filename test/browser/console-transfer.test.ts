@@ -187,7 +187,8 @@ describe('a company transfer (path B) through both consoles in Chromium', () => 
     await screenshot(page, 'transfer-readiness-blocked');
     // Notices cannot start yet: the API's own message is shown.
     await page.getByTestId('step-notices').click();
-    await page.getByTestId('notice-start').click();
+    await page.getByTestId('campaign-form').waitFor();
+    await page.getByTestId('campaign-create').click();
     await page.locator('.ant-message-error', { hasText: 'TRANSFER_BLOCKED' }).waitFor();
     await page.getByTestId('step-readiness').click();
 
@@ -197,6 +198,18 @@ describe('a company transfer (path B) through both consoles in Chromium', () => 
     await page.getByTestId('readiness-accepted-no-legal-basis').waitFor();
     await page.getByTestId('readiness-clear').waitFor();
     expect(await textOf(page, 'readiness-open')).toBe('0');
+    // The printable report is the stored one (GET): printing does not run the audit again.
+    const runs = async () =>
+      (await seller.app.kernel.audit.query({ action: 'transfer.readiness', limit: 100 })).length;
+    const before = await runs();
+    const [report] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByTestId('readiness-print').click(),
+    ]);
+    await report.waitForURL(/^blob:/);
+    expect(await report.content()).toContain('转让准备度审计');
+    await report.close();
+    expect(await runs()).toBe(before);
 
     await page.getByTestId('step-dd').click();
     await page.getByTestId('dd-run').click();
@@ -206,12 +219,13 @@ describe('a company transfer (path B) through both consoles in Chromium', () => 
 
   it('the seller runs the notice period: e-mails, a phone objection, the announcement, closing', async () => {
     const page = sb.page;
+    // One step: the notice period starts and the case's own scope is notified.
     await page.getByTestId('step-notices').click();
-    await page.getByTestId('notice-start').click();
     await page.getByTestId('campaign-form').waitFor();
     // E-mail only (no SMS gateway on this server).
     await page.getByTestId('campaign-channels').getByText('短信').click();
     await page.getByTestId('campaign-create').click();
+    await page.getByTestId('notice-period').waitFor();
     await page.getByTestId('notice-tally').waitFor();
     expect(await textOf(page, 'tally-email-queued')).toBe('3');
     await page.getByTestId('notice-send').click();
@@ -320,6 +334,15 @@ describe('a company transfer (path B) through both consoles in Chromium', () => 
     });
     const held = await consoleHelpers(buyer).admin<{ items: unknown[] }>('GET', '/customers');
     expect(held.items).toHaveLength(2);
+    // The received package is listed, and its receipt can be downloaded again later.
+    await page.goto(`${buyer.base}/transfers/receive`);
+    const row = page.getByTestId('inbound-table').locator('tbody tr', { hasText: files.sellerFp });
+    await row.waitFor();
+    expect(await row.getByTestId('inbound-seller').textContent()).toBe(SELLER);
+    expect(await row.getByTestId('inbound-count').textContent()).toBe('2');
+    expect(await row.getByTestId('inbound-root').textContent()).toBe(manifest.merkleRoot);
+    const again = await download(page, 'inbound-receipt', dir);
+    expect(readJson<SignedReceipt>(again)).toEqual(receipt);
   });
 
   it('the seller completes with the receipt; the dossier shows the destruction certificate', async () => {
@@ -343,10 +366,14 @@ describe('a company transfer (path B) through both consoles in Chromium', () => 
     await page.getByTestId('dossier-load').click();
     await page.getByTestId('dossier').waitFor();
     expect(await textOf(page, 'dossier-answers')).toContain('反对 1');
+    // The three e-mails sent by the notices module are the notice evidence.
+    expect(await textOf(page, 'dossier-notices')).toBe('3');
     expect(Number(await textOf(page, 'dossier-events'))).toBeGreaterThanOrEqual(8);
     expect(await page.getByTestId('panel-dossier').getByTestId('cert-erased').textContent()).toBe('3');
-    // The audited timeline lists the close-out.
+    // The audited timeline lists the close-out, and the notices module's campaign and answer.
     await page.getByTestId('transfer-timeline').getByText('销毁并签发证明').waitFor();
+    await page.getByTestId('transfer-timeline').getByText('创建通知批次').waitFor();
+    await page.getByTestId('transfer-timeline').getByText('客户答复').first().waitFor();
     await screenshot(page, 'transfer-dossier');
     // The printable dossier opens in a new tab, with no customer's data in it.
     const [tab] = await Promise.all([

@@ -13,6 +13,7 @@ import {
   type Org,
   ROLES,
   type Role,
+  receivedOf,
   strangerIdentity,
   type TransferStage,
   transferOf,
@@ -263,6 +264,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/transfers/:id': { allowed: TRANSFER_READ, probe: onTransfer('draft', '') },
   'GET /api/v1/transfers/:id/timeline': { allowed: TRANSFER_READ, probe: onTransfer('draft', '/timeline') },
   'POST /api/v1/transfers/:id/readiness': { allowed: DPO, probe: onTransfer('draft', '/readiness') },
+  'GET /api/v1/transfers/:id/readiness': {
+    allowed: TRANSFER_READ,
+    probe: onTransfer('readiness', '/readiness'),
+  },
+  'POST /api/v1/transfers/:id/campaign': {
+    allowed: DPO,
+    probe: onTransfer('readiness', '/campaign', () => ({ plannedDate: '2026-12-31', channels: ['email'] })),
+  },
   'POST /api/v1/transfers/:id/accept': {
     allowed: DPO,
     probe: onTransfer('draft', '/accept', () => ({ item: 'no-legal-basis', reason: '已评估' })),
@@ -302,6 +311,11 @@ const MATRIX: Record<string, Row> = {
     }),
   },
   'GET /api/v1/transfers/:id/dossier': { allowed: TRANSFER_READ, probe: onTransfer('draft', '/dossier') },
+  'GET /api/v1/transfers/inbound': { allowed: TRANSFER_READ, probe: fixed('/api/v1/transfers/inbound') },
+  'GET /api/v1/transfers/inbound/:id/receipt': {
+    allowed: TRANSFER_READ,
+    probe: async (o) => ({ url: `/api/v1/transfers/inbound/${await receivedOf(o)}/receipt` }),
+  },
   'POST /api/v1/transfers/inbound': {
     allowed: DPO,
     probe: async (o) => {

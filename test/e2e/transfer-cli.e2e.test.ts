@@ -117,6 +117,10 @@ describe('transfer through the CLI (seller and acquirer data directories)', () =
     expect(ready.code).toBe(0);
     expect(ready.json().inScope).toBe(3);
     expect(readFileSync(f('readiness.html'), 'utf8')).toContain('转让准备度审计');
+    // --last reads the stored report back without running the audit again.
+    const last = await cli(S, 'transfer', 'readiness', id, '--last', '--json');
+    expect(last.code).toBe(0);
+    expect(last.json()).toEqual(ready.json());
     expect((await cli(S, 'transfer', 'notice-start', id)).code).toBe(0);
     expect((await cli(S, 'transfer', 'close-answers', id)).code).toBe(5);
     expect((await cli(S, 'transfer', 'close-answers', id, '--reason', '全部客户已书面确认')).code).toBe(0);
@@ -149,6 +153,29 @@ describe('transfer through the CLI (seller and acquirer data directories)', () =
     expect(rec.json().imported).toBe(3);
     expect(existsSync(f('merger.receipt.json'))).toBe(true);
     expect((await cli(B, 'transfer', 'receive', f('merger.age'))).code).toBe(5);
+    // The received packages and the signed receipt, again.
+    const inbound = await cli(B, 'transfer', 'inbound', '--json');
+    expect(inbound.code).toBe(0);
+    expect(inbound.json()).toHaveLength(1);
+    expect(inbound.json()[0]).toMatchObject({
+      id: rec.json().inboundId,
+      transferId: id,
+      seller: { name: '卖方公司' },
+      count: 3,
+      merkleRoot: pkg.json().merkleRoot,
+    });
+    const again = await cli(
+      B,
+      'transfer',
+      'receipt',
+      rec.json().inboundId,
+      '--out',
+      f('again.json'),
+      '--json',
+    );
+    expect(again.code).toBe(0);
+    expect(JSON.parse(readFileSync(f('again.json'), 'utf8'))).toEqual(rec.json().receipt);
+    expect((await cli(B, 'transfer', 'receipt', 'no-such-id', '--json')).code).toBe(4);
     const found = await cli(B, 'customer', 'find', '--mobile', '13912345678', '--json');
     expect(found.json()).toHaveLength(1);
 
@@ -180,6 +207,88 @@ describe('transfer through the CLI (seller and acquirer data directories)', () =
     expect((await cli(S, 'audit', 'verify', '--checkpoint', f('cp.json'))).code).toBe(0);
     const timeline = await cli(S, 'transfer', 'timeline', id, '--json');
     expect(timeline.json().map((e: { action: string }) => e.action)).toContain('transfer.complete');
+  });
+
+  it('transfer campaign: starts the notice period and notifies exactly the case scope', async () => {
+    const S = join(root, 'campaign');
+    expect((await cli(S, 'init', '--org-name', '卖方公司', '--json')).code).toBe(0);
+    for (const key of ['sales', 'other'])
+      expect(
+        (
+          await cli(
+            S,
+            'purpose',
+            'add',
+            '--key',
+            key,
+            '--name',
+            key,
+            '--basis',
+            'contract',
+            '--retention',
+            '3y',
+          )
+        ).code,
+      ).toBe(0);
+    const add = async (purpose: string, mobile: string) =>
+      (
+        await cli(
+          S,
+          'customer',
+          'add',
+          '--kind',
+          'individual',
+          '--purpose',
+          purpose,
+          '--field',
+          'name=李四',
+          '--field',
+          `mobile=${mobile}`,
+          '--json',
+        )
+      ).json().id as string;
+    await add('sales', '13912340001');
+    await add('sales', '13912340002');
+    await add('other', '13912340003');
+    const created = await cli(
+      S,
+      'transfer',
+      'create',
+      '--path',
+      'D',
+      '--name',
+      '解散清算',
+      '--scope-purpose',
+      'sales',
+      '--fields',
+      'name,mobile',
+      '--json',
+    );
+    const id = created.json().id as string;
+    expect((await cli(S, 'transfer', 'readiness', id, '--json')).json().inScope).toBe(2);
+    const r = await cli(
+      S,
+      'transfer',
+      'campaign',
+      id,
+      '--channel',
+      'sms',
+      '--recipient-name',
+      '清算组',
+      '--recipient-contact',
+      '010-12345678',
+      '--planned-date',
+      '2099-01-31',
+      '--json',
+    );
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.json()).toMatchObject({ noticeStarted: true, customers: 2, queued: 2, unreachable: 0 });
+    expect(r.json().transfer.status).toBe('noticing');
+    const again = await cli(S, 'transfer', 'campaign', id, '--planned-date', '2099-01-31', '--json');
+    expect(again.code).toBe(5);
+    expect(again.json().error.code).toBe('TRANSFER_CAMPAIGN_EXISTS');
+    const tally = await cli(S, 'notices', 'tally', r.json().campaign.id, '--json');
+    expect(tally.json().customers).toBe(2);
   });
 
   it('path D: complete --no-recipient erases without a receipt', async () => {

@@ -134,6 +134,20 @@ export async function inboundFor(o: Org): Promise<{ body: Buffer; manifest: stri
   return { body, manifest: Buffer.from(JSON.stringify(tr.manifest)).toString('base64') };
 }
 
+/** A package the peer built for `o`, received by `o`: its inbound id (for the receipt route). */
+export async function receivedOf(o: Org): Promise<string> {
+  const p = await inboundFor(o);
+  const dir = mkdtempSync(join(tmpdir(), 'custodian-authz-'));
+  try {
+    const file = join(dir, 'in.age');
+    writeFileSync(file, p.body);
+    const manifest = JSON.parse(Buffer.from(p.manifest, 'base64').toString('utf8')) as unknown;
+    return (await o.f.app.transfer.receiver.receive(o.f.system, { file, manifest })).inboundId;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A completed import batch of org `o` (one good row, one quarantined row: a mobile of 10 digits on CSV
  * row 3).

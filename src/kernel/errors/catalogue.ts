@@ -422,6 +422,26 @@ export const ERRORS = {
     zh: '回执无效：{detail}；未销毁任何数据',
     en: 'Invalid receipt: {detail}; nothing was destroyed',
   },
+  TRANSFER_INBOUND_NOT_FOUND: {
+    class: 'not_found',
+    zh: '接收记录 {id} 不存在',
+    en: 'Received package {id} does not exist',
+  },
+  TRANSFER_READINESS_MISSING: {
+    class: 'not_found',
+    zh: '转让案件 {id} 尚未运行准备度审计（POST /transfers/{id}/readiness 或 `transfer readiness`）',
+    en: 'Transfer {id} has no readiness report yet (run POST /transfers/{id}/readiness or `transfer readiness`)',
+  },
+  TRANSFER_CAMPAIGN_EXISTS: {
+    class: 'conflict',
+    zh: '转让案件 {id} 已有通知批次 {campaignId}，不会重复通知客户',
+    en: 'Transfer {id} already has the notice campaign {campaignId}; customers are not notified twice',
+  },
+  TRANSFER_UPLOAD_INVALID: {
+    class: 'validation',
+    zh: '上传的移交包无效：{detail}',
+    en: 'Invalid package upload: {detail}',
+  },
   NOTICE_CAMPAIGN_NOT_FOUND: {
     class: 'not_found',
     zh: '通知批次 {id} 不存在',

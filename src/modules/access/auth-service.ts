@@ -37,6 +37,8 @@ export interface AuthDeps {
   users: Pick<UserService, 'checkTotp'>;
   roles: Pick<RoleService, 'resolve'>;
   policy?: Partial<AuthPolicy>;
+  /** Grants feature modules declare outside the kernel's map (e.g. transfers), merged into `me`. */
+  extraPermissions?: (actor: Actor) => Record<string, Record<string, true>>;
 }
 
 /** What a valid session cookie stands for; `pending` limits it to the sign-in chores. */
@@ -279,7 +281,10 @@ export function createAuthService(deps: AuthDeps) {
         .executeTakeFirst();
       if (r) user = sessionUser(r);
     }
-    return { user, permissions: permissionMap(actor) };
+    const permissions = permissionMap(actor);
+    for (const [resource, actions] of Object.entries(deps.extraPermissions?.(actor) ?? {}))
+      permissions[resource] = { ...permissions[resource], ...actions };
+    return { user, permissions };
   }
 
   return { login, authenticateSession, logout, logoutAll, me, policy };

@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import { assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
 import { type AliyunReport, receiptSecretOk, type SmsReply, type TencentReport } from './notice-receipts.js';
-import { createNoticeRepo } from './notice-repo.js';
 import {
   ANSWER_CHANNELS,
   ANSWERS,
@@ -47,7 +45,6 @@ export async function noticeRoutes(api: FastifyInstance, app: App): Promise<void
     async (req, reply) => reply.status(201).send(await n.service.createCampaign(actorOf(req), req.body)),
   );
   // Read-only lookup for the console's transfer page: the campaigns of one transfer, oldest first.
-  const repo = createNoticeRepo(app.kernel.orgId);
   api.get<{ Querystring: { transferId: string } }>(
     '/notices/campaigns',
     {
@@ -62,13 +59,7 @@ export async function noticeRoutes(api: FastifyInstance, app: App): Promise<void
         },
       },
     },
-    async (req) => {
-      const actor = actorOf(req);
-      assertCan(actor, 'consent', 'read');
-      const rows = await repo.campaignsOfTransfer(app.kernel.store.db, req.query.transferId);
-      // Shaped by getCampaign, as GET /notices/campaigns/:id answers.
-      return { items: await Promise.all(rows.map((r) => n.service.getCampaign(actor, r.id))) };
-    },
+    async (req) => ({ items: await n.service.campaignsOfTransfer(actorOf(req), req.query.transferId) }),
   );
   api.get<{ Params: { id: string } }>(
     '/notices/campaigns/:id',

@@ -262,6 +262,12 @@ export function createNoticeService(deps: NoticeServiceDeps) {
     return toCampaign(await requireCampaign(id));
   }
 
+  /** The campaigns of one transfer, oldest first (the console's transfer page, the transfer module). */
+  async function campaignsOfTransfer(actor: Actor, transferId: string): Promise<NoticeCampaign[]> {
+    assertCan(actor, 'consent', 'read');
+    return (await repo.campaignsOfTransfer(store.db, transferId)).map(toCampaign);
+  }
+
   /** Counts per delivery status (and channel) and per latest answer; live while the window is open. */
   async function tally(actor: Actor, campaignId: string): Promise<NoticeTally> {
     assertCan(actor, 'consent', 'read');
@@ -387,5 +393,13 @@ export function createNoticeService(deps: NoticeServiceDeps) {
     return rec;
   }
 
-  return { createCampaign, getCampaign, tally, recordAnswerIn, recordStaffAnswer, requireCampaign };
+  return {
+    createCampaign,
+    getCampaign,
+    campaignsOfTransfer,
+    tally,
+    recordAnswerIn,
+    recordStaffAnswer,
+    requireCampaign,
+  };
 }

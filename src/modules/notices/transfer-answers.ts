@@ -17,7 +17,12 @@ export interface TransferAnswers {
     transferId: string,
     customerIds: readonly string[],
   ): Promise<Map<string, NoticeEvidence>>;
+  /** Customers a notice of this transfer reached (a delivery sent or delivered), each once. */
+  noticedCustomers(transferId: string): Promise<string[]>;
 }
+
+/** A notice counts as evidence once the provider took it (sent) or confirmed it (delivered). */
+const REACHED = ['sent', 'delivered'] as const;
 
 /**
  * Implements TransferAnswers over the notice tables. `answersFor` lists every answer of every campaign
@@ -140,8 +145,26 @@ export function createTransferAnswers(deps: { store: Store; repo: NoticeRepo }):
     return out;
   }
 
+  async function noticedCustomers(transferId: string): Promise<string[]> {
+    const campaigns = await repo.campaignsOfTransfer(store.db, transferId);
+    if (campaigns.length === 0) return [];
+    const rows = await store.db
+      .selectFrom('notice_deliveries')
+      .select('customer_id')
+      .distinct()
+      .where(
+        'campaign_id',
+        'in',
+        campaigns.map((c) => c.id),
+      )
+      .where('status', 'in', [...REACHED])
+      .execute();
+    return rows.map((r) => r.customer_id);
+  }
+
   return {
     answersFor,
+    noticedCustomers,
     noticeEvidenceMany,
     async noticeEvidence(transferId, customerId) {
       return (await noticeEvidenceMany(transferId, [customerId])).get(customerId) ?? null;

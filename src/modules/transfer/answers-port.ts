@@ -31,6 +31,8 @@ export interface TransferAnswers {
   noticeEvidence(transferId: string, customerId: string): Promise<unknown>;
   /** Optional batch form, used when packaging many customers. */
   noticeEvidenceMany?(transferId: string, customerIds: readonly string[]): Promise<Map<string, unknown>>;
+  /** Customers with evidence of a notice of this transfer (each once); the dossier counts them. */
+  noticedCustomers?(transferId: string): Promise<string[]>;
 }
 
 /**
@@ -79,6 +81,16 @@ export function createLocalTransferAnswers(deps: {
     for (const r of rows)
       out.set(r.customer_id, { channel: r.channel, sentAt: r.sent_at, evidenceHash: r.evidence_hash });
     return out;
+  }
+
+  async function noticedCustomers(transferId: string): Promise<string[]> {
+    const rows = await store.db
+      .selectFrom('transfer_notice_evidence')
+      .select('customer_id')
+      .where('org_id', '=', orgId)
+      .where('transfer_id', '=', transferId)
+      .execute();
+    return rows.map((r) => r.customer_id);
   }
 
   async function noticeEvidence(transferId: string, customerId: string): Promise<NoticeEvidence | null> {
@@ -166,7 +178,7 @@ export function createLocalTransferAnswers(deps: {
     return n.customerIds.length;
   }
 
-  return { answersFor, noticeEvidence, noticeEvidenceMany, recordAnswer, recordNoticeSent };
+  return { answersFor, noticeEvidence, noticeEvidenceMany, noticedCustomers, recordAnswer, recordNoticeSent };
 }
 
 export type LocalTransferAnswers = ReturnType<typeof createLocalTransferAnswers>;
@@ -205,6 +217,11 @@ export function mergeTransferAnswers(primary: TransferAnswers, secondary: Transf
       const out = await evidenceMany(transferId, customerIds, secondary);
       for (const [id, e] of await evidenceMany(transferId, customerIds, primary)) out.set(id, e);
       return out;
+    },
+    async noticedCustomers(transferId) {
+      const ids = new Set(await secondary.noticedCustomers?.(transferId));
+      for (const id of (await primary.noticedCustomers?.(transferId)) ?? []) ids.add(id);
+      return [...ids];
     },
   };
 }

@@ -10,6 +10,10 @@ export interface Dossier {
   transfer: Transfer;
   counterparty: Counterparty | null;
   answers: Record<string, number>;
+  /**
+   * Customers with evidence of a notice: a notice of the notices module sent or delivered to them, or a
+   * delivery recorded by hand (`transfer notice-sent`); each customer once.
+   */
   noticesWithEvidence: number | null;
   timeline: AuditEvent[];
   /** Exported after the dossier's own audit event, so it covers every step above. */
@@ -30,11 +34,7 @@ export function createDossier(deps: TransferDeps, cases: Pick<TransferCaseServic
     const latest = new Map<string, string>();
     for (const a of await deps.answers.answersFor(id)) latest.set(a.customerId, a.answer);
     for (const a of latest.values()) answers[a] = (answers[a] ?? 0) + 1;
-    const evidence = await store.db
-      .selectFrom('transfer_notice_evidence')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('transfer_id', '=', id)
-      .executeTakeFirst();
+    const noticed = deps.answers.noticedCustomers ? await deps.answers.noticedCustomers(id) : null;
     await store.transaction((trx) => transferEvent(trx, audit, actor, 'dossier', id));
     const timeline = await cases.timeline(actor, id);
     const checkpoint = await audit.exportCheckpoint();
@@ -43,7 +43,7 @@ export function createDossier(deps: TransferDeps, cases: Pick<TransferCaseServic
       transfer,
       counterparty,
       answers,
-      noticesWithEvidence: evidence ? Number(evidence.n) : null,
+      noticesWithEvidence: noticed ? noticed.length : null,
       timeline,
       checkpoint,
     };

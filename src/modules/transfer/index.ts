@@ -5,12 +5,15 @@ import type { Clock } from '../../kernel/time/clock.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { FieldDef } from '../customers/customer-types.js';
 import { createLocalTransferAnswers, mergeTransferAnswers, type TransferAnswers } from './answers-port.js';
+import type { NoticeCampaigns } from './campaign-port.js';
 import { createCloseOut } from './close-out.js';
 import { createDossier } from './dossier.js';
 import { createDueDiligence } from './due-diligence.js';
+import { createInboundService } from './inbound.js';
 import { createOrgIdentityService } from './org-identity.js';
 import { createPackageBuilder } from './package-builder.js';
 import { createPackageReceiver } from './package-receiver.js';
+import { createTransferCampaigns } from './transfer-campaign.js';
 import { createTransferCaseService } from './transfer-service.js';
 
 export interface TransferModuleDeps {
@@ -24,6 +27,8 @@ export interface TransferModuleDeps {
   customers: Pick<CustomerService, 'erase'>;
   /** The notices module's answers (`answersFor`, `noticeEvidence`); a table-backed default otherwise. */
   answers?: TransferAnswers | undefined;
+  /** The notices module's campaigns (`app.notices.service`): notices over a case's own scope. */
+  campaigns?: NoticeCampaigns | undefined;
 }
 
 export type TransferModule = ReturnType<typeof createTransferModule>;
@@ -39,6 +44,8 @@ export function createTransferModule(d: TransferModuleDeps) {
     identity,
     localAnswers,
     cases,
+    campaigns: createTransferCampaigns(deps, cases),
+    inbound: createInboundService(deps),
     dd: createDueDiligence(deps),
     packages: createPackageBuilder(deps),
     receiver: createPackageReceiver(deps),

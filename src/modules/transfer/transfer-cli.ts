@@ -6,6 +6,7 @@ import { type CliContext, collectList } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { formatShanghai } from '../../kernel/time/clock.js';
 import { ANSWER_KINDS, type AnswerKind } from './answers-port.js';
+import type { CampaignChannel } from './campaign-port.js';
 import { manifestPathFor } from './package-builder.js';
 import { certificateHtml, dossierHtml, readinessHtml } from './report-html.js';
 import type { Transfer, TransferPath } from './transfer-types.js';
@@ -167,11 +168,14 @@ export function registerTransferCommands(program: Command, ctx: CliContext<App, 
     .command('readiness <id>')
     .description('准备度审计 / readiness audit')
     .option('--html <file>', '可打印的 HTML 报告 / printable report')
+    .option('--last', '只读取最近一次报告，不重新运行 / the stored report, without running the audit')
     .action(async (id: string, o, cmd: Command) =>
       ctx.run(
         cmd,
         async (app, actor) => {
-          const report = await app.transfer.cases.readiness(actor, id);
+          const report = o.last
+            ? await app.transfer.cases.storedReadiness(actor, id)
+            : await app.transfer.cases.readiness(actor, id);
           if (o.html) writeOut(o.html, readinessHtml(await app.transfer.cases.get(actor, id), report));
           return report;
         },
@@ -199,6 +203,47 @@ export function registerTransferCommands(program: Command, ctx: CliContext<App, 
     .description('开始告知期 / start the notice period')
     .action(async (id: string, _o, cmd: Command) =>
       ctx.run(cmd, (app, actor) => app.transfer.cases.startNotice(actor, id), line),
+    );
+  transfer
+    .command('campaign <id>')
+    .description(
+      '按案件范围通知客户（必要时先开始告知期）/ notify exactly the case’s scope (starts the notice period if needed)',
+    )
+    .option('--channel <c>', 'email | sms (repeatable; default both)', (v: string, p: string[] = []) => [
+      ...p,
+      v,
+    ])
+    .option(
+      '--recipient-name <name>',
+      '接收方名称（默认：交易对方）/ recipient name (default: the counterparty)',
+    )
+    .option('--recipient-contact <contact>', '接收方联系方式（默认：交易对方）/ recipient contact')
+    .option('--planned-date <date>', 'YYYY-MM-DD (default: the case’s planned date)')
+    .option('--seller-name <name>', 'seller as it signs the notice (default: org name)')
+    .option('--rights-contact <text>', 'where customers exercise their rights')
+    .option('--purposes <text>', 'path C: the recipient’s purposes')
+    .option('--methods <text>', 'path C: the recipient’s methods')
+    .option('--categories <text>', 'path C: categories of personal information')
+    .option('--consent-purpose <key>', 'path C: purpose the separate consent is recorded under')
+    .action(async (id: string, o, cmd: Command) =>
+      ctx.run(
+        cmd,
+        (app, actor) =>
+          app.transfer.campaigns.start(actor, id, {
+            channels: o.channel as CampaignChannel[] | undefined,
+            recipientName: o.recipientName,
+            recipientContact: o.recipientContact,
+            plannedDate: o.plannedDate,
+            sellerName: o.sellerName,
+            rightsContact: o.rightsContact,
+            purposes: o.purposes,
+            methods: o.methods,
+            categories: o.categories,
+            consentPurpose: o.consentPurpose,
+          }),
+        (r) =>
+          `${r.noticeStarted ? '已开始告知期 / notice period started\n' : ''}campaign ${r.campaign.id}: customers ${r.customers}, queued ${r.queued}, suppressed ${r.suppressed}, unreachable (公告) ${r.unreachable}`,
+      ),
     );
   transfer
     .command('notice-sent <id>')
@@ -316,6 +361,37 @@ export function registerTransferCommands(program: Command, ctx: CliContext<App, 
           return { ...res, receiptFile: out };
         },
         (r) => `已导入 / imported ${r.imported} ${JSON.stringify(r.byKind)}\n回执 receipt: ${r.receiptFile}`,
+      ),
+    );
+  transfer
+    .command('inbound')
+    .description('接收方：已接收的移交包 / acquirer: received packages')
+    .action(async (_o, cmd: Command) =>
+      ctx.run(
+        cmd,
+        (app, actor) => app.transfer.inbound.list(actor),
+        (r) =>
+          r
+            .map(
+              (i) =>
+                `${i.id}  ${formatShanghai(new Date(i.receivedAt))}  ${i.seller.name ?? '?'} ${i.seller.fingerprint}  ${i.count} records  root ${i.merkleRoot}`,
+            )
+            .join('\n') || '（无 / none）',
+      ),
+    );
+  transfer
+    .command('receipt <inboundId>')
+    .description('接收方：再次取得签名回执 / acquirer: the signed receipt again')
+    .option('--out <file>', 'receipt file (default: print it)')
+    .action(async (inboundId: string, o, cmd: Command) =>
+      ctx.run(
+        cmd,
+        async (app, actor) => {
+          const receipt = await app.transfer.inbound.receipt(actor, inboundId);
+          if (o.out) writeOut(o.out, `${JSON.stringify(receipt, null, 2)}\n`);
+          return { receipt, receiptFile: (o.out as string | undefined) ?? null };
+        },
+        (r) => (r.receiptFile ? `回执 receipt: ${r.receiptFile}` : JSON.stringify(r.receipt, null, 2)),
       ),
     );
   transfer

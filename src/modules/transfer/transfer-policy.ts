@@ -23,3 +23,14 @@ export function canTransfer(actor: Actor, action: TransferAction): boolean {
 export function assertTransfer(actor: Actor, action: TransferAction): void {
   if (!canTransfer(actor, action)) throw new AppError('FORBIDDEN', { detail: `transfer.${action}` });
 }
+
+const TRANSFER_ACTIONS: readonly TransferAction[] = ['read', 'manage', 'package', 'receive', 'complete'];
+
+/**
+ * The actor's effective transfer grants (custom-role grants and the built-in ones above), shaped as
+ * the kernel's permission map (`{ transfer: { read: true, … } }`) for GET /auth/me.
+ */
+export function transferPermissions(actor: Actor): Record<string, Record<string, true>> {
+  const granted = TRANSFER_ACTIONS.filter((a) => canTransfer(actor, a));
+  return granted.length ? { transfer: Object.fromEntries(granted.map((a) => [a, true])) } : {};
+}

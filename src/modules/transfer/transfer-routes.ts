@@ -3,13 +3,17 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { MultipartFile, MultipartValue } from '@fastify/multipart';
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import { ANSWER_KINDS, type AnswerKind } from './answers-port.js';
+import type { CampaignChannel } from './campaign-port.js';
 import { dossierHtml, readinessHtml } from './report-html.js';
+import type { CaseCampaignOptions } from './transfer-campaign.js';
 import { assertTransfer } from './transfer-policy.js';
 import { TRANSFER_PATHS, type TransferPath } from './transfer-types.js';
 
@@ -123,6 +127,25 @@ export async function transferRoutes(api: FastifyInstance, app: App): Promise<vo
         .send(readinessHtml(await t.cases.get(actor, req.params.id), report));
     },
   );
+  api.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'html' } }>(
+    '/transfers/:id/readiness',
+    {
+      schema: {
+        tags,
+        summary: '最近一次准备度审计报告（不重新运行；?format=html 可打印）/ the stored readiness report',
+        params: idParams,
+        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'html'] } } },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const report = await t.cases.storedReadiness(actor, req.params.id);
+      if (req.query.format !== 'html') return report;
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(readinessHtml(await t.cases.get(actor, req.params.id), report));
+    },
+  );
   api.post<{ Params: { id: string }; Body: { item: string; reason: string } }>(
     '/transfers/:id/accept',
     {
@@ -144,6 +167,39 @@ export async function transferRoutes(api: FastifyInstance, app: App): Promise<vo
     '/transfers/:id/notice-start',
     { schema: { tags, summary: '开始告知期 / start notices', params: idParams } },
     async (req) => t.cases.startNotice(actorOf(req), req.params.id),
+  );
+  api.post<{ Params: { id: string }; Body: CaseCampaignOptions }>(
+    '/transfers/:id/campaign',
+    {
+      schema: {
+        tags,
+        summary:
+          '按案件范围通知客户（必要时先开始告知期）/ notify exactly the case’s scope (starts the notice period if needed)',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            channels: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', enum: ['email', 'sms'] satisfies CampaignChannel[] },
+            },
+            recipientName: str,
+            recipientContact: str,
+            plannedDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+            sellerName: str,
+            rightsContact: str,
+            purposes: str,
+            methods: str,
+            categories: str,
+            consentPurpose: str,
+          },
+        },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await t.campaigns.start(actorOf(req), req.params.id, req.body ?? {})),
   );
   api.post<{
     Params: { id: string };
@@ -279,40 +335,75 @@ export async function transferRoutes(api: FastifyInstance, app: App): Promise<vo
     },
   );
 
-  // The acquirer uploads the encrypted package as the raw body and the manifest in a header.
+  api.get(
+    '/transfers/inbound',
+    { schema: { tags, summary: '已接收的移交包 / received packages' } },
+    async (req) => ({
+      items: await t.inbound.list(actorOf(req)),
+    }),
+  );
+  api.get<{ Params: { id: string } }>(
+    '/transfers/inbound/:id/receipt',
+    { schema: { tags, summary: '签名回执（再次获取）/ the signed receipt, again', params: idParams } },
+    async (req, reply) => {
+      const receipt = await t.inbound.receipt(actorOf(req), req.params.id);
+      return reply
+        .header('content-disposition', `attachment; filename="receipt-${receipt.transferId}.json"`)
+        .send(receipt);
+    },
+  );
+
+  // The acquirer uploads the encrypted package: multipart (`manifest` JSON file + `package` .age file),
+  // or the raw body with the manifest in a header (kept for scripts; Node caps headers at 16 KB).
   await api.register(async (inner) => {
     inner.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+    await inner.register(multipart, {
+      limits: {
+        fileSize: MAX_PACKAGE_BYTES,
+        files: 2,
+        fields: 2,
+        parts: 4,
+        fieldSize: MAX_MANIFEST_BYTES,
+      },
+    });
     inner.post<{ Headers: { 'x-custodian-manifest'?: string } }>(
       '/transfers/inbound',
       {
-        bodyLimit: 64 * 1024 * 1024 * 1024,
+        bodyLimit: MAX_PACKAGE_BYTES,
         schema: {
           tags,
-          summary:
-            '接收移交包（正文为 .age 文件，清单放在 x-custodian-manifest 头，base64 JSON）/ receive a package',
-          headers: {
-            type: 'object',
-            required: ['x-custodian-manifest'],
-            properties: { 'x-custodian-manifest': str },
-          },
+          summary: '接收移交包 / receive a package',
+          description:
+            'multipart/form-data with the file parts `manifest` (the signed FILE.manifest.json) and `package` ' +
+            '(FILE.age); or the .age file as an application/octet-stream body with the manifest as base64 JSON ' +
+            'in the header x-custodian-manifest (up to about 16 KB of header).',
+          consumes: ['multipart/form-data', 'application/octet-stream'],
+          headers: { type: 'object', properties: { 'x-custodian-manifest': str } },
         },
       },
       async (req, reply) => {
         const actor = actorOf(req);
         assertTransfer(actor, 'receive');
-        let manifest: unknown;
-        try {
-          manifest = JSON.parse(
-            Buffer.from(String(req.headers['x-custodian-manifest']), 'base64').toString('utf8'),
-          );
-        } catch {
-          throw new AppError('VALIDATION_FAILED', { detail: 'x-custodian-manifest must be base64 JSON' });
-        }
         mkdirSync(packageDir, { recursive: true, mode: 0o700 });
         // Ciphertext only: the upload is kept encrypted until the receiver decrypts it in a stream.
         const tmp = join(packageDir, `inbound-${uuidv7()}.age`);
         try {
-          await pipeline(req.body as Readable, createWriteStream(tmp, { mode: 0o600 }));
+          let manifest: unknown;
+          if (req.isMultipart()) {
+            manifest = await receiveParts(req.parts(), tmp);
+          } else {
+            const header = req.headers['x-custodian-manifest'];
+            if (typeof header !== 'string' || !header)
+              throw new AppError('TRANSFER_UPLOAD_INVALID', {
+                detail: 'send multipart/form-data (manifest, package) or the x-custodian-manifest header',
+              });
+            try {
+              manifest = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+            } catch {
+              throw new AppError('VALIDATION_FAILED', { detail: 'x-custodian-manifest must be base64 JSON' });
+            }
+            await pipeline(req.body as Readable, createWriteStream(tmp, { mode: 0o600 }));
+          }
           const res = await t.receiver.receive(actor, { file: tmp, manifest });
           return reply.status(201).send(res);
         } finally {
@@ -321,4 +412,52 @@ export async function transferRoutes(api: FastifyInstance, app: App): Promise<vo
       },
     );
   });
+}
+
+const MAX_PACKAGE_BYTES = 64 * 1024 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the multipart upload of a package: the `manifest` part (a JSON file, or a text field) into
+ * memory, the `package` part streamed to `file` (0600; it is age ciphertext). Returns the parsed manifest.
+ */
+async function receiveParts(
+  parts: AsyncIterableIterator<MultipartFile | MultipartValue>,
+  file: string,
+): Promise<unknown> {
+  const bad = (detail: string) => new AppError('TRANSFER_UPLOAD_INVALID', { detail });
+  let manifestText: string | null = null;
+  let gotPackage = false;
+  for await (const part of parts) {
+    if (part.type !== 'file') {
+      if (part.fieldname !== 'manifest' || manifestText !== null)
+        throw bad(`unexpected field ${part.fieldname}`);
+      manifestText = String(part.value);
+      continue;
+    }
+    if (part.fieldname === 'package' && !gotPackage) {
+      await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
+      if (part.file.truncated) throw bad('the package is larger than allowed');
+      gotPackage = true;
+    } else if (part.fieldname === 'manifest' && manifestText === null) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of part.file as AsyncIterable<Buffer>) {
+        size += c.length;
+        if (size > MAX_MANIFEST_BYTES) throw bad('the manifest is larger than allowed');
+        chunks.push(c);
+      }
+      manifestText = Buffer.concat(chunks).toString('utf8');
+    } else {
+      part.file.resume();
+      throw bad(`unexpected file part ${part.fieldname}`);
+    }
+  }
+  if (!gotPackage) throw bad('no file part named "package"');
+  if (manifestText === null) throw bad('no part named "manifest"');
+  try {
+    return JSON.parse(manifestText) as unknown;
+  } catch {
+    throw new AppError('VALIDATION_FAILED', { detail: 'the manifest part must be JSON' });
+  }
 }

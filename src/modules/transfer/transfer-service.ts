@@ -168,19 +168,45 @@ export function createTransferCaseService(deps: TransferDeps) {
     return repo.get(store.db, id);
   }
 
-  /** Every audited step of the case, oldest first, from the audit trail itself. */
-  async function timeline(actor: Actor, id: string): Promise<AuditEvent[]> {
-    assertTransfer(actor, 'read');
-    await repo.get(store.db, id);
+  async function scan(action: string, keep: (e: AuditEvent) => boolean): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     let after = 0;
     for (;;) {
-      const page = await audit.query({ action: 'transfer.*', afterSeq: after, limit: 5000 });
-      for (const e of page) if (e.details.transferId === id) events.push({ ...e, subjects: [] });
+      const page = await audit.query({ action, afterSeq: after, limit: 5000 });
+      for (const e of page) if (keep(e)) events.push({ ...e, subjects: [] });
       if (page.length < 5000) break;
       after = (page[page.length - 1] as AuditEvent).seq;
     }
     return events;
+  }
+
+  /**
+   * Every audited step of the case, oldest first, from the audit trail itself: the transfer's own events
+   * and the notices module's (campaign, sending, receipts, answers) for the campaigns of this transfer.
+   */
+  async function timeline(actor: Actor, id: string): Promise<AuditEvent[]> {
+    assertTransfer(actor, 'read');
+    await repo.get(store.db, id);
+    const own = await scan('transfer.*', (e) => e.details.transferId === id);
+    // A campaign's create event names the transfer and precedes its delivery events (seq order).
+    const campaigns = new Set<string>();
+    const notices = await scan('notice.*', (e) => {
+      const campaignId = typeof e.details.campaignId === 'string' ? e.details.campaignId : null;
+      if (e.details.transferId === id) {
+        if (campaignId) campaigns.add(campaignId);
+        return true;
+      }
+      return campaignId !== null && campaigns.has(campaignId);
+    });
+    return [...own, ...notices].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The latest stored readiness report (with acceptances since), without running the audit again. */
+  async function storedReadiness(actor: Actor, id: string): Promise<ReadinessReport> {
+    assertTransfer(actor, 'read');
+    const t = await repo.get(store.db, id);
+    if (!t.readiness) throw new AppError('TRANSFER_READINESS_MISSING', { id });
+    return t.readiness;
   }
 
   async function readiness(actor: Actor, id: string): Promise<ReadinessReport> {
@@ -339,6 +365,7 @@ export function createTransferCaseService(deps: TransferDeps) {
     get,
     timeline,
     readiness,
+    storedReadiness,
     accept,
     startNotice,
     closeAnswers,

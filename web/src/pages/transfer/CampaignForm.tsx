@@ -1,11 +1,9 @@
 import { Alert, App, Button, Checkbox, Form, Input, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
-import type { CustomerSummary } from '../../../../src/modules/customers/customer-types';
-import type { CampaignCreated } from '../../../../src/modules/notices/notice-types';
-import { get, post, qs } from '../../api';
+import { post } from '../../api';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../shared';
-import type { Counterparty, Transfer } from './transfer-api';
+import type { CaseCampaignResult, Counterparty, Transfer } from './transfer-api';
 
 interface Values {
   recipientName: string;
@@ -20,30 +18,9 @@ interface Values {
 }
 
 /**
- * The customers in the case's scope, read from the masked customer list. The list filters by kind only:
- * a scope by purpose, owner or tag cannot be matched here, and the count must equal the readiness
- * audit's, so nobody outside the scope is told about the transfer.
+ * Notifies the case's customers (POST /transfers/:id/campaign): the server reads the case's own scope
+ * (kind, purpose, owner, tag: the readiness audit's) and starts the notice period first if needed.
  */
-async function scopeIds(
-  tr: Transfer,
-  t: (k: 'ntScopeUnsupported' | 'ntScopeMismatch', v?: Record<string, number>) => string,
-): Promise<string[]> {
-  if (tr.scope.purpose || tr.scope.owner || tr.scope.tag) throw new Error(t('ntScopeUnsupported'));
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: CustomerSummary[]; nextCursor: string | null } = await get(
-      `/customers${qs({ kind: tr.scope.kind, status: 'active', limit: 500, cursor })}`,
-    );
-    ids.push(...page.items.map((c) => c.id));
-    cursor = page.nextCursor;
-  } while (cursor);
-  if (tr.readiness && ids.length !== tr.readiness.inScope)
-    throw new Error(t('ntScopeMismatch', { listed: ids.length, inScope: tr.readiness.inScope }));
-  return ids;
-}
-
-/** Creates the notice campaign (POST /notices/campaigns) from the case's facts. */
 export function CampaignForm({
   tr,
   counterparty,
@@ -56,20 +33,16 @@ export function CampaignForm({
   const { t } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<CampaignCreated | null>(null);
+  const [result, setResult] = useState<CaseCampaignResult | null>(null);
 
   async function create(v: Values): Promise<void> {
     setBusy(true);
     try {
-      const customerIds = await scopeIds(tr, t);
       const opt = (x: string | undefined) => (x?.trim() ? x.trim() : undefined);
-      const created = await post<CampaignCreated>('/notices/campaigns', {
-        transferId: tr.id,
-        path: tr.path,
+      const created = await post<CaseCampaignResult>(`/transfers/${encodeURIComponent(tr.id)}/campaign`, {
         recipientName: v.recipientName.trim(),
         recipientContact: v.recipientContact.trim(),
         plannedDate: v.plannedDate,
-        customerIds,
         channels: v.channels,
         rightsContact: opt(v.rightsContact),
         ...(tr.path === 'C'
@@ -82,7 +55,11 @@ export function CampaignForm({
           : {}),
       });
       setResult(created);
-      message.success(t('ntCampaignCreated', { queued: created.queued }));
+      message.success(
+        created.noticeStarted
+          ? t('ntCampaignStarted', { customers: created.customers, queued: created.queued })
+          : t('ntCampaignCreated', { queued: created.queued }),
+      );
       onCreated();
     } catch (e) {
       message.error(errorText(e));
@@ -94,9 +71,19 @@ export function CampaignForm({
   return (
     <div data-testid="campaign-form">
       <Typography.Title level={5}>{t('ntCampaign')}</Typography.Title>
-      <Typography.Paragraph type="secondary">{t('ntCampaignHint')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {tr.status === 'noticing' ? t('ntCampaignHint') : t('ntCampaignStartHint')}
+      </Typography.Paragraph>
       {result ? (
-        <Alert type="success" title={t('ntCampaignResult', { ...result, campaign: result.campaign.id })} />
+        <Alert
+          type="success"
+          title={t('ntCampaignResult', {
+            campaign: result.campaign.id,
+            queued: result.queued,
+            unreachable: result.unreachable,
+            suppressed: result.suppressed,
+          })}
+        />
       ) : null}
       <Form<Values>
         layout="vertical"

@@ -34,9 +34,7 @@ export function DossierPanel({ tr }: { tr: Transfer }): ReactNode {
         </Button>
         <Button
           data-testid="dossier-html"
-          onClick={() =>
-            void openHtml('GET', `${path}?format=html`).catch((e) => message.error(errorText(e)))
-          }
+          onClick={() => void openHtml(`${path}?format=html`).catch((e) => message.error(errorText(e)))}
         >
           {t('dsOpenHtml')}
         </Button>
@@ -66,7 +64,7 @@ export function DossierPanel({ tr }: { tr: Transfer }): ReactNode {
             </span>
           </Descriptions.Item>
           <Descriptions.Item label={t('dsNoticeEvidence')}>
-            {dossier.noticesWithEvidence ?? '—'}
+            <span data-testid="dossier-notices">{dossier.noticesWithEvidence ?? '—'}</span>
           </Descriptions.Item>
           <Descriptions.Item label={t('dsTimeline')}>
             <span data-testid="dossier-events">{dossier.timeline.length}</span>

@@ -73,13 +73,14 @@ export function NoticesPanel({
   return (
     <Card title={t('trStep_notices')}>
       {tr.status === 'draft' || tr.status === 'readiness' ? (
-        <Space direction="vertical">
+        <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Paragraph type="secondary">{t('ntStartHint')}</Typography.Paragraph>
           {tr.readiness?.open.length ? (
             <Alert type="error" showIcon title={t('rdBlocked', { items: tr.readiness.open.join(', ') })} />
           ) : null}
+          {manage ? <CampaignForm tr={tr} counterparty={counterparty} onCreated={reload} /> : null}
+          {/* Hand-recorded notices only (letters, path A): the period starts without a campaign. */}
           <Button
-            type="primary"
             loading={busy}
             disabled={!manage}
             data-testid="notice-start"
@@ -87,7 +88,7 @@ export function NoticesPanel({
               void act(() => post(`${path}/notice-start`), t('ntStarted')).then((ok) => ok && reload())
             }
           >
-            {t('ntStart')}
+            {t('ntStartOnly')}
           </Button>
         </Space>
       ) : (

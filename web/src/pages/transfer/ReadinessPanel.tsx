@@ -58,11 +58,8 @@ export function ReadinessPanel({ tr, reload }: { tr: Transfer; reload: () => voi
           {report ? (
             <Button
               data-testid="readiness-print"
-              disabled={!mayRun}
               onClick={() =>
-                void openHtml('POST', `${path}/readiness?format=html`).catch((e) =>
-                  message.error(errorText(e)),
-                )
+                void openHtml(`${path}/readiness?format=html`).catch((e) => message.error(errorText(e)))
               }
             >
               {t('rdPrint')}

@@ -1,10 +1,12 @@
-import { Alert, Button, Card, Descriptions, Form, Result, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Result, Space, Table, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import type { SignedReceipt } from '../../../../src/modules/transfer/transfer-types';
-import { ApiError, apiRaw } from '../../api';
+import { ApiError, get, post } from '../../api';
+import { formatTime } from '../../format';
 import { type MessageKey, tMaybe, useI18n } from '../../i18n';
+import { ErrorState, errorText, useLoad } from '../../shared';
 import { FilePick } from './FilePick';
-import { base64Utf8, json, readJsonFile, type SignedManifest, saveFile } from './transfer-api';
+import { type InboundPackage, json, readJsonFile, type SignedManifest, saveFile } from './transfer-api';
 
 interface Received {
   inboundId: string;
@@ -13,7 +15,7 @@ interface Received {
   receipt: SignedReceipt;
 }
 
-/** 接收移交包 (acquirer): the .age file as the body, the signed manifest in x-custodian-manifest. */
+/** 接收移交包 (acquirer): manifest and .age file as one multipart upload; the packages received so far. */
 export default function Receive(): ReactNode {
   const { t } = useI18n();
   const [pkg, setPkg] = useState<File | null>(null);
@@ -21,6 +23,7 @@ export default function Receive(): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [done, setDone] = useState<{ res: Received; manifest: SignedManifest } | null>(null);
+  const inbound = useLoad(() => get<{ items: InboundPackage[] }>('/transfers/inbound'), []);
 
   async function receive(): Promise<void> {
     if (!pkg || !manifestFile) return;
@@ -29,12 +32,12 @@ export default function Receive(): ReactNode {
     setDone(null);
     try {
       const manifest = (await readJsonFile(manifestFile, t('rcvManifestNotJson'))) as SignedManifest;
-      const res = await apiRaw('POST', '/transfers/inbound', pkg, {
-        'content-type': 'application/octet-stream',
-        accept: 'application/json',
-        'x-custodian-manifest': base64Utf8(JSON.stringify(manifest)),
-      });
-      setDone({ res: (await res.json()) as Received, manifest });
+      // Multipart: a manifest of any size (a header would stop at Node's 16 KB limit).
+      const form = new FormData();
+      form.append('manifest', manifestFile, manifestFile.name || 'manifest.json');
+      form.append('package', pkg, pkg.name || 'package.age');
+      setDone({ res: await post<Received>('/transfers/inbound', form), manifest });
+      inbound.reload();
     } catch (e) {
       setError(
         e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'CLIENT', message: String(e) },
@@ -81,7 +84,72 @@ export default function Receive(): ReactNode {
         />
       ) : null}
       {done ? <ReceivedCard res={done.res} manifest={done.manifest} /> : null}
+      <Card title={t('rcvListTitle')}>
+        {inbound.error ? <ErrorState error={inbound.error} onRetry={inbound.reload} /> : null}
+        <InboundTable items={inbound.data?.items ?? []} loading={!inbound.data && !inbound.error} />
+      </Card>
     </Space>
+  );
+}
+
+/** The packages received so far, each with its signed receipt to download again. */
+function InboundTable({ items, loading }: { items: InboundPackage[]; loading: boolean }): ReactNode {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  async function downloadReceipt(r: InboundPackage): Promise<void> {
+    try {
+      const receipt = await get<SignedReceipt>(`/transfers/inbound/${encodeURIComponent(r.id)}/receipt`);
+      saveFile(`receipt-${receipt.transferId}.json`, json(receipt));
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  }
+  return (
+    <Table<InboundPackage>
+      data-testid="inbound-table"
+      rowKey="id"
+      size="small"
+      loading={loading}
+      pagination={false}
+      dataSource={items}
+      locale={{ emptyText: t('rcvListEmpty') }}
+      columns={[
+        { title: t('rcvReceivedAt'), dataIndex: 'receivedAt', render: (v: string) => formatTime(v) },
+        {
+          title: t('rcvSeller'),
+          render: (_: unknown, r) => <span data-testid="inbound-seller">{r.seller.name ?? '—'}</span>,
+        },
+        {
+          title: t('rcvSellerFingerprint'),
+          render: (_: unknown, r) => (
+            <Typography.Text code data-testid="inbound-fingerprint">
+              {r.seller.fingerprint}
+            </Typography.Text>
+          ),
+        },
+        {
+          title: t('merkleRoot'),
+          render: (_: unknown, r) => (
+            <Typography.Text code ellipsis={{ tooltip: r.merkleRoot }} style={{ maxWidth: 180 }}>
+              <span data-testid="inbound-root">{r.merkleRoot}</span>
+            </Typography.Text>
+          ),
+        },
+        {
+          title: t('rcvCount'),
+          dataIndex: 'count',
+          render: (n: number) => <span data-testid="inbound-count">{n}</span>,
+        },
+        {
+          title: '',
+          render: (_: unknown, r) => (
+            <Button size="small" data-testid="inbound-receipt" onClick={() => void downloadReceipt(r)}>
+              {t('rcvReceiptDownload')}
+            </Button>
+          ),
+        },
+      ]}
+    />
   );
 }
 

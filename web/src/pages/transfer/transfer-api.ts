@@ -54,20 +54,12 @@ export interface DdRoom {
 export type TransferAction = 'read' | 'manage' | 'package' | 'receive' | 'complete';
 
 /**
- * Mirrors TRANSFER_ROLE_GRANTS (src/modules/transfer/transfer-policy.ts, not a types file, so not
- * imported): built-in roles' transfer grants, which /auth/me's permission map does not list yet.
+ * May this session do `action` on transfers? GET /auth/me lists the effective transfer grants (built-in
+ * and custom roles) under `permissions.transfer`. The server decides; this only hides what would fail.
  */
-const ROLE_GRANTS: Record<string, readonly TransferAction[]> = {
-  system: ['read', 'manage', 'package', 'receive', 'complete'],
-  dpo: ['read', 'manage', 'package', 'receive', 'complete'],
-  auditor: ['read'],
-};
-
-/** May this session do `action` on transfers? (The server decides; this only hides what would fail.) */
-export function canTransfer(session: Pick<Session, 'user' | 'permissions'>, action: TransferAction): boolean {
+export function canTransfer(session: Pick<Session, 'permissions'>, action: TransferAction): boolean {
   const p = session.permissions as Record<string, Record<string, unknown> | undefined> | null | undefined;
-  if (p?.transfer?.[action]) return true;
-  return session.user.roles.some((r) => ROLE_GRANTS[r]?.includes(action));
+  return Boolean(p?.transfer?.[action]);
 }
 
 /** The case page's address: the transfer id only (no personal data in URLs). */
@@ -101,25 +93,35 @@ export async function readJsonFile(file: Blob, what: string): Promise<unknown> {
   }
 }
 
-/** Opens an HTML page the API renders (readiness report via POST, dossier) in a new tab. */
-export async function openHtml(method: 'GET' | 'POST', path: string): Promise<void> {
+/** Opens an HTML page the API renders (the stored readiness report, the dossier) in a new tab. */
+export async function openHtml(path: string): Promise<void> {
   const tab = window.open('', '_blank');
-  const res = await apiRaw(method, path, method === 'POST' ? '{}' : undefined, {
-    accept: 'text/html',
-    ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-  });
+  const res = await apiRaw('GET', path, undefined, { accept: 'text/html' });
   const url = URL.createObjectURL(new Blob([await res.text()], { type: 'text/html;charset=utf-8' }));
   if (tab) tab.location.href = url;
   else window.open(url, '_blank');
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** base64 of the UTF-8 bytes (the manifest header carries Chinese org names). */
-export function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
+/** GET /transfers/inbound (mirrors `InboundPackage` in src/modules/transfer/inbound.ts). */
+export interface InboundPackage {
+  id: string;
+  transferId: string;
+  seller: { name: string | null; fingerprint: string; counterpartyId: string };
+  merkleRoot: string;
+  count: number;
+  receivedAt: string;
+}
+
+/** POST /transfers/:id/campaign (mirrors `CaseCampaignResult` in src/modules/transfer/transfer-campaign.ts). */
+export interface CaseCampaignResult {
+  transfer: Transfer;
+  campaign: NoticeCampaign;
+  customers: number;
+  queued: number;
+  unreachable: number;
+  suppressed: number;
+  noticeStarted: boolean;
 }
 
 export const loadCounterparties = (): Promise<{ items: Counterparty[] }> =>

@@ -122,10 +122,10 @@ export const transferZh = {
   ntMethods: '处理方式',
   ntCategories: '个人信息种类',
   ntConsentPurpose: '单独同意记入的目的',
-  ntScopeUnsupported:
-    '控制台只能按客户类型列出范围内客户；按目的、负责人或标签限定的范围请用命令行 `custodian notices create --customers 文件`。',
-  ntScopeMismatch:
-    '列出的客户数（{listed}）与准备度审计的范围（{inScope}）不一致，请重新运行准备度审计后再试。',
+  ntCampaignStartHint:
+    '一步完成：开始告知期并向案件范围内的每位客户（与准备度审计的范围相同，含按目的、负责人、标签限定的范围）发送通知。',
+  ntCampaignStarted: '告知期已开始；范围内 {customers} 位客户，排队 {queued} 条',
+  ntStartOnly: '只开始告知期（不发通知）',
   ntCampaignId: '批次编号',
   ntClosesAt: '答复截止',
   ntOpen: '答复期进行中',
@@ -264,6 +264,7 @@ export const transferZh = {
   rcvErr_TRANSFER_NOT_RECIPIENT: '接收方不符：此数据包不是发给本组织的',
   rcvErr_TRANSFER_ALREADY_RECEIVED: '此数据包已接收过，拒绝重复导入',
   rcvErr_VALIDATION_FAILED: '请求无效',
+  rcvErr_TRANSFER_UPLOAD_INVALID: '上传无效：须同时选择数据包和清单',
   rcvOk: '校验通过，已导入 {count} 条记录',
   rcvOkHint: '请下载签名回执并交回转出方，转出方凭回执销毁其数据。',
   rcvReceiptDownload: '下载签名回执',
@@ -273,6 +274,10 @@ export const transferZh = {
   rcvByKind: '按类型',
   rcvManifestCount: '清单记录数',
   rcvInboundId: '接收编号',
+  rcvListTitle: '已接收的移交包',
+  rcvReceivedAt: '接收时间',
+  rcvCount: '记录数',
+  rcvListEmpty: '尚未接收移交包',
   // timeline events
   'ev_transfer.create': '创建案件',
   'ev_transfer.readiness': '准备度审计',
@@ -291,6 +296,15 @@ export const transferZh = {
   'ev_transfer.receipt': '校验回执',
   'ev_transfer.complete': '销毁并签发证明',
   'ev_transfer.dossier': '查看档案',
+  'ev_transfer.notice.scope': '读取通知范围（标签）',
+  'ev_notice.campaign.create': '创建通知批次',
+  'ev_notice.delivery.claim': '发送通知',
+  'ev_notice.delivery.result': '通知发送结果',
+  'ev_notice.delivery.receipt': '送达回执',
+  'ev_notice.answer': '客户答复',
+  'ev_notice.letter.render': '生成通知信函',
+  'ev_notice.portal.code': '发送验证码',
+  'ev_notice.portal.verify': '客户验证身份',
 };
 
 export const transferEn: Record<keyof typeof transferZh, string> = {
@@ -415,10 +429,10 @@ export const transferEn: Record<keyof typeof transferZh, string> = {
   ntMethods: 'Methods',
   ntCategories: 'Categories of personal information',
   ntConsentPurpose: 'Purpose for the separate consent',
-  ntScopeUnsupported:
-    'The console lists the scope by customer kind only; for a scope by purpose, owner or tag use the CLI `custodian notices create --customers FILE`.',
-  ntScopeMismatch:
-    'The customers listed ({listed}) differ from the readiness scope ({inScope}); re-run the readiness audit and try again.',
+  ntCampaignStartHint:
+    "One step: starts the notice period and notifies every customer in the case's scope (the readiness audit's scope, also when limited by purpose, owner or tag).",
+  ntCampaignStarted: 'Notice period started; {customers} customers in scope, {queued} queued',
+  ntStartOnly: 'Start the notice period only (no notices)',
   ntCampaignId: 'Campaign id',
   ntClosesAt: 'Answers close',
   ntOpen: 'Answer window open',
@@ -558,6 +572,7 @@ export const transferEn: Record<keyof typeof transferZh, string> = {
   rcvErr_TRANSFER_NOT_RECIPIENT: 'Wrong recipient: this package was not encrypted to this organisation',
   rcvErr_TRANSFER_ALREADY_RECEIVED: 'This package was already received; a replay is refused',
   rcvErr_VALIDATION_FAILED: 'Invalid request',
+  rcvErr_TRANSFER_UPLOAD_INVALID: 'Invalid upload: choose both the package and the manifest',
   rcvOk: 'Verified; {count} records imported',
   rcvOkHint:
     'Download the signed receipt and return it to the seller, who destroys its copy on the strength of it.',
@@ -568,6 +583,10 @@ export const transferEn: Record<keyof typeof transferZh, string> = {
   rcvByKind: 'By kind',
   rcvManifestCount: 'Records in the manifest',
   rcvInboundId: 'Inbound id',
+  rcvListTitle: 'Received packages',
+  rcvReceivedAt: 'Received at',
+  rcvCount: 'Records',
+  rcvListEmpty: 'No package received yet',
   'ev_transfer.create': 'Case created',
   'ev_transfer.readiness': 'Readiness audit',
   'ev_transfer.readiness.scan': 'Audit scan (per page)',
@@ -585,4 +604,13 @@ export const transferEn: Record<keyof typeof transferZh, string> = {
   'ev_transfer.receipt': 'Receipt verified',
   'ev_transfer.complete': 'Destroyed; certificate signed',
   'ev_transfer.dossier': 'Dossier viewed',
+  'ev_transfer.notice.scope': 'Notice scope read (tags)',
+  'ev_notice.campaign.create': 'Notice campaign created',
+  'ev_notice.delivery.claim': 'Notice sending',
+  'ev_notice.delivery.result': 'Notice send result',
+  'ev_notice.delivery.receipt': 'Delivery receipt',
+  'ev_notice.answer': "Customer's answer",
+  'ev_notice.letter.render': 'Notice letter printed',
+  'ev_notice.portal.code': 'Verification code sent',
+  'ev_notice.portal.verify': 'Customer verified',
 };
