@@ -105,6 +105,7 @@ export function wireApp(kernel: Kernel): App {
     orgName: kernel.config.orgName,
     catalog,
     customers,
+    journalErasure: (entry) => kernel.journalErasure(entry),
     answers: notices.transferAnswers,
     campaigns: notices.service,
   });

@@ -1,4 +1,5 @@
 import { insertRows } from '../../kernel/store/bulk-insert.js';
+import { CUSTOMER_COLUMNS } from '../../kernel/store/columns.js';
 import { preparedQuery } from '../../kernel/store/prepared.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
 import type { Db, Engine, Trx } from '../../kernel/store/store.js';
@@ -32,26 +33,6 @@ const onePurposes = preparedQuery<{ customer_id: string; purpose_key: string }, 
     .where('org_id', '=', arg(0))
     .where('customer_id', '=', arg(1)),
 );
-
-const CUSTOMER_COLUMNS = [
-  'id',
-  'org_id',
-  'kind',
-  'status',
-  'parent_id',
-  'wrapped_dek',
-  'key_version',
-  'blob_l2',
-  'blob_l3',
-  'blob_l4',
-  'owner_id',
-  'source',
-  'batch_id',
-  'flags',
-  'created_at',
-  'updated_at',
-  'erased_at',
-] as const;
 
 /** Kysely queries of the customers module; writes take the transaction handle. */
 export function createCustomerRepo(orgId: string, engine: Engine) {

@@ -30,7 +30,8 @@ describe('pending keys of a running import', () => {
     expect(table.candidates([{ field: 'uscc', hash }])).toEqual([id]);
     expect(table.candidates([{ field: 'companyName', hash }])).toEqual([]);
     let stray = 0;
-    for (let i = 0; i < 1000; i++) stray += table.candidates([{ field: 'uscc', hash: randomBytes(16) }]).length;
+    for (let i = 0; i < 1000; i++)
+      stray += table.candidates([{ field: 'uscc', hash: randomBytes(16) }]).length;
     expect(stray).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import { insertRows } from '../../kernel/store/bulk-insert.js';
+import { CONSENT_COLUMNS } from '../../kernel/store/columns.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
 import type { Engine, Trx } from '../../kernel/store/store.js';
 import type { ConsentService } from '../consent/consent-service.js';
@@ -20,20 +21,6 @@ import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-t
  * customers module's codec and repository; see docs/adr/0007-import-batches.md for why it is not
  * `customers.createMany`.
  */
-
-const CONSENT_COLUMNS = [
-  'id',
-  'org_id',
-  'customer_id',
-  'purpose_key',
-  'action',
-  'at',
-  'channel',
-  'notice_version',
-  'evidence_hash',
-  'separate',
-  'actor',
-] as const;
 
 export interface NewCustomer {
   id: string;

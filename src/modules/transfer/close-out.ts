@@ -1,7 +1,9 @@
 import { merkleRoot } from '../../kernel/audit/merkle.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
+import type { Db, Trx } from '../../kernel/store/store.js';
 import type { CustomerService } from '../customers/customer-service.js';
+import { createBatchEraser, type JournalErasure } from './batch-erase.js';
 import { freezeMembers } from './membership.js';
 import { canonicalJson, publicKeyFromBase64, sha256Hex, signedBytes, verifyDoc } from './signing.js';
 import { assertTransfer } from './transfer-policy.js';
@@ -14,6 +16,10 @@ import {
   type SignedReceipt,
   type Transfer,
 } from './transfer-types.js';
+
+// Shredding batch: each batch commits and checkpoints the SQLite WAL (an fsync), so fewer, larger
+// batches go faster (100k customers: 20 s in batches of 1,000, 7.8 s in batches of 5,000).
+const PAGE = 5000;
 
 export interface CompleteInput {
   receipt?: unknown;
@@ -32,11 +38,21 @@ export interface CompleteResult {
  * Seller close-out (PIPL-REQUIREMENTS §2.2 step 9): a verified receipt (or, path D, no recipient)
  * unlocks crypto-shredding of every handed-over or to-be-deleted customer, except those the law makes
  * the seller keep, which are restricted; it ends in a signed destruction certificate. Resumable: each
- * customer is marked done as it is shredded, and a re-run continues with the rest.
+ * customer (or, batched, each page) is marked done as it is shredded, and a re-run continues with the
+ * rest.
  */
-export function createCloseOut(deps: TransferDeps & { customers: Pick<CustomerService, 'erase'> }) {
+export function createCloseOut(
+  deps: TransferDeps & {
+    customers: Pick<CustomerService, 'erase'>;
+    /** The kernel's erasure journal: with it, shredding is batched (see batch-erase.ts). */
+    journalErasure?: JournalErasure | undefined;
+  },
+) {
   const { store, keys, audit, clock, orgId } = deps;
   const repo = createTransferRepo(orgId);
+  const batchEraser = deps.journalErasure
+    ? createBatchEraser({ store, audit, clock, orgId, journalErasure: deps.journalErasure })
+    : undefined;
 
   async function verifyReceipt(t: Transfer, raw: unknown): Promise<SignedReceipt> {
     const bad = (detail: string) => new AppError('TRANSFER_RECEIPT_INVALID', { detail });
@@ -132,7 +148,7 @@ export function createCloseOut(deps: TransferDeps & { customers: Pick<CustomerSe
     t = await repo.get(store.db, id);
     if (t.receipt) receiptSha = sha256Hex(canonicalJson(t.receipt));
 
-    // Crypto-shred (or restrict) every member handed over or to delete, page by page.
+    // Crypto-shred (or restrict) every member handed over or to delete, a page at a time.
     const purposeDefs = await store.db
       .selectFrom('purposes')
       .select(['key', 'basis'])
@@ -141,51 +157,68 @@ export function createCloseOut(deps: TransferDeps & { customers: Pick<CustomerSe
     const basisOf = new Map(purposeDefs.map((p) => [p.key, p.basis]));
     const counts = { erased: 0, restricted: 0, alreadyErased: 0 };
     const reason = `transfer:${id}`;
-    for await (const page of repo.memberPages(store.db, id, ['transfer', 'delete'], 500)) {
+    const markDone = (trx: Trx | Db, ids: readonly string[]) =>
+      trx
+        .updateTable('transfer_members')
+        .set({ done_at: clock.now().toISOString() })
+        .where('transfer_id', '=', id)
+        .where('customer_id', 'in', [...ids])
+        .execute();
+    for await (const page of repo.memberPages(store.db, id, ['transfer', 'delete'], PAGE)) {
       const ids = page.filter((m) => !m.done_at).map((m) => m.customer_id);
-      const held = ids.length
-        ? await store.db
-            .selectFrom('customer_purposes')
-            .select(['customer_id', 'purpose_key'])
-            .where('org_id', '=', orgId)
-            .where('customer_id', 'in', ids)
-            .execute()
-        : [];
-      for (const customerId of ids) {
-        const purposes = held
-          .filter((h) => h.customer_id === customerId)
-          .map((h) => ({ key: h.purpose_key, basis: basisOf.get(h.purpose_key) ?? '' }));
-        if (holdsRetained(purposes, input.retainPurpose)) {
-          await store.transaction(async (trx) => {
-            await trx
-              .updateTable('customers')
-              .set({ status: 'restricted', updated_at: clock.now().toISOString() })
-              .where('org_id', '=', orgId)
-              .where('id', '=', customerId)
-              .where('status', '=', 'active')
-              .execute();
-            await trx
-              .updateTable('transfer_members')
-              .set({ done_at: clock.now().toISOString() })
-              .where('transfer_id', '=', id)
-              .where('customer_id', '=', customerId)
-              .execute();
-            await audit.append(trx, [
-              {
-                actor: actor.id,
-                action: 'customer.restrict',
-                subjects: [customerId],
-                details: {
-                  transferId: id,
-                  rule: input.retainPurpose,
-                  reason: 'kept by law: storage and security only',
-                },
+      if (ids.length === 0) continue;
+      const held = await store.db
+        .selectFrom('customer_purposes')
+        .select(['customer_id', 'purpose_key'])
+        .where('customer_id', 'in', ids)
+        .execute();
+      const purposesOf = new Map<string, Array<{ key: string; basis: string }>>();
+      for (const h of held) {
+        const list = purposesOf.get(h.customer_id) ?? [];
+        list.push({ key: h.purpose_key, basis: basisOf.get(h.purpose_key) ?? '' });
+        purposesOf.set(h.customer_id, list);
+      }
+      const restrict = ids.filter((c) => holdsRetained(purposesOf.get(c) ?? [], input.retainPurpose));
+      const erase = ids.filter((c) => !holdsRetained(purposesOf.get(c) ?? [], input.retainPurpose));
+      if (restrict.length > 0) {
+        await store.transaction(async (trx) => {
+          // By primary key alone: the members were frozen from this org's scope, and an org_id
+          // predicate makes SQLite scan the org's index for every page.
+          await trx
+            .updateTable('customers')
+            .set({ status: 'restricted', updated_at: clock.now().toISOString() })
+            .where('id', 'in', restrict)
+            .where('status', '=', 'active')
+            .execute();
+          await markDone(trx, restrict);
+          await audit.append(
+            trx,
+            restrict.map((customerId) => ({
+              actor: actor.id,
+              action: 'customer.restrict',
+              subjects: [customerId],
+              details: {
+                transferId: id,
+                rule: input.retainPurpose,
+                reason: 'kept by law: storage and security only',
               },
-            ]);
-          });
-          counts.restricted += 1;
-          continue;
-        }
+            })),
+          );
+        });
+        counts.restricted += restrict.length;
+      }
+      if (erase.length === 0) continue;
+      if (batchEraser) {
+        // One transaction per page: shredded and marked done together (resumable by page).
+        const r = await batchEraser.eraseMany(actor, erase, {
+          reason,
+          inTransaction: (trx) => markDone(trx, erase).then(() => undefined),
+        });
+        counts.erased += r.erased.length;
+        counts.alreadyErased += r.alreadyErased.length;
+        continue;
+      }
+      for (const customerId of erase) {
         try {
           await deps.customers.erase(actor, customerId, { reason });
           counts.erased += 1;
@@ -193,12 +226,7 @@ export function createCloseOut(deps: TransferDeps & { customers: Pick<CustomerSe
           if (!(err instanceof AppError && err.code === 'CUSTOMER_ERASED')) throw err;
           counts.alreadyErased += 1;
         }
-        await store.db
-          .updateTable('transfer_members')
-          .set({ done_at: clock.now().toISOString() })
-          .where('transfer_id', '=', id)
-          .where('customer_id', '=', customerId)
-          .execute();
+        await markDone(store.db, [customerId]);
       }
     }
 

@@ -1,6 +1,8 @@
 import type { Actor } from '../../kernel/authz/permissions.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
-import type { CustomersTable } from '../../kernel/store/schema.js';
+import { insertRows } from '../../kernel/store/bulk-insert.js';
+import { CONSENT_COLUMNS } from '../../kernel/store/columns.js';
+import type { ConsentsTable, CustomersTable } from '../../kernel/store/schema.js';
 import type { Trx } from '../../kernel/store/store.js';
 import { retentionDays } from '../consent/retention.js';
 import { encodeCustomer, type FieldValues } from '../customers/customer-codec.js';
@@ -132,31 +134,20 @@ export function createImportWriter(
     records: readonly PackageRecord[],
     defs: Map<string, FieldDef>,
     addedPurposes: readonly string[],
-    idMap: Map<string, string>,
+    companyIds: Map<string, string>,
     m: SignedManifest,
     now: string,
+    inboundId: string,
   ): Promise<void> {
     const customers: CustomersTable[] = [];
     const publicRows: Parameters<typeof customerRepo.insertMany>[2] = [];
     const indexRows: Parameters<typeof customerRepo.insertMany>[3] = [];
     const purposeRows: Parameters<typeof customerRepo.insertMany>[4] = [];
-    const consentRows: Array<{
-      id: string;
-      org_id: string;
-      customer_id: string;
-      purpose_key: string;
-      action: 'grant' | 'withdraw';
-      at: string;
-      channel: string;
-      notice_version: string;
-      evidence_hash: string | null;
-      separate: number;
-      actor: string;
-    }> = [];
+    const consentRows: ConsentsTable[] = [];
     const fieldKeys = new Set<string>();
     for (const r of records) {
       const id = uuidv7();
-      idMap.set(r.customerId, id);
+      if (r.kind === 'company') companyIds.set(r.customerId, id);
       const values: FieldValues = new Map();
       for (const [k, v] of Object.entries(r.fields)) {
         const def = defs.get(k);
@@ -171,7 +162,7 @@ export function createImportWriter(
         org_id: orgId,
         kind: r.kind as CustomersTable['kind'],
         status: 'active',
-        parent_id: r.companyId ? (idMap.get(r.companyId) ?? null) : null,
+        parent_id: r.companyId ? (companyIds.get(r.companyId) ?? null) : null,
         wrapped_dek: enc.wrappedDek,
         key_version: enc.keyVersion,
         blob_l2: enc.blobs.L2,
@@ -205,12 +196,11 @@ export function createImportWriter(
           actor: `transfer:${m.transferId}`,
         });
     }
-    await customerRepo.insertMany(trx, customers, publicRows, indexRows, purposeRows);
-    for (let i = 0; i < consentRows.length; i += 1000)
-      await trx
-        .insertInto('consents')
-        .values(consentRows.slice(i, i + 1000))
-        .execute();
+    // Index rows wait in the pending table until the whole package is in (see publishIndex).
+    await customerRepo.insertMany(trx, customers, publicRows, indexRows, purposeRows, {
+      pendingBatch: inboundId,
+    });
+    await insertRows(store.engine, trx, 'consents', CONSENT_COLUMNS, consentRows);
     await audit.append(trx, [
       {
         actor: actor.id,
@@ -222,5 +212,10 @@ export function createImportWriter(
     ]);
   }
 
-  return { prepareCatalog, preparePurposes, importBatch };
+  /** Makes the received customers searchable: their index rows, sorted, in one pass at the end. */
+  function publishIndex(trx: Trx, inboundId: string): Promise<number> {
+    return customerRepo.publishPendingIndex(trx, inboundId);
+  }
+
+  return { prepareCatalog, preparePurposes, importBatch, publishIndex };
 }

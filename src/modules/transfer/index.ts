@@ -1,5 +1,6 @@
 import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
+import type { Kernel } from '../../kernel/kernel.js';
 import type { Store } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
 import type { CustomerService } from '../customers/customer-service.js';
@@ -25,6 +26,8 @@ export interface TransferModuleDeps {
   orgName: string;
   catalog: { load(): Promise<Map<string, FieldDef>>; invalidate(): void };
   customers: Pick<CustomerService, 'erase'>;
+  /** The kernel's erasure journal: with it, close-out shreds in batches (see batch-erase.ts). */
+  journalErasure?: Kernel['journalErasure'] | undefined;
   /** The notices module's answers (`answersFor`, `noticeEvidence`); a table-backed default otherwise. */
   answers?: TransferAnswers | undefined;
   /** The notices module's campaigns (`app.notices.service`): notices over a case's own scope. */

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
-import { open, rename, rm, writeFile } from 'node:fs/promises';
-import { Encrypter } from 'age-encryption';
-import { merkleRoot } from '../../kernel/audit/merkle.js';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Actor } from '../../kernel/authz/permissions.js';
 import type { Grade } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
-import type { CustomersTable } from '../../kernel/store/schema.js';
 import { freezeMembers, type MembershipCounts } from './membership.js';
-import { loadPage, loadPurposes } from './scope-reader.js';
+import { type SealedPackage, startPackageSealer } from './package-sealer.js';
+import { loadPurposes, readMemberPage } from './scope-reader.js';
 import { canonicalJson, sha256Hex, signedBytes } from './signing.js';
 import { assertTransfer } from './transfer-policy.js';
 import { createTransferRepo } from './transfer-repo.js';
@@ -20,7 +17,7 @@ import {
   type TransferManifest,
 } from './transfer-types.js';
 
-const PAGE = 500;
+const PAGE = 2000;
 
 /** `FILE.age` -> `FILE.manifest.json` (the signed manifest is written beside the package). */
 export function manifestPathFor(packageFile: string): string {
@@ -37,7 +34,10 @@ export interface PackageResult {
 /**
  * Builds the handover package (ARCHITECTURE §5): JSON lines, one customer each, decrypted page by
  * page and streamed through age (X25519, to the recipient's identity) into a file handle, with a
- * signed manifest beside it. Restartable: each build re-freezes the split (replacing the old one) and
+ * signed manifest beside it. Streamed end to end for a million customers: members are read in keyset
+ * pages (seq) with compiled queries, each page audited before it is decrypted, and the age encryption,
+ * record digests and Merkle root (O(log n) memory) run on a worker thread (package-sealer.ts) while
+ * the next page is read. Restartable: each build re-freezes the split (replacing the old one) and
  * writes `FILE.partial` first, renamed only when complete, so a crash leaves no half package and a
  * rebuild never holds a customer twice. The Merkle root is the same for unchanged data.
  */
@@ -84,17 +84,24 @@ export function createPackageBuilder(deps: TransferDeps) {
       }));
     const gradeOf = new Map(schema.map((f) => [f.key, f.grade]));
     const grades = [...new Set(schema.map((f) => f.grade).filter((g): g is Grade => g !== 'L1'))];
-    const purposes = await loadPurposes(store.db, orgId);
-    const digests: string[] = [];
+    // Each purpose's package form, made once and shared by every record that holds it.
+    const purposes = new Map(
+      [...(await loadPurposes(store.db, orgId)).values()].map((p) => [
+        p.key,
+        { key: p.key, name: p.name, basis: p.basis, retention: p.retention },
+      ]),
+    );
     const byKind: Record<string, number> = {};
-    const pages = repo.memberPages(store.db, id, ['transfer'], PAGE);
-    const encoder = new TextEncoder();
-
-    async function nextChunk(): Promise<Uint8Array | null> {
+    const partial = `${file}.partial`;
+    const sealer = startPackageSealer(partial, cp.ageRecipient);
+    let sealed: SealedPackage;
+    try {
+      let after = -1;
       for (;;) {
-        const next = await pages.next();
-        if (next.done) return null;
-        const ids = next.value.map((m) => m.customer_id);
+        const members = await readMemberPage(store, keys, orgId, id, after, PAGE);
+        if (!members) break;
+        after = members.lastSeq;
+        const ids = members.ids;
         // Write-ahead: the page is audited before it is decrypted.
         await store.transaction((trx) =>
           audit.append(trx, [
@@ -108,85 +115,48 @@ export function createPackageBuilder(deps: TransferDeps) {
             },
           ]),
         );
-        const found = await store.db
-          .selectFrom('customers')
-          .selectAll()
-          .where('org_id', '=', orgId)
-          .where('id', 'in', ids)
-          .execute();
-        const byId = new Map(found.map((r) => [r.id, r]));
-        // Erased since the split (a rights request): not handed over.
-        const rows = ids
-          .map((i) => byId.get(i))
-          .filter((r): r is CustomersTable => r !== undefined && r.status === 'active');
-        if (rows.length === 0) continue;
-        const page = await loadPage(store.db, keys, orgId, rows, grades);
-        const notices: Map<string, unknown> = deps.answers.noticeEvidenceMany
-          ? await deps.answers.noticeEvidenceMany(id, ids)
-          : new Map();
-        let text = '';
-        for (const c of page) {
-          const fields: Record<string, unknown> = {};
-          const fieldGrades: Record<string, Grade> = {};
-          for (const k of t.fields) {
-            const v = c.values[k];
-            if (v === undefined) continue;
-            fields[k] = v;
-            fieldGrades[k] = gradeOf.get(k) as Grade;
+        const page = await members.open(grades);
+        if (page.length > 0) {
+          const notices: Map<string, unknown> = deps.answers.noticeEvidenceMany
+            ? await deps.answers.noticeEvidenceMany(id, ids)
+            : new Map();
+          const lines: string[] = [];
+          for (const c of page) {
+            const fields: Record<string, unknown> = {};
+            const fieldGrades: Record<string, Grade> = {};
+            for (const k of t.fields) {
+              const v = c.values[k];
+              if (v === undefined) continue;
+              fields[k] = v;
+              fieldGrades[k] = gradeOf.get(k) as Grade;
+            }
+            const notice =
+              notices.get(c.row.id) ??
+              (deps.answers.noticeEvidenceMany ? null : await deps.answers.noticeEvidence(id, c.row.id));
+            const record: PackageRecord = {
+              customerId: c.row.id,
+              kind: c.row.kind,
+              companyId: c.row.parent_id,
+              fields,
+              grades: fieldGrades,
+              flags: c.flags,
+              purposes: c.purposes.map((h) => purposes.get(h.key)).filter((p) => p !== undefined),
+              consents: c.consents,
+              notice,
+            };
+            byKind[c.row.kind] = (byKind[c.row.kind] ?? 0) + 1;
+            lines.push(JSON.stringify(record));
           }
-          const notice =
-            notices.get(c.row.id) ??
-            (deps.answers.noticeEvidenceMany ? null : await deps.answers.noticeEvidence(id, c.row.id));
-          const record: PackageRecord = {
-            customerId: c.row.id,
-            kind: c.row.kind,
-            companyId: c.row.parent_id,
-            fields,
-            grades: fieldGrades,
-            flags: c.flags,
-            purposes: c.purposes
-              .map((h) => purposes.get(h.key))
-              .filter((p) => p !== undefined)
-              .map((p) => ({ key: p.key, name: p.name, basis: p.basis, retention: p.retention })),
-            consents: c.consents,
-            notice,
-          };
-          const line = JSON.stringify(record);
-          digests.push(sha256Hex(line));
-          byKind[c.row.kind] = (byKind[c.row.kind] ?? 0) + 1;
-          text += `${line}\n`;
+          await sealer.push(lines);
         }
-        return encoder.encode(text);
+        if (ids.length < PAGE) break;
       }
-    }
-
-    const source = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const chunk = await nextChunk();
-        if (chunk) controller.enqueue(chunk);
-        else controller.close();
-      },
-    });
-    const encrypter = new Encrypter();
-    encrypter.addRecipient(cp.ageRecipient);
-    const partial = `${file}.partial`;
-    const hash = createHash('sha256');
-    const fh = await open(partial, 'w', 0o600);
-    try {
-      const reader = (await encrypter.encrypt(source)).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        hash.update(value);
-        await fh.write(value);
-      }
-      await fh.sync();
+      sealed = await sealer.finish();
     } catch (err) {
-      await fh.close().catch(() => undefined);
+      await sealer.abort();
       await rm(partial, { force: true });
       throw err;
     }
-    await fh.close();
     await rename(partial, file);
 
     const unsigned: TransferManifest = {
@@ -195,11 +165,11 @@ export function createPackageBuilder(deps: TransferDeps) {
       seller: { orgId, name: deps.orgName, fingerprint: keys.signingFingerprint },
       buyer: { orgId: cp.orgId, name: cp.name, fingerprint: cp.fingerprint },
       path: t.path,
-      counts: { records: digests.length, byKind },
+      counts: { records: sealed.records, byKind },
       schema,
       schemaDigest: sha256Hex(canonicalJson(schema)),
-      merkleRoot: merkleRoot(digests),
-      packageSha256: hash.digest('hex'),
+      merkleRoot: sealed.merkleRoot,
+      packageSha256: sealed.packageSha256,
       createdAt: clock.now().toISOString(),
     };
     const manifest: SignedManifest = {

@@ -1,9 +1,10 @@
-import { merkleRoot } from '../../kernel/audit/merkle.js';
+import { createHash } from 'node:crypto';
 import type { Actor } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import { CUSTOMER_KINDS } from '../customers/customer-types.js';
 import { createImportWriter } from './import-writer.js';
+import { MerkleAccumulator } from './merkle-stream.js';
 import { fileSha256, packageLines } from './package-lines.js';
 import { canonicalJson, publicKeyFromBase64, sha256Hex, signedBytes, verifyDoc } from './signing.js';
 import { assertTransfer } from './transfer-policy.js';
@@ -17,7 +18,7 @@ import {
   type TransferReceipt,
 } from './transfer-types.js';
 
-const BATCH = 500;
+const BATCH = 2000;
 
 export interface ReceiveInput {
   file: string;
@@ -49,7 +50,8 @@ function parseManifest(raw: unknown): SignedManifest {
  * The acquirer's side (ARCHITECTURE §5): checks the manifest's signature against an imported
  * counterparty, the package hash, then decrypts and verifies every record digest, the Merkle root and
  * the counts in a first pass, and only then imports, in a second pass inside one transaction (all or
- * nothing; a record that differs from the first pass aborts it). Imports go through the customers
+ * nothing: the second pass recomputes the root and the count, and a file changed in between aborts it
+ * before commit). Both passes stream: the root is accumulated leaf by leaf, never a list of digests. Imports go through the customers
  * codec and repository rather than `customers.createMany`, which would record a fresh consent the
  * person never gave the acquirer; the original consent ledger is kept with its times and channels.
  */
@@ -115,37 +117,38 @@ export function createPackageReceiver(deps: TransferDeps) {
     const identity = await deps.identity.ageIdentity();
 
     // Pass 1: verify everything before anything is imported.
-    const digests: string[] = [];
+    const verified = new MerkleAccumulator();
     const byKind: Record<string, number> = {};
     const purposes = new Map<string, PackageRecord['purposes'][number]>();
     const schemaKeys = new Set(m.schema.map((f) => f.key));
     for await (const line of packageLines(input.file, identity)) {
-      digests.push(sha256Hex(line));
+      verified.addDigest(createHash('sha256').update(line).digest());
+      const n = verified.count;
       let r: PackageRecord;
       try {
         r = JSON.parse(line) as PackageRecord;
       } catch {
-        throw new AppError('TRANSFER_PACKAGE_CORRUPT', { detail: `record ${digests.length} is not JSON` });
+        throw new AppError('TRANSFER_PACKAGE_CORRUPT', { detail: `record ${n} is not JSON` });
       }
       if (typeof r.customerId !== 'string' || !(CUSTOMER_KINDS as readonly string[]).includes(r.kind))
         throw new AppError('TRANSFER_PACKAGE_CORRUPT', {
-          detail: `record ${digests.length} lacks id or kind`,
+          detail: `record ${n} lacks id or kind`,
         });
       for (const k of Object.keys(r.fields ?? {}))
         if (!schemaKeys.has(k))
           throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-            detail: `record ${digests.length} holds a field outside the schema`,
+            detail: `record ${n} holds a field outside the schema`,
           });
       byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
       for (const p of r.purposes ?? []) purposes.set(p.key, p);
     }
-    if (digests.length !== m.counts.records)
+    if (verified.count !== m.counts.records)
       throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-        detail: `${digests.length} records, the manifest says ${m.counts.records}`,
+        detail: `${verified.count} records, the manifest says ${m.counts.records}`,
       });
     if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
       throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
-    if (merkleRoot(digests) !== m.merkleRoot)
+    if (verified.root() !== m.merkleRoot)
       throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
 
     // Pass 2: import under our own keys, in one transaction.
@@ -155,27 +158,27 @@ export function createPackageReceiver(deps: TransferDeps) {
     const result = await store.transaction(async (trx) => {
       const defs = await writer.prepareCatalog(trx, actor, m, provenance);
       const added = await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
-      const idMap = new Map<string, string>();
+      // Seller company id -> ours, for the contacts that follow their company in the package.
+      const companyIds = new Map<string, string>();
+      const imported = new MerkleAccumulator();
       let batch: PackageRecord[] = [];
-      let index = 0;
       const flush = async () => {
-        if (batch.length) await writer.importBatch(trx, actor, batch, defs, added, idMap, m, receivedAt);
+        if (batch.length)
+          await writer.importBatch(trx, actor, batch, defs, added, companyIds, m, receivedAt, inboundId);
         batch = [];
       };
       for await (const line of packageLines(input.file, identity)) {
-        if (sha256Hex(line) !== digests[index])
-          throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-            detail: 'the file changed between verification and import',
-          });
-        index += 1;
+        imported.addDigest(createHash('sha256').update(line).digest());
         batch.push(JSON.parse(line) as PackageRecord);
         if (batch.length >= BATCH) await flush();
       }
       await flush();
-      if (index !== digests.length)
+      if (imported.count !== verified.count || imported.root() !== m.merkleRoot)
         throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
           detail: 'the file changed between verification and import',
         });
+      await writer.publishIndex(trx, inboundId);
+      const index = imported.count;
       const unsigned: TransferReceipt = {
         format: RECEIPT_FORMAT,
         transferId: m.transferId,
