@@ -27,12 +27,21 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
     await f?.cleanup();
   });
 
-  async function campaign(provider: 'aliyun' | 'tencent', count: number, path: 'B' | 'C' = 'C') {
-    const gw = await startGateway(provider, GATEWAY_SECRET);
+  /** A campaign over fresh customers; the gateway checks the providers' own signatures unless `relay`. */
+  async function campaign(
+    provider: 'aliyun' | 'tencent',
+    count: number,
+    path: 'B' | 'C' = 'C',
+    {
+      signing = 'provider',
+      ourSecret = GATEWAY_SECRET,
+    }: { signing?: 'relay' | 'provider'; ourSecret?: string } = {},
+  ) {
+    const gw = await startGateway(provider, GATEWAY_SECRET, signing);
     const clock = fixedClock(IN_WINDOW);
     const n = noticesFor(f, clock, {
       ...DEFAULT_NOTICE_CONFIG,
-      sms: smsConfig(provider, gw.url, GATEWAY_SECRET),
+      sms: smsConfig(provider, gw.url, ourSecret, signing),
       backoffMs: 60_000,
       ratePerSecond: 1000,
     });
@@ -59,6 +68,15 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
       const r = await n.sender.drain({ campaignId: created.campaign.id });
       expect(r).toMatchObject({ sent: 2, failed: 0 });
       expect(gw.requests).toHaveLength(2);
+      // Signed the provider's way (verified by the gateway), never with the relay header.
+      const headers = gw.requests[0]!.headers;
+      expect(headers['x-custodian-signature']).toBeUndefined();
+      expect(headers.authorization).toMatch(
+        provider === 'aliyun'
+          ? /^ACS3-HMAC-SHA256 Credential=LTAI5tCustodianTestKey,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/
+          : /^TC3-HMAC-SHA256 Credential=LTAI5tCustodianTestKey\/\d{4}-\d{2}-\d{2}\/sms\/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=[0-9a-f]{64}$/,
+      );
+      expect(JSON.stringify(gw.requests.map((r) => r.headers))).not.toContain(GATEWAY_SECRET);
       const req = gw.requests[0]!.body;
       if (provider === 'aliyun') {
         expect(req).toMatchObject({
@@ -155,6 +173,32 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
       );
       const tally = await n.service.tally(f.actor, created.campaign.id);
       expect(tally.deliveries).toMatchObject({ delivered: 1, failed: 1, sent: 0 });
+      await gw.stop();
+    });
+  }
+
+  for (const provider of ['aliyun', 'tencent'] as const) {
+    it(`${provider}: relay signing still works (x-custodian-signature checked by the relay)`, async () => {
+      const { gw, n, created } = await campaign(provider, 1, 'B', { signing: 'relay' });
+      expect(await n.sender.drain({ campaignId: created.campaign.id })).toMatchObject({ sent: 1, failed: 0 });
+      expect(gw.requests[0]!.headers['x-custodian-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(gw.requests[0]!.headers.authorization).toBeUndefined();
+      await gw.stop();
+    });
+
+    it(`${provider}: a wrong provider secret is refused by the gateway and fails the delivery without retry`, async () => {
+      const { gw, n, created } = await campaign(provider, 1, 'B', { ourSecret: 'not-the-secret' });
+      const r = await n.sender.drain({ campaignId: created.campaign.id });
+      expect(r).toMatchObject({ sent: 0, failed: 1, retried: 0 });
+      expect(gw.requests).toHaveLength(0);
+      const code = provider === 'aliyun' ? 'SignatureDoesNotMatch' : 'AuthFailure.SignatureFailure';
+      expect(gw.refused).toEqual([{ code }]);
+      const row = await f.app.kernel.store.db
+        .selectFrom('notice_deliveries')
+        .selectAll()
+        .where('campaign_id', '=', created.campaign.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'failed', error_code: `${provider.toUpperCase()}_${code}` });
       await gw.stop();
     });
   }

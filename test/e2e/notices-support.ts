@@ -2,9 +2,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { Clock } from '../../src/kernel/time/clock.js';
+import { verifyAcs3, verifyTc3 } from '../../src/modules/notices/channels/provider-signing.js';
 import { verifySignature } from '../../src/modules/notices/channels/sms-gateway.js';
 import { type NoticesModule, wireNotices } from '../../src/modules/notices/index.js';
-import { DEFAULT_NOTICE_CONFIG, type NoticeConfig } from '../../src/modules/notices/notice-config.js';
+import {
+  DEFAULT_NOTICE_CONFIG,
+  type NoticeConfig,
+  smsCredentials,
+} from '../../src/modules/notices/notice-config.js';
 import type { AppFixture } from '../support/app-fixture.js';
 
 export interface ReceivedMail {
@@ -90,28 +95,96 @@ export interface GatewayRequest {
   body: Record<string, unknown>;
 }
 
+/** Provider credentials the test gateway accepts (AccessKey id/secret, or SecretId/SecretKey). */
+export const GATEWAY_KEY_ID = 'LTAI5tCustodianTestKey';
+
 /**
- * A local HTTP server playing an SMS gateway (Aliyun or Tencent response shapes). Checks our HMAC
- * header; can answer 500 to the next N requests.
+ * A local HTTP server playing an SMS gateway (Aliyun or Tencent request and response shapes); can answer
+ * 503 to the next N requests. `relay` checks our HMAC header with `secret`; `provider` checks the
+ * provider's own signature as the provider would (Aliyun ACS3: query parameters, x-acs-* headers, body
+ * hash, date within 5 minutes, nonce used once; Tencent TC3: scope, X-TC-Timestamp, signed headers) with
+ * `secret` as the AccessKey secret / SecretKey of GATEWAY_KEY_ID, and answers a bad one the way the
+ * provider does. `requests[].body` holds the SendSms parameters as the provider reads them (for Aliyun in
+ * provider mode: the query plus Action/Version from x-acs-action/x-acs-version).
  */
 export async function startGateway(
   provider: 'aliyun' | 'tencent',
   secret: string,
-): Promise<{ url: string; requests: GatewayRequest[]; fail5xx(n: number): void; stop(): Promise<void> }> {
+  signing: 'relay' | 'provider' = 'relay',
+): Promise<{
+  url: string;
+  requests: GatewayRequest[];
+  refused: Array<{ code: string }>;
+  fail5xx(n: number): void;
+  stop(): Promise<void>;
+}> {
   const requests: GatewayRequest[] = [];
+  const refused: Array<{ code: string }> = [];
+  const nonces = new Set<string>();
   let failures = 0;
   let seq = 0;
+  const secretFor = (id: string) => (id === GATEWAY_KEY_ID ? secret : undefined);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const sig = String(req.headers['x-custodian-signature'] ?? '');
+      const url = new URL(req.url ?? '/', 'http://gateway.invalid');
       res.setHeader('content-type', 'application/json');
-      if (!verifySignature(secret, raw, sig, Date.now())) {
-        res.statusCode = 403;
-        res.end(JSON.stringify({ Code: 'SignatureDoesNotMatch' }));
-        return;
+      const refuse = (code: string) => {
+        refused.push({ code });
+        if (provider === 'tencent') {
+          // Tencent answers API errors with HTTP 200 and Response.Error.
+          res.end(JSON.stringify({ Response: { Error: { Code: code, Message: code }, RequestId: 'req-x' } }));
+        } else {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ Code: code, Message: code, RequestId: 'req-x' }));
+        }
+      };
+      let body: Record<string, unknown>;
+      if (signing === 'relay') {
+        const sig = String(req.headers['x-custodian-signature'] ?? '');
+        if (!verifySignature(secret, raw, sig, Date.now())) {
+          res.statusCode = 403;
+          refused.push({ code: 'SignatureDoesNotMatch' });
+          res.end(JSON.stringify({ Code: 'SignatureDoesNotMatch' }));
+          return;
+        }
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } else if (provider === 'aliyun') {
+        const query = Object.fromEntries(url.searchParams);
+        const v = verifyAcs3({
+          method: req.method ?? 'POST',
+          path: url.pathname,
+          query,
+          headers: req.headers,
+          body: raw,
+          secretFor,
+          now: Date.now(),
+        });
+        if (!v.ok) return refuse(v.reason);
+        const nonce = String(req.headers['x-acs-signature-nonce']);
+        if (nonces.has(nonce)) return refuse('SignatureNonceUsed');
+        nonces.add(nonce);
+        if (req.headers['x-acs-action'] !== 'SendSms' || req.headers['x-acs-version'] !== '2017-05-25')
+          return refuse('InvalidAction.NotFound');
+        body = { Action: req.headers['x-acs-action'], Version: req.headers['x-acs-version'], ...query };
+      } else {
+        const v = verifyTc3({
+          method: req.method ?? 'POST',
+          path: url.pathname,
+          query: url.search.slice(1),
+          headers: req.headers,
+          body: raw,
+          service: 'sms',
+          secretFor,
+          now: Date.now(),
+        });
+        if (!v.ok) return refuse(v.reason);
+        if (req.headers['x-tc-action'] !== 'SendSms' || req.headers['x-tc-version'] !== '2021-01-11')
+          return refuse('InvalidAction');
+        if (!req.headers['x-tc-region']) return refuse('MissingParameter');
+        body = JSON.parse(raw) as Record<string, unknown>;
       }
       if (failures > 0) {
         failures -= 1;
@@ -119,7 +192,6 @@ export async function startGateway(
         res.end('{}');
         return;
       }
-      const body = JSON.parse(raw) as Record<string, unknown>;
       requests.push({ headers: req.headers, body });
       seq += 1;
       if (provider === 'aliyun')
@@ -149,6 +221,7 @@ export async function startGateway(
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
+    refused,
     fail5xx(n) {
       failures = n;
     },
@@ -167,16 +240,24 @@ export function smtpConfig(port: number, extra: Partial<NoticeConfig> = {}): Not
   };
 }
 
-export function smsConfig(provider: 'aliyun' | 'tencent', url: string, secret: string): NoticeConfig['sms'] {
+export function smsConfig(
+  provider: 'aliyun' | 'tencent',
+  url: string,
+  secret: string,
+  signing: 'relay' | 'provider' = 'relay',
+): NoticeConfig['sms'] {
   return {
     provider,
+    signing,
+    ...(signing === 'provider'
+      ? { credentials: smsCredentials(GATEWAY_KEY_ID, secret), region: 'ap-guangzhou' }
+      : { secret }),
     endpoint: url,
     signName: '示例商贸',
     noticeTemplate: provider === 'aliyun' ? 'SMS_100001' : '100001',
     noticeTemplateC: provider === 'aliyun' ? 'SMS_100002' : '100002',
     otpTemplate: provider === 'aliyun' ? 'SMS_100003' : '100003',
     appId: '1400000001',
-    secret,
     optOutSuffix: '拒收请回复R',
   };
 }

@@ -40,6 +40,12 @@ export const RESOURCES = {
   approval: ['read', 'decide'],
   report: ['read'],
   transfer: ['read', 'manage', 'package', 'receive', 'complete'],
+  /**
+   * Notices to customers (PIPL Art. 22/23): `read` campaigns, tallies, the 公告 and short codes; `send`
+   * deliveries (and print letters); `record` an answer taken by phone, letter or in person; `manage`
+   * campaigns (create) and the suppression list.
+   */
+  notice: ['read', 'send', 'record', 'manage'],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -73,6 +79,7 @@ export const BUILT_IN_ROLES: Record<string, Grant> = {
     role: { read: true, manage: true },
     approval: { read: true, decide: true },
     report: { read: true },
+    notice: { read: true, send: true, record: true, manage: true },
   },
   admin: {
     catalog: { read: true, manage: true },
@@ -94,32 +101,40 @@ export const BUILT_IN_ROLES: Record<string, Grant> = {
     role: { read: true },
     approval: { read: true, decide: true },
     report: { read: true },
+    // The DPO runs a transfer's notices: campaigns, sending, the suppression list, answers.
+    notice: { read: true, send: true, record: true, manage: true },
   },
+  // Staff who talk to customers take their answers by phone, letter or in person (within their scope).
   manager: {
     customer: { read: 'L2', create: true, update: true, reveal: 'L3', export: 'L3' },
     catalog: { read: true },
     purpose: { read: true },
     consent: { read: true, record: true },
     import: { run: true, read: true },
+    notice: { read: true, record: true },
   },
   sales: {
     customer: { read: 'L2', create: true, update: true, reveal: 'L3' },
     catalog: { read: true },
     purpose: { read: true },
     consent: { read: true, record: true },
+    notice: { read: true, record: true },
   },
   service: {
     customer: { read: 'L2', update: true, reveal: 'L3' },
     catalog: { read: true },
     purpose: { read: true },
     consent: { read: true, record: true },
+    notice: { read: true, record: true },
   },
+  // Oversight of the transfer it can read: campaign facts and tallies, no addresses, no answers taken.
   auditor: {
     catalog: { read: true },
     purpose: { read: true },
     audit: { read: true, verify: true },
     role: { read: true },
     report: { read: true },
+    notice: { read: true },
   },
 };
 
@@ -230,6 +245,8 @@ export function dutiesOf(grant: Grant): Set<Duty> {
     duties.add('administration');
   if (grant.customer && Object.keys(grant.customer).length > 0) duties.add('operation');
   if (grant.consent?.record || grant.import?.run) duties.add('operation');
+  // Sending decrypts addresses; answers and opt-outs change a customer's consent and contact.
+  if (grant.notice?.send || grant.notice?.record || grant.notice?.manage) duties.add('operation');
   if (duties.size === 0 && (grant.audit?.read || grant.report?.read)) duties.add('audit');
   return duties;
 }

@@ -98,7 +98,7 @@ export function registerNoticeCommands(program: Command, ctx: CliContext<App, Ac
         await ctx.run(
           cmd,
           async (app, actor) => {
-            await app.notices.service.getCampaign(actor, campaignId);
+            await app.notices.service.authorizeSend(actor, campaignId);
             return app.notices.sender.drain({ campaignId, signal: ctl.signal });
           },
           (r) =>

@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { AppError } from '../../kernel/errors/app-error.js';
 
 export interface SmtpConfig {
@@ -20,10 +22,64 @@ export interface SmsConfig {
   otpTemplate: string;
   /** Tencent SmsSdkAppId. */
   appId?: string | undefined;
-  /** Secret for the documented request HMAC header (see sms-gateway.ts). */
-  secret: string;
+  /**
+   * `relay`: our own `x-custodian-signature` HMAC header, for a signing relay at `endpoint`;
+   * `provider`: the provider's own signature (Aliyun ACS3-HMAC-SHA256, Tencent TC3-HMAC-SHA256).
+   */
+  signing: 'relay' | 'provider';
+  /** Relay mode: secret of the request HMAC header (see sms-gateway.ts). */
+  secret?: string | undefined;
+  /** Provider mode: Aliyun AccessKey id/secret or Tencent SecretId/SecretKey (never logged). */
+  credentials?: SmsCredentials | undefined;
+  /** Tencent X-TC-Region (ap-guangzhou by default). */
+  region?: string | undefined;
   /** Appended to non-通知 templates only (a 通知 must not carry “拒收请回复R”). */
   optOutSuffix: string;
+}
+
+export interface SmsCredentials {
+  /** Aliyun AccessKey id / Tencent SecretId. */
+  readonly accessKeyId: string;
+  /** Aliyun AccessKey secret / Tencent SecretKey. */
+  readonly accessKeySecret: string;
+}
+
+const REDACTED = '[redacted]';
+
+/** Credentials whose secret stays out of JSON, console.log, util.inspect and pino (they print `[redacted]`). */
+export function smsCredentials(accessKeyId: string, accessKeySecret: string): SmsCredentials {
+  const shown = { accessKeyId, accessKeySecret: REDACTED };
+  const creds = { accessKeyId } as SmsCredentials & Record<string | symbol, unknown>;
+  Object.defineProperties(creds, {
+    accessKeySecret: { value: accessKeySecret, enumerable: false },
+    toJSON: { value: () => shown, enumerable: false },
+    [inspect.custom]: { value: () => shown, enumerable: false },
+  });
+  return Object.freeze(creds);
+}
+
+/**
+ * A secret from the environment, or from the file named by `<KEY>_FILE` (owner-only: refused when the
+ * group or others may read it, like the root key file).
+ */
+export function secretFromEnv(env: Env, key: string): string | undefined {
+  const direct = env[key];
+  if (direct) return direct;
+  const file = env[`${key}_FILE`];
+  if (!file) return undefined;
+  let mode: number;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    throw new AppError('CONFIG_INVALID', { detail: `${key}_FILE: cannot read ${file}` });
+  }
+  if (mode & 0o077)
+    throw new AppError('CONFIG_INVALID', {
+      detail: `${key}_FILE ${file} is readable by others (${mode.toString(8)}); it must be mode 0600`,
+    });
+  const value = readFileSync(file, 'utf8').trim();
+  if (!value) throw new AppError('CONFIG_INVALID', { detail: `${key}_FILE ${file} is empty` });
+  return value;
 }
 
 export interface NoticeConfig {
@@ -58,6 +114,12 @@ export const DEFAULT_NOTICE_CONFIG: NoticeConfig = {
 
 type Env = Record<string, string | undefined>;
 
+/** The providers' public API endpoints, used in provider mode when CUSTODIAN_SMS_ENDPOINT is unset. */
+export const PROVIDER_ENDPOINTS = {
+  aliyun: 'https://dysmsapi.aliyuncs.com/',
+  tencent: 'https://sms.tencentcloudapi.com/',
+} as const;
+
 function num(env: Env, key: string, fallback: number): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
@@ -84,20 +146,46 @@ export function noticeConfigFromEnv(env: Env): NoticeConfig {
     const provider = env.CUSTODIAN_SMS_PROVIDER;
     if (provider !== 'aliyun' && provider !== 'tencent')
       throw new AppError('CONFIG_INVALID', { detail: 'CUSTODIAN_SMS_PROVIDER must be aliyun or tencent' });
-    if (!env.CUSTODIAN_SMS_ENDPOINT || !env.CUSTODIAN_SMS_SECRET)
+    const signing = env.CUSTODIAN_SMS_SIGNING || 'relay';
+    if (signing !== 'relay' && signing !== 'provider')
+      throw new AppError('CONFIG_INVALID', { detail: 'CUSTODIAN_SMS_SIGNING must be relay or provider' });
+    const endpoint =
+      env.CUSTODIAN_SMS_ENDPOINT || (signing === 'provider' ? PROVIDER_ENDPOINTS[provider] : undefined);
+    if (!endpoint)
       throw new AppError('CONFIG_INVALID', {
-        detail: 'CUSTODIAN_SMS_ENDPOINT and CUSTODIAN_SMS_SECRET are required with CUSTODIAN_SMS_PROVIDER',
+        detail: 'CUSTODIAN_SMS_ENDPOINT is required with CUSTODIAN_SMS_SIGNING=relay',
       });
+    let secret: string | undefined;
+    let credentials: SmsCredentials | undefined;
+    if (signing === 'relay') {
+      secret = secretFromEnv(env, 'CUSTODIAN_SMS_SECRET');
+      if (!secret)
+        throw new AppError('CONFIG_INVALID', {
+          detail: 'CUSTODIAN_SMS_SECRET is required with CUSTODIAN_SMS_SIGNING=relay',
+        });
+    } else {
+      const id = env.CUSTODIAN_SMS_ACCESS_KEY_ID;
+      const key = secretFromEnv(env, 'CUSTODIAN_SMS_ACCESS_KEY_SECRET');
+      if (!id || !key)
+        throw new AppError('CONFIG_INVALID', {
+          detail:
+            'CUSTODIAN_SMS_ACCESS_KEY_ID and CUSTODIAN_SMS_ACCESS_KEY_SECRET (or _SECRET_FILE) are required with CUSTODIAN_SMS_SIGNING=provider',
+        });
+      credentials = smsCredentials(id, key);
+    }
     sms = {
       provider,
-      endpoint: env.CUSTODIAN_SMS_ENDPOINT,
+      endpoint,
       signName: env.CUSTODIAN_SMS_SIGN_NAME ?? 'Custodian',
       noticeTemplate: env.CUSTODIAN_SMS_TEMPLATE_NOTICE ?? 'SMS_NOTICE',
       noticeTemplateC:
         env.CUSTODIAN_SMS_TEMPLATE_NOTICE_C ?? env.CUSTODIAN_SMS_TEMPLATE_NOTICE ?? 'SMS_NOTICE_C',
       otpTemplate: env.CUSTODIAN_SMS_TEMPLATE_OTP ?? 'SMS_OTP',
       appId: env.CUSTODIAN_SMS_APP_ID,
-      secret: env.CUSTODIAN_SMS_SECRET,
+      signing,
+      secret,
+      credentials,
+      region: env.CUSTODIAN_SMS_REGION || (provider === 'tencent' ? 'ap-guangzhou' : undefined),
       optOutSuffix: env.CUSTODIAN_SMS_OPT_OUT_SUFFIX ?? '拒收请回复R',
     };
   }

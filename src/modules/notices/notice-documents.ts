@@ -21,6 +21,8 @@ export function createNoticeDocuments(deps: {
   const { store, audit, vault, notices, config, clock } = deps;
 
   async function letter(actor: Actor, campaignId: string, customerId: string): Promise<string> {
+    // A printed letter is a notice sent by post: it needs the send grant and the L3 reveal it prints.
+    assertCan(actor, 'notice', 'send');
     assertCan(actor, 'customer', 'reveal', 'L3');
     const c = toCampaign(await notices.requireCampaign(campaignId));
     await audit.record([
@@ -54,7 +56,7 @@ export function createNoticeDocuments(deps: {
   }
 
   async function announcement(actor: Actor, campaignId: string): Promise<string> {
-    assertCan(actor, 'consent', 'read');
+    assertCan(actor, 'notice', 'read');
     return renderAnnouncement(toCampaign(await notices.requireCampaign(campaignId)).facts);
   }
 
@@ -62,7 +64,7 @@ export function createNoticeDocuments(deps: {
     actor: Actor,
     code: string,
   ): Promise<{ campaignId: string; customerId: string; channel: string } | null> {
-    assertCan(actor, 'consent', 'read');
+    assertCan(actor, 'notice', 'read');
     const row = await store.db
       .selectFrom('notice_links')
       .select(['campaign_id', 'customer_id', 'channel'])

@@ -153,7 +153,7 @@ export function createNoticeReceipts(deps: ReceiptDeps) {
 
   /** An opt-out recorded by staff (the address is hashed at once and not kept). */
   async function suppress(actor: Actor, channel: NoticeChannel, address: string, reason = 'opt-out') {
-    assertCan(actor, 'consent', 'record');
+    assertCan(actor, 'notice', 'manage');
     const hash = vault.destHash(channel, address);
     if (!hash) throw new AppError('NOTICE_INVALID', { detail: `not a valid ${channel} address` });
     const added = await addSuppression(actor.id, channel, hash, reason, 'staff');

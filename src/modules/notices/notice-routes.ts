@@ -75,7 +75,7 @@ export async function noticeRoutes(api: FastifyInstance, app: App): Promise<void
     '/notices/campaigns/:id/send',
     { schema: { tags: ['notices'] } },
     async (req) => {
-      await n.service.getCampaign(actorOf(req), req.params.id);
+      await n.service.authorizeSend(actorOf(req), req.params.id);
       return n.sender.drain({ campaignId: req.params.id });
     },
   );

@@ -95,7 +95,7 @@ export function createNoticeService(deps: NoticeServiceDeps) {
    * Customers with no address are listed for the public announcement (公告).
    */
   async function createCampaign(actor: Actor, input: NoticeCampaignInput): Promise<CampaignCreated> {
-    assertCan(actor, 'consent', 'record');
+    assertCan(actor, 'notice', 'manage');
     validate(input);
     if (input.consentPurpose) await consent.requirePurposes(store.db, [input.consentPurpose]);
     const org = await store.db.selectFrom('orgs').select('name').where('id', '=', orgId).executeTakeFirst();
@@ -258,19 +258,25 @@ export function createNoticeService(deps: NoticeServiceDeps) {
   }
 
   async function getCampaign(actor: Actor, id: string): Promise<NoticeCampaign> {
-    assertCan(actor, 'consent', 'read');
+    assertCan(actor, 'notice', 'read');
+    return toCampaign(await requireCampaign(id));
+  }
+
+  /** Checks that the actor may send this campaign's deliveries (the sender itself runs as the job loop). */
+  async function authorizeSend(actor: Actor, id: string): Promise<NoticeCampaign> {
+    assertCan(actor, 'notice', 'send');
     return toCampaign(await requireCampaign(id));
   }
 
   /** The campaigns of one transfer, oldest first (the console's transfer page, the transfer module). */
   async function campaignsOfTransfer(actor: Actor, transferId: string): Promise<NoticeCampaign[]> {
-    assertCan(actor, 'consent', 'read');
+    assertCan(actor, 'notice', 'read');
     return (await repo.campaignsOfTransfer(store.db, transferId)).map(toCampaign);
   }
 
   /** Counts per delivery status (and channel) and per latest answer; live while the window is open. */
   async function tally(actor: Actor, campaignId: string): Promise<NoticeTally> {
-    assertCan(actor, 'consent', 'read');
+    assertCan(actor, 'notice', 'read');
     const c = await requireCampaign(campaignId);
     const scope = JSON.parse(c.scope) as { customers: number; unreachable: string[] };
     const rows = await store.db
@@ -370,7 +376,11 @@ export function createNoticeService(deps: NoticeServiceDeps) {
 
   /** An answer received by phone, letter or in person, with a reference to its evidence. */
   async function recordStaffAnswer(actor: Actor, input: StaffAnswerInput): Promise<AnswerRecord> {
-    assertCan(actor, 'consent', 'record');
+    assertCan(actor, 'notice', 'record');
+    // These answers also write the consent ledger (answer-effects.ts): check that grant before anything
+    // is recorded, so a role with notice.record alone is refused whole, not half-way.
+    if (input.answer === 'withdraw' || input.answer === 'consent' || input.answer === 'refuse')
+      assertCan(actor, 'consent', 'record');
     if (!ANSWER_CHANNELS.includes(input.channel) || input.channel === 'portal')
       throw new AppError('NOTICE_INVALID', {
         detail: `channel must be one of ${ANSWER_CHANNELS.filter((c) => c !== 'portal').join(', ')}`,
@@ -396,6 +406,7 @@ export function createNoticeService(deps: NoticeServiceDeps) {
   return {
     createCampaign,
     getCampaign,
+    authorizeSend,
     campaignsOfTransfer,
     tally,
     recordAnswerIn,

@@ -5,6 +5,7 @@ import * as m003 from './003-access.js';
 import * as m004 from './004-transfer.js';
 import * as m005 from './005-notices.js';
 import * as m006 from './006-pending-index.js';
+import * as m007 from './007-notice-permission.js';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -22,6 +23,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ['004-transfer', m004],
   ['005-notices', m005],
   ['006-pending-index', m006],
+  ['007-notice-permission', m007],
 ];
 
 export function migrationsFor(ctx: MigrationContext): Record<string, Migration> {

@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { SmsConfig } from '../notice-config.js';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SmsConfig, SmsCredentials } from '../notice-config.js';
 import type { SmsMessage } from '../notice-templates.js';
 import type { SendOutcome } from './outcome.js';
+import { acsCanonicalQuery, signAcs3, signTc3 } from './provider-signing.js';
 
 /**
  * The SMS port and its two provider shapes (CN-USER-CONVENTIONS §3.2):
@@ -10,10 +11,15 @@ import type { SendOutcome } from './outcome.js';
  * - Tencent `SendSms` (2021-01-11): PhoneNumberSet (E.164), SmsSdkAppId, SignName, TemplateId,
  *   TemplateParamSet (positional `{1}`), SessionContext; result `Response.SendStatusSet[]`.
  *
- * Requests are JSON POSTs to the configured endpoint and carry our own signature header,
- * `x-custodian-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, which a signing
- * relay (or the test gateway) checks. The providers' own request signing (Aliyun ACS3-HMAC-SHA256,
- * Tencent TC3-HMAC-SHA256) is a later step.
+ * Two signing modes (`SmsConfig.signing`):
+ * - `relay`: JSON POSTs to the configured endpoint with our own signature header,
+ *   `x-custodian-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, which a signing
+ *   relay (or the test gateway) checks.
+ * - `provider`: the provider's own request, signed as it documents (provider-signing.ts). Aliyun: POST `/`
+ *   with the SendSms parameters in the query (as Aliyun's SDK sends an RPC call), empty body,
+ *   `x-acs-action: SendSms`, `x-acs-version: 2017-05-25`, ACS3-HMAC-SHA256. Tencent: POST `/` with the
+ *   JSON body, `X-TC-Action: SendSms`, `X-TC-Version: 2021-01-11`, `X-TC-Timestamp`, `X-TC-Region`,
+ *   TC3-HMAC-SHA256 over content-type, host and x-tc-action, service `sms`.
  */
 export interface SmsRequest {
   /** Mainland mobile, 11 digits (normalised as the vault stores it). */
@@ -51,21 +57,94 @@ function templateRef(cfg: SmsConfig, msg: SmsMessage): string {
   return msg.template === 'noticeC' ? cfg.noticeTemplateC : cfg.noticeTemplate;
 }
 
-async function post(
+interface Wire {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Relay mode: the JSON body and our HMAC header. */
+function relayWire(cfg: SmsConfig, body: string, headers: Record<string, string>, at: number): Wire {
+  return {
+    url: cfg.endpoint,
+    body,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      [SIGNATURE_HEADER]: signBody(cfg.secret ?? '', body, at),
+      ...headers,
+    },
+  };
+}
+
+function credentialsOf(cfg: SmsConfig): SmsCredentials {
+  if (!cfg.credentials)
+    throw new Error('SMS provider signing needs credentials (CUSTODIAN_SMS_ACCESS_KEY_ID/_SECRET)');
+  return cfg.credentials;
+}
+
+/** Aliyun SendSms as an ACS3-signed RPC call: parameters in the query, empty body. */
+export function aliyunWire(
   cfg: SmsConfig,
-  body: string,
-  headers: Record<string, string>,
-  now: () => number,
-): Promise<{ status: number; json: unknown } | { network: string }> {
+  params: Record<string, string>,
+  at: number,
+  nonce: string = randomBytes(16).toString('hex'),
+): Wire {
+  const creds = credentialsOf(cfg);
+  const url = new URL(cfg.endpoint);
+  const signed = signAcs3({
+    method: 'POST',
+    host: url.host,
+    path: url.pathname || '/',
+    query: params,
+    action: 'SendSms',
+    version: '2017-05-25',
+    accessKeyId: creds.accessKeyId,
+    accessKeySecret: creds.accessKeySecret,
+    date: new Date(Math.floor(at / 1000) * 1000),
+    nonce,
+  });
+  // Host is set by fetch from the URL (the same value we signed).
+  const { host: _host, ...headers } = signed.headers;
+  return { url: `${url.origin}${url.pathname || '/'}?${acsCanonicalQuery(params)}`, body: '', headers };
+}
+
+/** Tencent SendSms as a TC3-signed JSON POST (service `sms`). */
+export function tencentWire(cfg: SmsConfig, body: string, at: number): Wire {
+  const creds = credentialsOf(cfg);
+  const url = new URL(cfg.endpoint);
+  const timestamp = Math.floor(at / 1000);
+  const contentType = 'application/json; charset=utf-8';
+  const signed = signTc3({
+    method: 'POST',
+    host: url.host,
+    path: url.pathname || '/',
+    service: 'sms',
+    timestamp,
+    signedHeaders: { 'content-type': contentType, 'x-tc-action': 'SendSms' },
+    payload: body,
+    secretId: creds.accessKeyId,
+    secretKey: creds.accessKeySecret,
+  });
+  return {
+    url: cfg.endpoint,
+    body,
+    headers: {
+      authorization: signed.authorization,
+      'content-type': contentType,
+      'x-tc-action': 'SendSms',
+      'x-tc-version': '2021-01-11',
+      'x-tc-timestamp': String(timestamp),
+      'x-tc-region': cfg.region ?? 'ap-guangzhou',
+    },
+  };
+}
+
+async function post(wire: Wire): Promise<{ status: number; json: unknown } | { network: string }> {
   try {
-    const res = await fetch(cfg.endpoint, {
+    const res = await fetch(wire.url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
-        [SIGNATURE_HEADER]: signBody(cfg.secret, body, now()),
-        ...headers,
-      },
-      body,
+      headers: wire.headers,
+      body: wire.body,
       signal: AbortSignal.timeout(15_000),
     });
     const text = await res.text();
@@ -94,16 +173,23 @@ export function createAliyunGateway(cfg: SmsConfig, now: () => number = Date.now
   return {
     provider: 'aliyun',
     async send(req) {
-      const body = JSON.stringify({
-        Action: 'SendSms',
-        Version: '2017-05-25',
+      const params = {
         PhoneNumbers: req.to,
         SignName: cfg.signName,
         TemplateCode: templateRef(cfg, req.message),
         TemplateParam: JSON.stringify(Object.fromEntries(req.message.params)),
         OutId: req.ref,
-      });
-      const r = await post(cfg, body, {}, now);
+      };
+      const wire =
+        cfg.signing === 'provider'
+          ? aliyunWire(cfg, params, now())
+          : relayWire(
+              cfg,
+              JSON.stringify({ Action: 'SendSms', Version: '2017-05-25', ...params }),
+              {},
+              now(),
+            );
+      const r = await post(wire);
       const failed = httpFailure(r);
       if (failed) return failed;
       const j = ('json' in r ? r.json : null) as { Code?: string; BizId?: string } | null;
@@ -128,7 +214,11 @@ export function createTencentGateway(cfg: SmsConfig, now: () => number = Date.no
         TemplateParamSet: req.message.params.map(([, v]) => v),
         SessionContext: req.ref,
       });
-      const r = await post(cfg, body, { 'X-TC-Action': 'SendSms', 'X-TC-Version': '2021-01-11' }, now);
+      const wire =
+        cfg.signing === 'provider'
+          ? tencentWire(cfg, body, now())
+          : relayWire(cfg, body, { 'X-TC-Action': 'SendSms', 'X-TC-Version': '2021-01-11' }, now());
+      const r = await post(wire);
       const failed = httpFailure(r);
       if (failed) return failed;
       const j = ('json' in r ? r.json : null) as {
