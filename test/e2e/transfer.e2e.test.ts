@@ -226,6 +226,29 @@ describe(`company transfer between two data directories (acquirer on ${buyerTarg
     expect(denied.filter((e) => e.outcome === 'denied').length).toBe(3);
   });
 
+  it('a package its own seller signed wrong (root or counts) is read in full, then rolled back: nothing stays', async () => {
+    const before = await countCustomers(buyer);
+    const resign = (m: Record<string, unknown>) => ({
+      ...m,
+      signature: seller.app.kernel.keys.sign(signedBytes(m)).toString('base64'),
+    });
+    const wrongRoot = resign({ ...b.manifest, merkleRoot: 'ab'.repeat(32) });
+    await expect(
+      buyer.app.transfer.receiver.receive(buyer.actor, { file: b.file, manifest: wrongRoot }),
+    ).rejects.toMatchObject({ code: 'TRANSFER_PACKAGE_MISMATCH' });
+    const wrongKinds = resign({ ...b.manifest, counts: { ...b.manifest.counts, byKind: { individual: 1 } } });
+    await expect(
+      buyer.app.transfer.receiver.receive(buyer.actor, { file: b.file, manifest: wrongKinds }),
+    ).rejects.toMatchObject({ code: 'TRANSFER_PACKAGE_MISMATCH' });
+    expect(await countCustomers(buyer)).toBe(before);
+    const leftovers = await buyer.app.kernel.store.db
+      .selectFrom('blind_index_pending')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(leftovers.n)).toBe(0);
+    expect(await buyer.app.kernel.store.db.selectFrom('transfer_inbound').selectAll().execute()).toEqual([]);
+  });
+
   it('receives under its own keys with consents preserved, returns a signed receipt, refuses a replay', async () => {
     const res = await buyer.app.transfer.receiver.receive(buyer.actor, {
       file: b.file,

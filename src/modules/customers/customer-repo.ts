@@ -3,6 +3,7 @@ import { CUSTOMER_COLUMNS } from '../../kernel/store/columns.js';
 import { preparedQuery } from '../../kernel/store/prepared.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
 import type { Db, Engine, Trx } from '../../kernel/store/store.js';
+import { publishPendingIndex } from './pending-index.js';
 
 type Handle = Db | Trx;
 
@@ -164,37 +165,9 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
       await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
     },
 
-    /**
-     * Makes a bulk load searchable: its pending index rows move into `blind_index` in key order, one
-     * field at a time (each sort holds one field's rows, not the batch's).
-     */
-    async publishPendingIndex(trx: Trx, batchId: string): Promise<number> {
-      const fields = await trx
-        .selectFrom('blind_index_pending')
-        .select('field')
-        .distinct()
-        .where('batch_id', '=', batchId)
-        .execute();
-      let moved = 0;
-      for (const { field } of fields) {
-        const res = await trx
-          .insertInto('blind_index')
-          .columns(['org_id', 'field', 'hash', 'customer_id'])
-          .expression((eb) =>
-            eb
-              .selectFrom('blind_index_pending')
-              .select(['org_id', 'field', 'hash', 'customer_id'])
-              .where('batch_id', '=', batchId)
-              .where('field', '=', field)
-              .orderBy('org_id')
-              .orderBy('hash')
-              .orderBy('customer_id'),
-          )
-          .executeTakeFirst();
-        moved += Number(res.numInsertedOrUpdatedRows ?? 0n);
-      }
-      await trx.deleteFrom('blind_index_pending').where('batch_id', '=', batchId).execute();
-      return moved;
+    /** Moves a bulk load's pending index rows into the search index (see pending-index.ts). */
+    publishPendingIndex(trx: Trx, batchId: string): Promise<number> {
+      return publishPendingIndex(engine, trx, batchId);
     },
 
     async erasureOf(db: Handle, id: string): Promise<{ id: string; at: string } | undefined> {

@@ -34,6 +34,24 @@ export interface ReceiveResult {
   receipt: SignedReceipt;
 }
 
+/** One record line, parsed and checked against the manifest's schema (`n` counts from 1). */
+function checkedRecord(line: string, n: number, schemaKeys: ReadonlySet<string>): PackageRecord {
+  let r: PackageRecord;
+  try {
+    r = JSON.parse(line) as PackageRecord;
+  } catch {
+    throw new AppError('TRANSFER_PACKAGE_CORRUPT', { detail: `record ${n} is not JSON` });
+  }
+  if (typeof r.customerId !== 'string' || !(CUSTOMER_KINDS as readonly string[]).includes(r.kind))
+    throw new AppError('TRANSFER_PACKAGE_CORRUPT', { detail: `record ${n} lacks id or kind` });
+  for (const k of Object.keys(r.fields ?? {}))
+    if (!schemaKeys.has(k))
+      throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
+        detail: `record ${n} holds a field outside the schema`,
+      });
+  return r;
+}
+
 function parseManifest(raw: unknown): SignedManifest {
   const m = raw as Partial<SignedManifest> | null;
   const bad = (detail: string) => new AppError('TRANSFER_PACKAGE_MISMATCH', { detail });
@@ -48,10 +66,10 @@ function parseManifest(raw: unknown): SignedManifest {
 
 /**
  * The acquirer's side (ARCHITECTURE §5): checks the manifest's signature against an imported
- * counterparty, the package hash, then decrypts and verifies every record digest, the Merkle root and
- * the counts in a first pass, and only then imports, in a second pass inside one transaction (all or
- * nothing: the second pass recomputes the root and the count, and a file changed in between aborts it
- * before commit). Both passes stream: the root is accumulated leaf by leaf, never a list of digests. Imports go through the customers
+ * counterparty and the package file's hash, then decrypts and imports in one streamed pass inside one
+ * transaction, verifying each record as it comes and the counts and Merkle root at the end, before
+ * commit: a package that fails any check leaves nothing behind (the transaction rolls back). The root
+ * is accumulated leaf by leaf, never a list of digests. Imports go through the customers
  * codec and repository rather than `customers.createMany`, which would record a fresh consent the
  * person never gave the acquirer; the original consent ledger is kept with its times and channels.
  */
@@ -116,51 +134,21 @@ export function createPackageReceiver(deps: TransferDeps) {
       throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the SHA-256 of the package file differs' });
     const identity = await deps.identity.ageIdentity();
 
-    // Pass 1: verify everything before anything is imported.
-    const verified = new MerkleAccumulator();
-    const byKind: Record<string, number> = {};
-    const purposes = new Map<string, PackageRecord['purposes'][number]>();
-    const schemaKeys = new Set(m.schema.map((f) => f.key));
-    for await (const line of packageLines(input.file, identity)) {
-      verified.addDigest(createHash('sha256').update(line).digest());
-      const n = verified.count;
-      let r: PackageRecord;
-      try {
-        r = JSON.parse(line) as PackageRecord;
-      } catch {
-        throw new AppError('TRANSFER_PACKAGE_CORRUPT', { detail: `record ${n} is not JSON` });
-      }
-      if (typeof r.customerId !== 'string' || !(CUSTOMER_KINDS as readonly string[]).includes(r.kind))
-        throw new AppError('TRANSFER_PACKAGE_CORRUPT', {
-          detail: `record ${n} lacks id or kind`,
-        });
-      for (const k of Object.keys(r.fields ?? {}))
-        if (!schemaKeys.has(k))
-          throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-            detail: `record ${n} holds a field outside the schema`,
-          });
-      byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
-      for (const p of r.purposes ?? []) purposes.set(p.key, p);
-    }
-    if (verified.count !== m.counts.records)
-      throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-        detail: `${verified.count} records, the manifest says ${m.counts.records}`,
-      });
-    if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
-      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
-    if (verified.root() !== m.merkleRoot)
-      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
-
-    // Pass 2: import under our own keys, in one transaction.
     const receivedAt = clock.now().toISOString();
     const inboundId = uuidv7();
     const provenance = `transfer:${m.transferId}`;
+    const schemaKeys = new Set(m.schema.map((f) => f.key));
+    const added = (input.addPurposes ?? []).map((p) => p.key);
+    // One pass, in one transaction: every record is checked as it is read and the counts, the counts by
+    // kind and the Merkle root once all are in, before commit; any difference throws and rolls the
+    // whole import back, so nothing of an unverified package is ever stored.
     const result = await store.transaction(async (trx) => {
       const defs = await writer.prepareCatalog(trx, actor, m, provenance);
-      const added = await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
+      const purposes = new Map<string, PackageRecord['purposes'][number]>();
+      const byKind: Record<string, number> = {};
       // Seller company id -> ours, for the contacts that follow their company in the package.
       const companyIds = new Map<string, string>();
-      const imported = new MerkleAccumulator();
+      const verified = new MerkleAccumulator();
       let batch: PackageRecord[] = [];
       const flush = async () => {
         if (batch.length)
@@ -168,17 +156,26 @@ export function createPackageReceiver(deps: TransferDeps) {
         batch = [];
       };
       for await (const line of packageLines(input.file, identity)) {
-        imported.addDigest(createHash('sha256').update(line).digest());
-        batch.push(JSON.parse(line) as PackageRecord);
+        verified.addDigest(createHash('sha256').update(line).digest());
+        const r = checkedRecord(line, verified.count, schemaKeys);
+        byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+        for (const p of r.purposes ?? []) purposes.set(p.key, p);
+        batch.push(r);
         if (batch.length >= BATCH) await flush();
       }
       await flush();
-      if (imported.count !== verified.count || imported.root() !== m.merkleRoot)
+      if (verified.count !== m.counts.records)
         throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-          detail: 'the file changed between verification and import',
+          detail: `${verified.count} records, the manifest says ${m.counts.records}`,
         });
+      if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
+        throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
+      if (verified.root() !== m.merkleRoot)
+        throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
+      // Purposes the records hold that we lack, as the seller had them; then the acquirer's new ones.
+      await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
       await writer.publishIndex(trx, inboundId);
-      const index = imported.count;
+      const index = verified.count;
       const unsigned: TransferReceipt = {
         format: RECEIPT_FORMAT,
         transferId: m.transferId,
