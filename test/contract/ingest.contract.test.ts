@@ -250,6 +250,7 @@ for (const target of engines()) {
         '个人,壬九,13900000010,,,,,,',
       ]);
       const seen: Array<{ pending: number; found: number }> = [];
+      let erasedMidway: string | undefined;
       const pendingRows = async () =>
         Number(
           (
@@ -267,6 +268,17 @@ for (const target of engines()) {
             pending: await pendingRows(),
             found: (await f.app.customers.find(f.actor, { mobile: '13900000001' })).length,
           });
+          if (erasedMidway) return;
+          // Erasing a customer of the running batch takes its pending index rows too.
+          const row = await f.app.kernel.store.db
+            .selectFrom('customers')
+            .select('id')
+            .where('source', '=', `import:deferred-${target.engine}.csv`)
+            .where('kind', '=', 'individual')
+            .orderBy('id', 'desc')
+            .executeTakeFirstOrThrow();
+          erasedMidway = row.id;
+          await f.app.customers.erase(f.actor, row.id, { reason: 'test: erased while its import runs' });
         },
       });
       // While the batch ran its customers were pending, not yet searchable...
@@ -275,6 +287,13 @@ for (const target of engines()) {
       // ...yet the later rows matched them: one merge, one company shared by both contacts.
       expect(report.counts).toMatchObject({ read: 11, imported: 10, merged: 1, companiesCreated: 1 });
       expect(await pendingRows()).toBe(0);
+      const leftover = await f.app.kernel.store.db
+        .selectFrom('blind_index')
+        .select('field')
+        .where('customer_id', '=', erasedMidway as string)
+        .execute();
+      expect(erasedMidway).toBeDefined();
+      expect(leftover).toEqual([]);
       const found = await f.app.customers.find(f.actor, { mobile: '13900000001' });
       expect(found).toHaveLength(1);
       const merged = await f.app.customers.get(f.actor, found[0]?.id as string, {

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { migrationsFor } from './migrations/index.js';
@@ -117,7 +117,9 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     },
     async purgeSuperseded() {
       // PostgreSQL keeps dead tuples until VACUUM reuses their space; see docs/adr/0002-erasure.md.
-      if (raw) raw.pragma('wal_checkpoint(TRUNCATE)');
+      // Through the connection's queue: a checkpoint while another transaction of this process is
+      // open on the connection (an import's chunk, say) fails with SQLITE_LOCKED.
+      if (raw) await db.connection().execute((conn) => sql`pragma wal_checkpoint(TRUNCATE)`.execute(conn));
     },
     close: () => db.destroy(),
   };

@@ -37,6 +37,27 @@ const onePurposes = preparedQuery<{ customer_id: string; purpose_key: string }, 
 
 /** Kysely queries of the customers module; writes take the transaction handle. */
 export function createCustomerRepo(orgId: string, engine: Engine) {
+  async function shredMany(trx: Trx, ids: readonly string[], at: string): Promise<void> {
+    if (ids.length === 0) return;
+    const list = [...ids];
+    await trx
+      .updateTable('customers')
+      .set({
+        wrapped_dek: null,
+        blob_l2: null,
+        blob_l3: null,
+        blob_l4: null,
+        status: 'erased',
+        erased_at: at,
+        updated_at: at,
+      })
+      .where('id', 'in', list)
+      .execute();
+    await trx.deleteFrom('blind_index').where('customer_id', 'in', list).execute();
+    await trx.deleteFrom('blind_index_pending').where('customer_id', 'in', list).execute();
+    await trx.deleteFrom('customer_public').where('customer_id', 'in', list).execute();
+  }
+
   return {
     async insertMany(
       trx: Trx,
@@ -146,24 +167,14 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
 
     /** Crypto-shredding: the wrapped key and every ciphertext go; index and public rows go too. */
     async shred(trx: Trx, id: string, at: string): Promise<void> {
-      await trx
-        .updateTable('customers')
-        .set({
-          wrapped_dek: null,
-          blob_l2: null,
-          blob_l3: null,
-          blob_l4: null,
-          status: 'erased',
-          erased_at: at,
-          updated_at: at,
-        })
-        .where('org_id', '=', orgId)
-        .where('id', '=', id)
-        .execute();
-      await trx.deleteFrom('blind_index').where('customer_id', '=', id).execute();
-      await trx.deleteFrom('blind_index_pending').where('customer_id', '=', id).execute();
-      await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
+      await shredMany(trx, [id], at);
     },
+
+    /**
+     * shred for many customers of this org at once (callers have checked them); by id alone, as an
+     * org_id predicate beside an id list makes SQLite scan the org.
+     */
+    shredMany,
 
     /** Moves a bulk load's pending index rows into the search index (see pending-index.ts). */
     publishPendingIndex(trx: Trx, batchId: string): Promise<number> {

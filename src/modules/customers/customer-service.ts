@@ -5,6 +5,7 @@ import { type Actor, assertCan, can, gradeAtMost } from '../../kernel/authz/perm
 import type { Grade, KeyRing } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
+import type { Kernel } from '../../kernel/kernel.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
 import type { Db, Store, Trx } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
@@ -34,13 +35,7 @@ export interface CustomerDeps {
   orgId: string;
   catalog: FieldCatalog;
   consent: Pick<ConsentService, 'requirePurposes' | 'consentRowsAtCreation' | 'basisFor'>;
-  journalErasure: (entry: {
-    id: string;
-    customerId: string;
-    at: string;
-    reason: string;
-    actor: string;
-  }) => void;
+  journalErasure: Kernel['journalErasure'];
 }
 
 export interface RevealOptions {

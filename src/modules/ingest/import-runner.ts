@@ -210,7 +210,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
         for (const r of committed.pendingIndex) pending.add(r.field, r.hash, r.customer_id);
         counts = committed.totals;
         rowsDone = chunk.lastSeq;
-        input.onProgress?.({
+        await input.onProgress?.({
           rows: rowsDone,
           bytesDone: source.meter?.done ?? 0,
           bytesTotal: source.meter?.total ?? 0,

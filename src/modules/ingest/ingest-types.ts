@@ -33,7 +33,7 @@ export interface ImportOptions {
   /** Rows per transaction. */
   chunkSize?: number | undefined;
   /** After each committed chunk: rows so far, and how far into the file (bytes) the reader is. */
-  onProgress?: ((p: ImportProgress) => void) | undefined;
+  onProgress?: ((p: ImportProgress) => void | Promise<void>) | undefined;
   /** Also write the rejected rows (original cells + 错误原因) to this .xlsx or .csv file. */
   rejectsFile?: string | undefined;
 }

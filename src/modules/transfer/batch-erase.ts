@@ -3,17 +3,13 @@ import { customerScopeFilter, dataScopeOf } from '../../kernel/authz/data-scope.
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
+import type { Kernel } from '../../kernel/kernel.js';
 import type { Store, Trx } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
+import { createCustomerRepo } from '../customers/customer-repo.js';
 
 /** The kernel's erasure journal (kept beside, not inside, the database, for restores). */
-export type JournalErasure = (entry: {
-  id: string;
-  customerId: string;
-  at: string;
-  reason: string;
-  actor: string;
-}) => void;
+export type JournalErasure = Kernel['journalErasure'];
 
 export interface BatchEraseResult {
   erased: string[];
@@ -39,6 +35,7 @@ export function createBatchEraser(deps: {
   journalErasure: JournalErasure;
 }) {
   const { store, audit, clock, orgId } = deps;
+  const customers = createCustomerRepo(orgId, store.engine);
 
   async function eraseMany(
     actor: Actor,
@@ -76,21 +73,7 @@ export function createBatchEraser(deps: {
       const live = ids.filter((id) => byId.get(id)?.status !== 'erased');
       const alreadyErased = ids.filter((id) => byId.get(id)?.status === 'erased');
       if (live.length > 0) {
-        await trx
-          .updateTable('customers')
-          .set({
-            wrapped_dek: null,
-            blob_l2: null,
-            blob_l3: null,
-            blob_l4: null,
-            status: 'erased',
-            erased_at: at,
-            updated_at: at,
-          })
-          .where('id', 'in', live)
-          .execute();
-        await trx.deleteFrom('blind_index').where('customer_id', 'in', live).execute();
-        await trx.deleteFrom('customer_public').where('customer_id', 'in', live).execute();
+        await customers.shredMany(trx, live, at);
         const erasures = live.map((customerId) => ({
           id: uuidv7(),
           org_id: orgId,
