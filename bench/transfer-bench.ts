@@ -11,8 +11,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initApp, openApp, systemActor } from '../src/app.js';
-import { createTransferModule } from '../src/modules/transfer/index.js';
+import { pathToFileURL } from 'node:url';
+
+// Phases run the compiled build (dist/; `npm run bench:transfer` builds it first), as `custodian` runs:
+// under tsx, its loader and the sources it keeps would add about 50 MB to each phase's peak RSS.
+const dist = (path: string): string => pathToFileURL(join(process.cwd(), 'dist', path)).href;
+const { initApp, openApp, systemActor } = (await import(dist('app.js'))) as typeof import('../src/app.js');
+const { createTransferModule } = (await import(
+  dist('modules/transfer/index.js')
+)) as typeof import('../src/modules/transfer/index.js');
 
 /**
  * Company-transfer throughput (issue 5): `node --import tsx bench/transfer-bench.ts [--count N]`

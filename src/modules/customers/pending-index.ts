@@ -15,25 +15,26 @@ import type { Engine, Trx } from '../../kernel/store/store.js';
  *   million rows here). The drop is part of the transaction, so a failure leaves the index as it was.
  */
 export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: string): Promise<number> {
-  const fields = await trx
-    .selectFrom('blind_index_pending')
-    .select(['field', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('batch_id', '=', batchId)
-    .groupBy('field')
-    .execute();
-  const pending = fields.reduce((n, f) => n + Number(f.n), 0);
-  if (pending === 0) return 0;
   const sqlite = engine === 'sqlite';
-  let rebuild = false;
-  if (sqlite) {
-    await sql`pragma temp_store = FILE`.execute(trx);
-    const customers = await trx
-      .selectFrom('customers')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    rebuild = pending >= Number(customers.n);
-  }
+  // From the first query on: grouping the pending rows by field is a sort too.
+  if (sqlite) await sql`pragma temp_store = FILE`.execute(trx);
   try {
+    const fields = await trx
+      .selectFrom('blind_index_pending')
+      .select(['field', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('batch_id', '=', batchId)
+      .groupBy('field')
+      .execute();
+    const pending = fields.reduce((n, f) => n + Number(f.n), 0);
+    if (pending === 0) return 0;
+    let rebuild = false;
+    if (sqlite) {
+      const customers = await trx
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      rebuild = pending >= Number(customers.n);
+    }
     if (rebuild) await sql`drop index blind_index_customer`.execute(trx);
     let moved = 0;
     for (const { field } of fields) {
