@@ -40,3 +40,30 @@ export class MerkleAccumulator {
     return acc.hash.toString('hex');
   }
 }
+
+/**
+ * MerkleAccumulator as plain JavaScript for the package workers (sealer and opener), which are evaluated
+ * without a loader: `addDigest(digest)` folds a record digest, `records` counts them, `root()` gives the
+ * hex root. package-sealer.test.ts and package-lines.test.ts pin it to the kernel's merkleRoot.
+ */
+export const MERKLE_FOLD_SOURCE = `
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+const stack = [];
+let records = 0;
+function addDigest(digest) {
+  let node = { hash: createHash('sha256').update(LEAF).update(digest).digest(), height: 0 };
+  records += 1;
+  while (stack.length > 0 && stack[stack.length - 1].height === node.height) {
+    const top = stack.pop();
+    node = { hash: createHash('sha256').update(NODE).update(top.hash).update(node.hash).digest(), height: node.height + 1 };
+  }
+  stack.push(node);
+}
+function root() {
+  if (stack.length === 0) return createHash('sha256').digest('hex');
+  let acc = stack[stack.length - 1].hash;
+  for (let i = stack.length - 2; i >= 0; i--) acc = createHash('sha256').update(NODE).update(stack[i].hash).update(acc).digest();
+  return acc.toString('hex');
+}
+`;

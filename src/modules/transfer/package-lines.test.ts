@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { afterAll, describe, expect, it } from 'vitest';
+import { merkleRoot } from '../../kernel/audit/merkle.js';
 import { packageLines } from './package-lines.js';
+import type { PackageDigest } from './package-opener.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,6 +33,21 @@ describe('packageLines (age stream decryption)', () => {
     const lines = await collect(file, id);
     expect(lines.length).toBe(3000);
     expect(JSON.parse(lines[2999] as string).customerId).toBe('c2999');
+  });
+
+  it('counts the lines and folds their Merkle root on the worker, as the kernel computes it', async () => {
+    const id = await generateX25519Identity();
+    const file = join(dir, 'digest.age');
+    // Multi-byte text too: digests are over each line's UTF-8 bytes.
+    const text = `${body}${JSON.stringify({ customerId: '客户', note: '上海市' })}\n`;
+    await encryptTo(id, text, file);
+    const digest: Partial<PackageDigest> = {};
+    const lines: string[] = [];
+    for await (const l of packageLines(file, id, digest)) lines.push(l);
+    expect(digest.records).toBe(3001);
+    expect(digest.merkleRoot).toBe(
+      merkleRoot(lines.map((l) => createHash('sha256').update(l).digest('hex'))),
+    );
   });
 
   it('refuses another identity, a flipped byte, a truncated file and a cut-off last line', async () => {

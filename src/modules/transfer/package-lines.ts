@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { AppError } from '../../kernel/errors/app-error.js';
-import { decryptedChunks } from './package-opener.js';
+import { decryptedChunks, type PackageDigest } from './package-opener.js';
 
 /** SHA-256 of a file, streamed. */
 export async function fileSha256(file: string): Promise<string> {
@@ -19,12 +19,17 @@ export async function fileSha256(file: string): Promise<string> {
 /**
  * The JSON lines of an age-encrypted package, decrypted as a stream with the given identity on a worker
  * thread (package-opener.ts; flat memory). A file not encrypted to the identity is TRANSFER_NOT_RECIPIENT; a damaged or truncated one
- * TRANSFER_PACKAGE_CORRUPT (age authenticates every 64 KiB chunk and marks the last one).
+ * TRANSFER_PACKAGE_CORRUPT (age authenticates every 64 KiB chunk and marks the last one). When the
+ * lines are exhausted, `digest` holds their count and Merkle root (computed on the worker).
  */
-export async function* packageLines(file: string, identity: string): AsyncGenerator<string> {
+export async function* packageLines(
+  file: string,
+  identity: string,
+  digest?: Partial<PackageDigest>,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let buffer = '';
-  for await (const chunk of decryptedChunks(file, identity)) {
+  for await (const chunk of decryptedChunks(file, identity, digest)) {
     try {
       buffer += decoder.decode(chunk, { stream: true });
     } catch {

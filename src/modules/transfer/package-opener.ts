@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { MERKLE_FOLD_SOURCE } from './merkle-stream.js';
 
 /**
- * Decrypts an age package on a worker thread and hands the plaintext over in chunks of about 1 MiB: the
+ * Decrypts an age package on a worker thread and hands the plaintext over in chunks of about 1 MiB, with
+ * the record count and the Merkle root over the record lines' digests computed there as well: the
  * pure-JavaScript ChaCha20-Poly1305 of the age package takes about 11 s of one core for a million
  * records, which the receiver's import would otherwise wait for. The worker reads the file through a
  * file handle (flat memory) and stays at most `window` chunks ahead of the reader. The age identity
@@ -16,7 +18,21 @@ export type OpenFailure = 'recipient' | 'header' | 'chunk' | 'io';
 // Plain JavaScript evaluated in the worker, like the package sealer's (no loader under tsx or vitest).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
 const { open } = require('node:fs/promises');
+${MERKLE_FOLD_SOURCE}
+// Record digests over each line's bytes, the newline excluded (what the seller's sealer hashed).
+let line = createHash('sha256');
+function digestLines(bytes) {
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+    line.update(bytes.subarray(start, nl));
+    addDigest(line.digest());
+    line = createHash('sha256');
+    start = nl + 1;
+  }
+  if (start < bytes.length) line.update(bytes.subarray(start));
+}
 let credit = workerData.window;
 let wake = null;
 parentPort.on('message', (m) => {
@@ -66,12 +82,14 @@ const waitForCredit = () => (credit > 0 ? Promise.resolve() : new Promise((r) =>
     let r;
     try { r = await reader.read(); } catch { parentPort.postMessage({ type: 'error', stage: 'chunk' }); return; }
     if (r.done) break;
+    digestLines(r.value);
     parts.push(r.value);
     size += r.value.length;
     if (size >= 1 << 20) await send();
   }
   await send();
-  parentPort.postMessage({ type: 'end' });
+  // A cut-off last line is not a record (the reader refuses the file for it).
+  parentPort.postMessage({ type: 'end', records, merkleRoot: root() });
 })().catch(() => parentPort.postMessage({ type: 'error', stage: 'io' }));
 `;
 
@@ -92,18 +110,31 @@ function failure(stage: OpenFailure): AppError {
 
 type WorkerMessage =
   | { type: 'chunk'; bytes: ArrayBuffer }
-  | { type: 'end' }
+  | ({ type: 'end' } & PackageDigest)
   | { type: 'error'; stage: OpenFailure };
 
-/** The decrypted bytes of an age file, in order; stops the worker when the caller stops early. */
+/** What the worker found in the plaintext: its line count and the Merkle root over the line digests. */
+export interface PackageDigest {
+  records: number;
+  merkleRoot: string;
+}
+
+/**
+ * The decrypted bytes of an age file, in order; stops the worker when the caller stops early. Once the
+ * last chunk is out, `digest` (if given) holds the records counted and their Merkle root.
+ */
 export async function* decryptedChunks(
   file: string,
   identity: string,
-  window = 4,
+  digest?: Partial<PackageDigest>,
+  window = 2,
 ): AsyncGenerator<Uint8Array> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { file, identity, window, ageUrl: ageModuleUrl() },
+    // It holds a few chunks at a time; a small young generation keeps its garbage from adding to the
+    // process's peak (a million-record receive must stay under 500 MB with the import beside it).
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
   });
   const inbox: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
@@ -122,7 +153,10 @@ export async function* decryptedChunks(
     for (;;) {
       while (inbox.length === 0) await new Promise<void>((r) => (wake = r));
       const m = inbox.shift() as WorkerMessage;
-      if (m.type === 'end') return;
+      if (m.type === 'end') {
+        if (digest) Object.assign(digest, { records: m.records, merkleRoot: m.merkleRoot });
+        return;
+      }
       if (m.type === 'error') throw failure(m.stage);
       worker.postMessage({ type: 'ack' });
       yield new Uint8Array(m.bytes);

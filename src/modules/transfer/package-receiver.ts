@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Actor } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import { CUSTOMER_KINDS } from '../customers/customer-types.js';
 import { createImportWriter } from './import-writer.js';
-import { MerkleAccumulator } from './merkle-stream.js';
 import { fileSha256, packageLines } from './package-lines.js';
+import type { PackageDigest } from './package-opener.js';
 import { canonicalJson, publicKeyFromBase64, sha256Hex, signedBytes, verifyDoc } from './signing.js';
 import { assertTransfer } from './transfer-policy.js';
 import type { TransferDeps } from './transfer-service.js';
@@ -148,34 +147,35 @@ export function createPackageReceiver(deps: TransferDeps) {
       const byKind: Record<string, number> = {};
       // Seller company id -> ours, for the contacts that follow their company in the package.
       const companyIds = new Map<string, string>();
-      const verified = new MerkleAccumulator();
+      const digest: Partial<PackageDigest> = {};
+      let count = 0;
       let batch: PackageRecord[] = [];
       const flush = async () => {
         if (batch.length)
           await writer.importBatch(trx, actor, batch, defs, added, companyIds, m, receivedAt, inboundId);
         batch = [];
       };
-      for await (const line of packageLines(input.file, identity)) {
-        verified.addDigest(createHash('sha256').update(line).digest());
-        const r = checkedRecord(line, verified.count, schemaKeys);
+      for await (const line of packageLines(input.file, identity, digest)) {
+        count += 1;
+        const r = checkedRecord(line, count, schemaKeys);
         byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
         for (const p of r.purposes ?? []) purposes.set(p.key, p);
         batch.push(r);
         if (batch.length >= BATCH) await flush();
       }
       await flush();
-      if (verified.count !== m.counts.records)
+      if (count !== m.counts.records || digest.records !== count)
         throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-          detail: `${verified.count} records, the manifest says ${m.counts.records}`,
+          detail: `${count} records, the manifest says ${m.counts.records}`,
         });
       if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
         throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
-      if (verified.root() !== m.merkleRoot)
+      if (digest.merkleRoot !== m.merkleRoot)
         throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
       // Purposes the records hold that we lack, as the seller had them; then the acquirer's new ones.
       await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
       await writer.publishIndex(trx, inboundId);
-      const index = verified.count;
+      const index = count;
       const unsigned: TransferReceipt = {
         format: RECEIPT_FORMAT,
         transferId: m.transferId,

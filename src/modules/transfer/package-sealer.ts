@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { MERKLE_FOLD_SOURCE } from './merkle-stream.js';
 
 /** What the sealer hands back once the package file is complete and synced. */
 export interface SealedPackage {
@@ -28,31 +29,14 @@ export interface PackageSealer {
 }
 
 // Plain JavaScript evaluated in the worker (no loader needed under tsx, vitest or the compiled build).
-// Its Merkle fold is MerkleAccumulator's (merkle-stream.ts); package-sealer.test.ts pins both to the
-// kernel's merkleRoot.
+// Its Merkle fold is MERKLE_FOLD_SOURCE (merkle-stream.ts).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { open } = require('node:fs/promises');
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
-const stack = [];
-let records = 0;
+${MERKLE_FOLD_SOURCE}
 function addLine(line) {
-  const digest = createHash('sha256').update(line).digest();
-  let node = { hash: createHash('sha256').update(LEAF).update(digest).digest(), height: 0 };
-  records += 1;
-  while (stack.length > 0 && stack[stack.length - 1].height === node.height) {
-    const top = stack.pop();
-    node = { hash: createHash('sha256').update(NODE).update(top.hash).update(node.hash).digest(), height: node.height + 1 };
-  }
-  stack.push(node);
-}
-function root() {
-  if (stack.length === 0) return createHash('sha256').digest('hex');
-  let acc = stack[stack.length - 1].hash;
-  for (let i = stack.length - 2; i >= 0; i--) acc = createHash('sha256').update(NODE).update(stack[i].hash).update(acc).digest();
-  return acc.toString('hex');
+  addDigest(createHash('sha256').update(line).digest());
 }
 const queue = [];
 let waiting = null;
