@@ -7,6 +7,9 @@ import type { Database } from './schema.js';
 import { CachedSqliteDialect } from './sqlite-driver.js';
 
 export type Engine = 'sqlite' | 'postgres';
+
+/** SQLite's page cache per connection, as PRAGMA cache_size takes it (negative: KiB), 64 MiB. */
+export const SQLITE_CACHE_KIB = -65536;
 export type Trx = Transaction<Database>;
 export type Db = Kysely<Database>;
 
@@ -64,7 +67,7 @@ function openSqlite(file: string): { db: Db; raw: BetterSqlite3.Database } {
   raw.pragma('foreign_keys = ON');
   // Freed content is overwritten with zeros: an erased customer's wrapped key must not linger in free pages.
   raw.pragma('secure_delete = ON');
-  raw.pragma('cache_size = -65536');
+  raw.pragma(`cache_size = ${SQLITE_CACHE_KIB}`);
   raw.pragma('temp_store = MEMORY');
   return { db: new Kysely<Database>({ dialect: new CachedSqliteDialect(raw) }), raw };
 }

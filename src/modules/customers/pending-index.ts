@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Engine, Trx } from '../../kernel/store/store.js';
+import { type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
 
 /**
  * Makes a bulk load searchable (docs/adr/0009-deferred-search-index.md): its pending index rows move
@@ -16,8 +16,12 @@ import type { Engine, Trx } from '../../kernel/store/store.js';
  */
 export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: string): Promise<number> {
   const sqlite = engine === 'sqlite';
-  // From the first query on: grouping the pending rows by field is a sort too.
-  if (sqlite) await sql`pragma temp_store = FILE`.execute(trx);
+  // From the first query on: grouping the pending rows by field is a sort too. The sorts' memory is
+  // bounded by the page cache, which is also made small here: the pages they write are read once.
+  if (sqlite) {
+    await sql`pragma temp_store = FILE`.execute(trx);
+    await sql`pragma cache_size = -16384`.execute(trx);
+  }
   try {
     const fields = await trx
       .selectFrom('blind_index_pending')
@@ -64,6 +68,9 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
     await trx.deleteFrom('blind_index_pending').where('batch_id', '=', batchId).execute();
     return moved;
   } finally {
-    if (sqlite) await sql`pragma temp_store = MEMORY`.execute(trx);
+    if (sqlite) {
+      await sql`pragma temp_store = MEMORY`.execute(trx);
+      await sql`pragma cache_size = ${sql.raw(String(SQLITE_CACHE_KIB))}`.execute(trx);
+    }
   }
 }
