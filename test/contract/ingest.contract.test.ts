@@ -313,7 +313,9 @@ for (const target of engines()) {
         // The first import (a fresh store) rebuilt the by-customer index; it is there, as migration 001 made it.
         const raw = f.app.kernel.store.sqlite;
         const index = raw?.prepare("select sql from sqlite_master where name = 'blind_index_customer'").get();
-        expect(index).toEqual({ sql: 'CREATE INDEX "blind_index_customer" on "blind_index" ("customer_id")' });
+        expect(index).toEqual({
+          sql: 'CREATE INDEX "blind_index_customer" on "blind_index" ("customer_id")',
+        });
       }
       const named = await f.app.customers.find(f.actor, { companyName: '星辰科技有限公司' });
       expect(named.filter((c) => c.kind === 'company').map((c) => c.id)).toEqual([parents[0]?.parent_id]);
