@@ -129,8 +129,11 @@ export function createPackageReceiver(deps: TransferDeps) {
     if (seen) throw new AppError('TRANSFER_ALREADY_RECEIVED', { id: m.transferId, at: seen.received_at });
     if (sha256Hex(canonicalJson(m.schema)) !== m.schemaDigest)
       throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the schema digest differs' });
-    if ((await fileSha256(input.file)) !== m.packageSha256)
-      throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the SHA-256 of the package file differs' });
+    // The file's hash is taken while the import runs (it reads the file a second time, off the main
+    // work) and compared before commit; when the import fails, a differing hash is the better reason.
+    const fileHash = fileSha256(input.file);
+    fileHash.catch(() => undefined);
+    const hashDiffers = async () => (await fileHash.catch(() => '')) !== m.packageSha256;
     const identity = await deps.identity.ageIdentity();
 
     const receivedAt = clock.now().toISOString();
@@ -141,85 +144,92 @@ export function createPackageReceiver(deps: TransferDeps) {
     // One pass, in one transaction: every record is checked as it is read and the counts, the counts by
     // kind and the Merkle root once all are in, before commit; any difference throws and rolls the
     // whole import back, so nothing of an unverified package is ever stored.
-    const result = await store.transaction(async (trx) => {
-      const defs = await writer.prepareCatalog(trx, actor, m, provenance);
-      const purposes = new Map<string, PackageRecord['purposes'][number]>();
-      const byKind: Record<string, number> = {};
-      // Seller company id -> ours, for the contacts that follow their company in the package.
-      const companyIds = new Map<string, string>();
-      const digest: Partial<PackageDigest> = {};
-      let count = 0;
-      let batch: PackageRecord[] = [];
-      const flush = async () => {
-        if (batch.length)
-          await writer.importBatch(trx, actor, batch, defs, added, companyIds, m, receivedAt, inboundId);
-        batch = [];
-      };
-      for await (const line of packageLines(input.file, identity, digest)) {
-        count += 1;
-        const r = checkedRecord(line, count, schemaKeys);
-        byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
-        for (const p of r.purposes ?? []) purposes.set(p.key, p);
-        batch.push(r);
-        if (batch.length >= BATCH) await flush();
-      }
-      await flush();
-      if (count !== m.counts.records || digest.records !== count)
-        throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
-          detail: `${count} records, the manifest says ${m.counts.records}`,
-        });
-      if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
-        throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
-      if (digest.merkleRoot !== m.merkleRoot)
-        throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
-      // Purposes the records hold that we lack, as the seller had them; then the acquirer's new ones.
-      await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
-      await writer.publishIndex(trx, inboundId);
-      const index = count;
-      const unsigned: TransferReceipt = {
-        format: RECEIPT_FORMAT,
-        transferId: m.transferId,
-        merkleRoot: m.merkleRoot,
-        count: index,
-        receivedAt,
-        buyer: { orgId, name: deps.orgName, fingerprint: keys.signingFingerprint },
-      };
-      const receipt: SignedReceipt = {
-        ...unsigned,
-        signature: keys.sign(signedBytes(unsigned)).toString('base64'),
-      };
-      await trx
-        .insertInto('transfer_inbound')
-        .values({
-          id: inboundId,
-          org_id: orgId,
-          transfer_id: m.transferId,
-          seller_fingerprint: m.seller.fingerprint,
-          counterparty_id: seller.id,
-          merkle_root: m.merkleRoot,
+    const shaDiffers = () =>
+      new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the SHA-256 of the package file differs' });
+    const result = await store
+      .transaction(async (trx) => {
+        const defs = await writer.prepareCatalog(trx, actor, m, provenance);
+        const purposes = new Map<string, PackageRecord['purposes'][number]>();
+        const byKind: Record<string, number> = {};
+        // Seller company id -> ours, for the contacts that follow their company in the package.
+        const companyIds = new Map<string, string>();
+        const digest: Partial<PackageDigest> = {};
+        let count = 0;
+        let batch: PackageRecord[] = [];
+        const flush = async () => {
+          if (batch.length)
+            await writer.importBatch(trx, actor, batch, defs, added, companyIds, m, receivedAt, inboundId);
+          batch = [];
+        };
+        for await (const line of packageLines(input.file, identity, digest)) {
+          count += 1;
+          const r = checkedRecord(line, count, schemaKeys);
+          byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+          for (const p of r.purposes ?? []) purposes.set(p.key, p);
+          batch.push(r);
+          if (batch.length >= BATCH) await flush();
+        }
+        await flush();
+        if (await hashDiffers()) throw shaDiffers();
+        if (count !== m.counts.records || digest.records !== count)
+          throw new AppError('TRANSFER_PACKAGE_MISMATCH', {
+            detail: `${count} records, the manifest says ${m.counts.records}`,
+          });
+        if (canonicalJson(byKind) !== canonicalJson(m.counts.byKind))
+          throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the counts by kind differ' });
+        if (digest.merkleRoot !== m.merkleRoot)
+          throw new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the Merkle root differs' });
+        // Purposes the records hold that we lack, as the seller had them; then the acquirer's new ones.
+        await writer.preparePurposes(trx, actor, purposes, input.addPurposes ?? [], provenance);
+        await writer.publishIndex(trx, inboundId);
+        const index = count;
+        const unsigned: TransferReceipt = {
+          format: RECEIPT_FORMAT,
+          transferId: m.transferId,
+          merkleRoot: m.merkleRoot,
           count: index,
-          manifest: JSON.stringify(m),
-          receipt: JSON.stringify(receipt),
-          received_at: receivedAt,
-        })
-        .execute();
-      await audit.append(trx, [
-        {
-          actor: actor.id,
-          action: 'transfer.receive',
-          details: {
-            transferId: m.transferId,
-            inboundId,
-            sellerFingerprint: m.seller.fingerprint,
-            records: index,
-            byKind,
-            merkleRoot: m.merkleRoot,
-            addedPurposes: added,
+          receivedAt,
+          buyer: { orgId, name: deps.orgName, fingerprint: keys.signingFingerprint },
+        };
+        const receipt: SignedReceipt = {
+          ...unsigned,
+          signature: keys.sign(signedBytes(unsigned)).toString('base64'),
+        };
+        await trx
+          .insertInto('transfer_inbound')
+          .values({
+            id: inboundId,
+            org_id: orgId,
+            transfer_id: m.transferId,
+            seller_fingerprint: m.seller.fingerprint,
+            counterparty_id: seller.id,
+            merkle_root: m.merkleRoot,
+            count: index,
+            manifest: JSON.stringify(m),
+            receipt: JSON.stringify(receipt),
+            received_at: receivedAt,
+          })
+          .execute();
+        await audit.append(trx, [
+          {
+            actor: actor.id,
+            action: 'transfer.receive',
+            details: {
+              transferId: m.transferId,
+              inboundId,
+              sellerFingerprint: m.seller.fingerprint,
+              records: index,
+              byKind,
+              merkleRoot: m.merkleRoot,
+              addedPurposes: added,
+            },
           },
-        },
-      ]);
-      return { inboundId, imported: index, byKind, receipt };
-    });
+        ]);
+        return { inboundId, imported: index, byKind, receipt };
+      })
+      .catch(async (err: unknown) => {
+        throw (await hashDiffers()) ? shaDiffers() : err;
+      });
     catalog.invalidate();
     return result;
   }
