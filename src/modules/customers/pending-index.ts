@@ -2,12 +2,6 @@ import { sql } from 'kysely';
 import { type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
 
 /**
- * Dropping the by-customer index inside the transaction costs memory in proportion to it (measured: an
- * index of 5M rows, +430 MB for the two seconds of the drop), so only a small one is rebuilt.
- */
-const MAX_INDEX_ROWS_TO_DROP = 1_000_000;
-
-/**
  * Makes a bulk load searchable (docs/adr/0009-deferred-search-index.md): its pending index rows move
  * into `blind_index` in key order, one field at a time, and leave the pending table.
  *
@@ -15,10 +9,10 @@ const MAX_INDEX_ROWS_TO_DROP = 1_000_000;
  * - the sorts spill to temporary files instead of memory (temp_store = FILE for this transaction only:
  *   a million customers' index rows sorted in memory took 800 MB). They hold keyed hashes and ids, no
  *   personal data in clear; SQLite deletes them when the statement ends.
- * - when the batch outnumbers what is indexed already and that is small (a first bulk load, a package
- *   received into a new store), the by-customer index is dropped and built again after the insert: built
- *   from a sort, instead of one random page write per row (24 s against 59 s for five million rows
- *   here). The drop is part of the transaction, so a failure leaves the index as it was.
+ * - when the batch is large beside what is indexed already (its rows outnumber the store's customers,
+ *   i.e. it adds about a fifth or more), the by-customer index is dropped and built again after the
+ *   insert: built from a sort, instead of one random page write per row (24 s against 59 s for five
+ *   million rows here). The drop is part of the transaction, so a failure leaves the index as it was.
  */
 export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: string): Promise<number> {
   const sqlite = engine === 'sqlite';
@@ -43,9 +37,7 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
         .selectFrom('customers')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
-      // About five index rows per customer; the batch's own customers are counted but not yet indexed.
-      const indexed = Math.max(0, Number(customers.n) * 5 - pending);
-      rebuild = pending >= indexed && indexed <= MAX_INDEX_ROWS_TO_DROP;
+      rebuild = pending >= Number(customers.n);
     }
     if (rebuild) await sql`drop index blind_index_customer`.execute(trx);
     let moved = 0;
