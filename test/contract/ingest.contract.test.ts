@@ -269,13 +269,13 @@ for (const target of engines()) {
             found: (await f.app.customers.find(f.actor, { mobile: '13900000001' })).length,
           });
           if (erasedMidway) return;
-          // Erasing a customer of the running batch takes its pending index rows too.
+          // Erasing a customer of the running batch (丁四, found by its pending mobile index row) takes
+          // its pending index rows too.
           const row = await f.app.kernel.store.db
-            .selectFrom('customers')
-            .select('id')
-            .where('source', '=', `import:deferred-${target.engine}.csv`)
-            .where('kind', '=', 'individual')
-            .orderBy('id', 'desc')
+            .selectFrom('blind_index_pending')
+            .select('customer_id as id')
+            .where('field', '=', 'mobile')
+            .where('hash', '=', f.app.kernel.keys.blindIndex('mobile', '13900000004'))
             .executeTakeFirstOrThrow();
           erasedMidway = row.id;
           await f.app.customers.erase(f.actor, row.id, { reason: 'test: erased while its import runs' });
