@@ -33,13 +33,14 @@ export interface ConsoleServer {
 
 /**
  * The real server, in process, on a free loopback port, over a fresh SQLite data directory initialised
- * as `custodian serve --init` does, with purposes `sales` (consent) and `contract`.
+ * as `custodian serve --init` does, with purposes `sales` (consent) and `contract`; `orgName` names the
+ * organisation (transfer tests run a seller and an acquirer side by side).
  */
-export async function startConsoleServer(): Promise<ConsoleServer> {
+export async function startConsoleServer(orgName?: string): Promise<ConsoleServer> {
   await ensureConsoleBuilt();
   const logger = createLogger({ level: 'warn' });
   const dataDir = mkdtempSync(join(tmpdir(), 'custodian-browser-'));
-  const res = await initApp({ dataDir, who: 'test', logger });
+  const res = await initApp({ dataDir, who: 'test', logger, ...(orgName ? { orgName } : {}) });
   const system = systemActor(res.app.kernel, 'test');
   await addStandardPurposes(res.app, system);
   const server = await buildHttp(res.app, logger);

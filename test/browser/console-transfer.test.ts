@@ -18,16 +18,9 @@ import {
   openBrowser,
   STRONG_PASSWORD,
   screenshot,
+  startConsoleServer,
 } from './browser-support.js';
-import {
-  chooseFile,
-  dateIn,
-  download,
-  enrolTotp,
-  readJson,
-  startOrgServer,
-  textOf,
-} from './transfer-support.js';
+import { chooseFile, dateIn, download, enrolTotp, readJson, textOf } from './transfer-support.js';
 
 const SELLER = '上海旧城贸易有限公司';
 const BUYER = '杭州新华贸易有限公司';
@@ -76,8 +69,8 @@ describe('a company transfer (path B) through both consoles in Chromium', () => 
       CUSTODIAN_NOTICE_WINDOW_START: '0',
       CUSTODIAN_NOTICE_WINDOW_END: '24',
     });
-    seller = await startOrgServer(SELLER);
-    buyer = await startOrgServer(BUYER);
+    seller = await startConsoleServer(SELLER);
+    buyer = await startConsoleServer(BUYER);
     for (const s of [seller, buyer]) {
       const h = consoleHelpers(s);
       const dpo = await h.createUser('dpo', ['dpo']);

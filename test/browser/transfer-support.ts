@@ -1,40 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { initApp, systemActor } from '../../src/app.js';
-import { buildHttp } from '../../src/http.js';
-import { createLogger } from '../../src/kernel/log/logger.js';
-import { addStandardPurposes } from '../support/app-fixture.js';
-import { type ConsoleServer, ensureConsoleBuilt, totpCode } from './browser-support.js';
-
-/**
- * One organisation's real server (its own SQLite data directory, its own keys and org identity) on a
- * free loopback port, as `custodian serve --init` starts it, with purposes `sales` and `contract`.
- */
-export async function startOrgServer(orgName: string): Promise<ConsoleServer> {
-  await ensureConsoleBuilt();
-  const logger = createLogger({ level: 'warn' });
-  const dataDir = mkdtempSync(join(tmpdir(), 'custodian-transfer-browser-'));
-  const res = await initApp({ dataDir, who: 'test', logger, orgName });
-  await addStandardPurposes(res.app, systemActor(res.app.kernel, 'test'));
-  const server = await buildHttp(res.app, logger);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const addr = server.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return {
-    app: res.app,
-    server,
-    base: `http://127.0.0.1:${port}`,
-    adminToken: res.adminToken.token,
-    adminUser: { username: res.adminUser.username, password: res.adminUser.password },
-    async stop() {
-      await server.close();
-      await res.app.close().catch(() => undefined);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+import { totpCode } from './browser-support.js';
 
 /** Two-step sign-in enrolment, which the DPO role must complete on its first console visit. */
 export async function enrolTotp(page: Page): Promise<void> {

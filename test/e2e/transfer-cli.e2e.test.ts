@@ -28,6 +28,44 @@ async function cli(
   return { code, out, err, json: () => JSON.parse(out) };
 }
 
+/** `purpose add` with a 3-year retention; the exit code must be 0. */
+async function addPurpose(dir: string, key: string, name: string, basis: string): Promise<void> {
+  const r = await cli(
+    dir,
+    'purpose',
+    'add',
+    '--key',
+    key,
+    '--name',
+    name,
+    '--basis',
+    basis,
+    '--retention',
+    '3y',
+  );
+  expect(r.code).toBe(0);
+}
+
+/** `customer add` of an individual held for `purpose`; returns its id. */
+async function addIndividual(dir: string, purpose: string, name: string, mobile: string): Promise<string> {
+  const r = await cli(
+    dir,
+    'customer',
+    'add',
+    '--kind',
+    'individual',
+    '--purpose',
+    purpose,
+    '--field',
+    `name=${name}`,
+    '--field',
+    `mobile=${mobile}`,
+    '--json',
+  );
+  expect(r.code).toBe(0);
+  return r.json().id as string;
+}
+
 describe('transfer through the CLI (seller and acquirer data directories)', () => {
   it('identity exchange -> create -> readiness -> notice -> package -> receive -> complete -> dossier', async () => {
     const S = join(root, 'seller');
@@ -35,42 +73,8 @@ describe('transfer through the CLI (seller and acquirer data directories)', () =
     const f = (name: string) => join(root, name);
     expect((await cli(S, 'init', '--org-name', '卖方公司', '--json')).code).toBe(0);
     expect((await cli(B, 'init', '--org-name', '买方公司', '--json')).code).toBe(0);
-    expect(
-      (
-        await cli(
-          S,
-          'purpose',
-          'add',
-          '--key',
-          'sales',
-          '--name',
-          '销售服务',
-          '--basis',
-          'consent',
-          '--retention',
-          '3y',
-        )
-      ).code,
-    ).toBe(0);
-    for (const m of ['13912345678', '18698765432', '13700001111'])
-      expect(
-        (
-          await cli(
-            S,
-            'customer',
-            'add',
-            '--kind',
-            'individual',
-            '--purpose',
-            'sales',
-            '--field',
-            'name=张三',
-            '--field',
-            `mobile=${m}`,
-            '--json',
-          )
-        ).code,
-      ).toBe(0);
+    await addPurpose(S, 'sales', '销售服务', 'consent');
+    for (const m of ['13912345678', '18698765432', '13700001111']) await addIndividual(S, 'sales', '张三', m);
 
     expect((await cli(S, 'org', 'identity', 'export', '--out', f('seller.id.json'))).code).toBe(0);
     expect((await cli(B, 'org', 'identity', 'export', '--out', f('buyer.id.json'))).code).toBe(0);
@@ -212,41 +216,8 @@ describe('transfer through the CLI (seller and acquirer data directories)', () =
   it('transfer campaign: starts the notice period and notifies exactly the case scope', async () => {
     const S = join(root, 'campaign');
     expect((await cli(S, 'init', '--org-name', '卖方公司', '--json')).code).toBe(0);
-    for (const key of ['sales', 'other'])
-      expect(
-        (
-          await cli(
-            S,
-            'purpose',
-            'add',
-            '--key',
-            key,
-            '--name',
-            key,
-            '--basis',
-            'contract',
-            '--retention',
-            '3y',
-          )
-        ).code,
-      ).toBe(0);
-    const add = async (purpose: string, mobile: string) =>
-      (
-        await cli(
-          S,
-          'customer',
-          'add',
-          '--kind',
-          'individual',
-          '--purpose',
-          purpose,
-          '--field',
-          'name=李四',
-          '--field',
-          `mobile=${mobile}`,
-          '--json',
-        )
-      ).json().id as string;
+    for (const key of ['sales', 'other']) await addPurpose(S, key, key, 'contract');
+    const add = (purpose: string, mobile: string) => addIndividual(S, purpose, '李四', mobile);
     await add('sales', '13912340001');
     await add('sales', '13912340002');
     await add('other', '13912340003');
@@ -294,32 +265,8 @@ describe('transfer through the CLI (seller and acquirer data directories)', () =
   it('path D: complete --no-recipient erases without a receipt', async () => {
     const D = join(root, 'dissolve');
     expect((await cli(D, 'init', '--json')).code).toBe(0);
-    await cli(
-      D,
-      'purpose',
-      'add',
-      '--key',
-      'sales',
-      '--name',
-      '销售服务',
-      '--basis',
-      'consent',
-      '--retention',
-      '3y',
-    );
-    await cli(
-      D,
-      'customer',
-      'add',
-      '--kind',
-      'individual',
-      '--purpose',
-      'sales',
-      '--field',
-      'name=李四',
-      '--field',
-      'mobile=13912340000',
-    );
+    await addPurpose(D, 'sales', '销售服务', 'consent');
+    await addIndividual(D, 'sales', '李四', '13912340000');
     const id = (await cli(D, 'transfer', 'create', '--path', 'D', '--name', '清算注销', '--json')).json()
       .id as string;
     expect((await cli(D, 'transfer', 'readiness', id)).code).toBe(0);
