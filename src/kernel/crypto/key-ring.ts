@@ -75,68 +75,54 @@ export function keyFingerprint(publicKey: KeyObject): string {
 }
 
 /**
- * The unwrapped keys of one org, held in memory by a running process. Everything that encrypts,
- * indexes or signs for the org goes through here.
+ * What a sealing worker thread needs to seal new customers exactly as the org's KeyRing does: the
+ * active dek-wrap key and the blind-index root, never the root key or the signing key. Held in memory
+ * only (crosses to a worker by message).
  */
-export class KeyRing {
-  private readonly dekWrapKeys = new Map<number, KeyObject>();
-  private readonly blindIndexKeys = new Map<string, KeyObject>();
-  private readonly blindIndexRoot: Buffer;
-  private readonly signingKey: KeyObject;
-  readonly verifyKey: KeyObject;
-  readonly pool = new RandomPool();
+export interface SealingMaterial {
+  orgId: string;
   activeVersion: number;
+  dekWrap: Buffer;
+  blindIndexRoot: Buffer;
+}
 
-  private constructor(
+/**
+ * The org's data keys: wraps customer keys, seals and opens grade blobs and documents, computes blind
+ * indexes. A KeyRing is these plus the signing key; a worker thread that only seals gets these alone.
+ */
+export class SealingKeys {
+  protected readonly dekWrapKeys = new Map<number, KeyObject>();
+  private readonly blindIndexKeys = new Map<string, KeyObject>();
+  readonly pool = new RandomPool();
+
+  protected constructor(
     readonly orgId: string,
     dekWrap: Map<number, Buffer>,
-    activeVersion: number,
-    blindIndexRoot: Buffer,
-    signingDer: Buffer,
+    public activeVersion: number,
+    private readonly blindIndexRoot: Buffer,
   ) {
     for (const [version, material] of dekWrap) this.dekWrapKeys.set(version, createSecretKey(material));
-    this.activeVersion = activeVersion;
-    this.blindIndexRoot = blindIndexRoot;
-    this.signingKey = createPrivateKey({ key: signingDer, format: 'der', type: 'pkcs8' });
-    this.verifyKey = createPublicKey(this.signingKey);
   }
 
-  /**
-   * Unwraps the org's key rows with the root key. A row that fails to open means the root key is not
-   * this database's (wrong key file or passphrase): `mismatch` says which error to raise.
-   */
-  static unwrap(
-    orgId: string,
-    kek: Buffer,
-    rows: WrappedOrgKeyRow[],
-    mismatch: 'ROOT_KEY_MISMATCH' | 'PASSPHRASE_WRONG',
-  ): KeyRing {
-    const openRow = (row: WrappedOrgKeyRow): Buffer => {
-      try {
-        return unwrapOrgKey(kek, orgId, row);
-      } catch {
-        throw new AppError(mismatch);
-      }
+  static fromMaterial(m: SealingMaterial): SealingKeys {
+    return new SealingKeys(
+      m.orgId,
+      new Map([[m.activeVersion, m.dekWrap]]),
+      m.activeVersion,
+      m.blindIndexRoot,
+    );
+  }
+
+  /** The material a sealing worker needs (see SealingMaterial). */
+  sealingMaterial(): SealingMaterial {
+    const key = this.dekWrapKeys.get(this.activeVersion);
+    if (!key) throw new AppError('KEY_VERSION_UNKNOWN', { version: this.activeVersion });
+    return {
+      orgId: this.orgId,
+      activeVersion: this.activeVersion,
+      dekWrap: key.export(),
+      blindIndexRoot: this.blindIndexRoot,
     };
-    const dekWrap = new Map<number, Buffer>();
-    let active = 0;
-    let blindRoot: Buffer | undefined;
-    let signing: Buffer | undefined;
-    for (const row of rows) {
-      if (row.purpose === 'dek-wrap') {
-        if (row.status === 'retired') continue;
-        dekWrap.set(row.version, openRow(row));
-        if (row.status === 'active') active = Math.max(active, row.version);
-      } else if (row.purpose === 'blind-index' && row.status === 'active') {
-        blindRoot = openRow(row);
-      } else if (row.purpose === 'audit-signing' && row.status === 'active') {
-        signing = openRow(row);
-      }
-    }
-    if (!blindRoot || !signing || active === 0) {
-      throw new AppError('KEY_FILE_INVALID', { path: 'org_keys', detail: 'org key set incomplete' });
-    }
-    return new KeyRing(orgId, dekWrap, active, blindRoot, signing);
   }
 
   /** Adds a freshly created dek-wrap version and makes it the one new wraps use. */
@@ -241,6 +227,65 @@ export class KeyRing {
       this.blindIndexKeys.set(field, key);
     }
     return createHmac('sha256', key).update(normalisedValue).digest().subarray(0, BLIND_INDEX_BYTES);
+  }
+}
+
+/**
+ * The unwrapped keys of one org, held in memory by a running process. Everything that encrypts,
+ * indexes or signs for the org goes through here.
+ */
+export class KeyRing extends SealingKeys {
+  private readonly signingKey: KeyObject;
+  readonly verifyKey: KeyObject;
+
+  private constructor(
+    orgId: string,
+    dekWrap: Map<number, Buffer>,
+    activeVersion: number,
+    blindIndexRoot: Buffer,
+    signingDer: Buffer,
+  ) {
+    super(orgId, dekWrap, activeVersion, blindIndexRoot);
+    this.signingKey = createPrivateKey({ key: signingDer, format: 'der', type: 'pkcs8' });
+    this.verifyKey = createPublicKey(this.signingKey);
+  }
+
+  /**
+   * Unwraps the org's key rows with the root key. A row that fails to open means the root key is not
+   * this database's (wrong key file or passphrase): `mismatch` says which error to raise.
+   */
+  static unwrap(
+    orgId: string,
+    kek: Buffer,
+    rows: WrappedOrgKeyRow[],
+    mismatch: 'ROOT_KEY_MISMATCH' | 'PASSPHRASE_WRONG',
+  ): KeyRing {
+    const openRow = (row: WrappedOrgKeyRow): Buffer => {
+      try {
+        return unwrapOrgKey(kek, orgId, row);
+      } catch {
+        throw new AppError(mismatch);
+      }
+    };
+    const dekWrap = new Map<number, Buffer>();
+    let active = 0;
+    let blindRoot: Buffer | undefined;
+    let signing: Buffer | undefined;
+    for (const row of rows) {
+      if (row.purpose === 'dek-wrap') {
+        if (row.status === 'retired') continue;
+        dekWrap.set(row.version, openRow(row));
+        if (row.status === 'active') active = Math.max(active, row.version);
+      } else if (row.purpose === 'blind-index' && row.status === 'active') {
+        blindRoot = openRow(row);
+      } else if (row.purpose === 'audit-signing' && row.status === 'active') {
+        signing = openRow(row);
+      }
+    }
+    if (!blindRoot || !signing || active === 0) {
+      throw new AppError('KEY_FILE_INVALID', { path: 'org_keys', detail: 'org key set incomplete' });
+    }
+    return new KeyRing(orgId, dekWrap, active, blindRoot, signing);
   }
 
   sign(data: Buffer): Buffer {

@@ -1,4 +1,4 @@
-import type { Grade, KeyRing } from '../../kernel/crypto/key-ring.js';
+import type { Grade, SealingKeys } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind, FieldDef, FieldValue } from './customer-types.js';
 import { searchForm } from './field-values.js';
@@ -17,12 +17,25 @@ export interface EncodedCustomer {
 
 export type FieldValues = Map<string, { def: FieldDef; value: FieldValue }>;
 
+/** A customer's values with their catalog definitions; keys the catalog does not know are left out. */
+export function catalogValues(
+  catalog: ReadonlyMap<string, FieldDef>,
+  values: Record<string, FieldValue>,
+): FieldValues {
+  const out: FieldValues = new Map();
+  for (const [key, value] of Object.entries(values)) {
+    const def = catalog.get(key);
+    if (def) out.set(key, { def, value });
+  }
+  return out;
+}
+
 /** Computes a blind index; bulk paths pass a memo so keys already hashed for dedupe are not hashed twice. */
 export type BlindIndexFn = (field: string, normalisedValue: string) => Buffer;
 
 /** Seals a customer's values: L1 in clear (public by definition), L2–L4 as one blob per grade. */
 export function encodeCustomer(
-  keys: KeyRing,
+  keys: SealingKeys,
   customerId: string,
   values: FieldValues,
   dek?: Buffer,
@@ -89,7 +102,7 @@ export interface StoredCustomer {
 
 /** Opens the requested grades of one customer; L1 comes from its public rows. */
 export function decodeGrades(
-  keys: KeyRing,
+  keys: SealingKeys,
   row: StoredCustomer,
   grades: readonly Grade[],
 ): { dek: Buffer; values: Record<string, FieldValue>; maskedL4: Record<string, FieldValue> } {

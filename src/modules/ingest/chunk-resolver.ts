@@ -13,7 +13,7 @@ import {
 import type { CandidateRow } from './ingest-repo.js';
 import { emptyCounts, type ImportCounts, type OnDuplicate } from './ingest-types.js';
 import type { ValidRow } from './row-parser.js';
-import type { NewCustomer } from './vault-writer.js';
+import type { NewCustomer, PreSealed } from './vault-writer.js';
 
 /** Where a row came from: enough to name it in conflicts and the quarantine, no content. */
 export interface RowRef {
@@ -63,21 +63,30 @@ const SEEN: Target = { type: 'seen' };
 
 const same = (a: FieldValue, b: FieldValue): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-/** Merges `incoming` into `current` (pending customer): empty fields filled, differences by mode. */
+/**
+ * Merges `incoming` into `current` (pending customer): empty fields filled, differences by mode.
+ * Returns whether `current` changed.
+ */
 function mergeValues(
   current: Record<string, FieldValue>,
   incoming: Record<string, FieldValue>,
   mode: OnDuplicate,
   onConflict: (field: string, value: FieldValue) => void,
-): void {
+): boolean {
+  let changed = false;
   for (const [k, v] of Object.entries(incoming)) {
     const have = current[k];
-    if (have === undefined) current[k] = v;
-    else if (!same(have, v)) {
-      if (mode === 'overwrite') current[k] = v;
-      else onConflict(k, v);
+    if (have === undefined) {
+      current[k] = v;
+      changed = true;
+    } else if (!same(have, v)) {
+      if (mode === 'overwrite') {
+        current[k] = v;
+        changed = true;
+      } else onConflict(k, v);
     }
   }
+  return changed;
 }
 
 /**
@@ -170,7 +179,7 @@ export interface ResolveContext {
  * or a new company made from the contact's company name and USCC.
  */
 export function resolveChunk(
-  rows: ReadonlyArray<{ row: ValidRow; ref: RowRef }>,
+  rows: ReadonlyArray<{ row: ValidRow; ref: RowRef; sealed?: PreSealed | undefined }>,
   store: StoreMatches,
   state: ResolverState,
   ctx: ResolveContext,
@@ -184,14 +193,20 @@ export function resolveChunk(
   };
   const { counts } = plan;
 
-  const newCustomer = (kind: CustomerKind, values: Record<string, FieldValue>, flags: string[]) => {
+  const newCustomer = (
+    kind: CustomerKind,
+    values: Record<string, FieldValue>,
+    flags: string[],
+    sealed?: PreSealed,
+  ) => {
     const customer: NewCustomer = {
-      id: uuidv7(),
-      dek: ctx.dryRun ? Buffer.alloc(0) : ctx.keys.newCustomerKey(),
+      id: sealed?.id ?? uuidv7(),
+      dek: sealed?.dek ?? (ctx.dryRun ? Buffer.alloc(0) : ctx.keys.newCustomerKey()),
       kind,
       values: { ...values },
       flags: new Set(flags),
       companyId: null,
+      sealed: sealed?.enc,
     };
     if (!ctx.dryRun) plan.creates.push(customer);
     return customer;
@@ -231,7 +246,7 @@ export function resolveChunk(
     return null;
   };
 
-  for (const { row, ref } of rows) {
+  for (const { row, ref, sealed } of rows) {
     const ids = identityKeys(ctx.keys, row.kind, row.values);
     const mapKeys = identityMapKeys(row.kind, ids);
     let target: Target | undefined;
@@ -269,9 +284,11 @@ export function resolveChunk(
       if (target.type === 'pending') {
         const customer = target.customer;
         for (const f of row.flags) customer.flags.add(f);
-        mergeValues(customer.values, row.values, ctx.mode, (field, value) => {
+        const changed = mergeValues(customer.values, row.values, ctx.mode, (field, value) => {
           plan.conflicts.push({ customerId: customer.id, dek: customer.dek, field, value, ref });
         });
+        // Sealed ahead from its first row only: values merged in since are sealed when written.
+        if (changed) customer.sealed = undefined;
       } else if (target.type === 'existing') {
         const ops = plan.existing.get(target.id) ?? [];
         ops.push({ values: row.values, flags: row.flags, ref });
@@ -279,7 +296,7 @@ export function resolveChunk(
       }
       continue;
     }
-    const customer = newCustomer(row.kind, row.values, row.flags);
+    const customer = newCustomer(row.kind, row.values, row.flags, sealed);
     if (row.kind === 'contact' && row.company) customer.companyId = companyFor(row.company, row.flags);
     counts.imported++;
     if (row.flags.length > 0) counts.flagged++;

@@ -66,11 +66,14 @@ export function identityMapKeys(kind: CustomerKind, ids: IdentityKeys): string[]
 /**
  * A chunk's blind indexes, each computed once: dedupe hashes a row's identity keys and sealing the new
  * customer hashes the same values again. Lives for one chunk (its keys are the chunk's plaintext, in
- * memory only).
+ * memory only); `memo` may start with the hashes a chunk producer already computed.
  */
-export function chunkIndexer(keys: BlindIndexer): BlindIndexer & { blindIndex: BlindIndexer['blindIndex'] } {
-  const memo = new Map<string, Buffer>();
+export function chunkIndexer(
+  keys: BlindIndexer,
+  memo = new Map<string, Buffer>(),
+): BlindIndexer & { blindIndex: BlindIndexer['blindIndex']; memo: Map<string, Buffer> } {
   return {
+    memo,
     blindIndex(field: string, value: string): Buffer {
       const k = `${field}\u0000${value}`;
       let hash = memo.get(k);

@@ -13,6 +13,7 @@ import type { PendingKeys } from './pending-keys.js';
 import type { TableRow } from './readers/index.js';
 import { parseRow, type ValidRow } from './row-parser.js';
 import { customFieldFor, mapToCustomField, nextCustomKey, planSheet, type SheetPlan } from './sheet-plan.js';
+import type { PreSealed } from './vault-writer.js';
 
 /** The options a batch keeps (import_batches.options): enough to resume it exactly. */
 export interface StoredOptions {
@@ -112,7 +113,8 @@ export async function* chunked(
 }
 
 export interface ParsedChunk {
-  valid: Array<{ row: ValidRow; ref: RowRef; headers: string[]; cells: string[] }>;
+  /** `sealed`: the new customer the row would become, sealed ahead by the chunk producer. */
+  valid: Array<{ row: ValidRow; ref: RowRef; headers: string[]; cells: string[]; sealed?: PreSealed }>;
   rejected: RejectedRow[];
   counts: ImportCounts;
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
+import { sql } from 'kysely';
 import { dataScopeOf } from '../../kernel/authz/data-scope.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
@@ -13,20 +14,14 @@ import {
   reportOf,
   storedOptions,
 } from './batch-setup.js';
+import { producedChunks, THREAD_MIN_BYTES } from './chunk-producer-thread.js';
 import { resolveChunk } from './chunk-resolver.js';
 import { scopes, writeChunk } from './chunk-writer.js';
 import { ColumnStats } from './column-stats.js';
 import { chunkIndexer } from './dedupe-keys.js';
 import { createDryRun } from './dry-run.js';
 import { fileFacts, sampleSheets } from './file-scan.js';
-import {
-  blockedRows,
-  chunked,
-  matchStore,
-  parseChunk,
-  planner,
-  type StoredOptions,
-} from './import-pipeline.js';
+import { blockedRows, matchStore, planner, type StoredOptions } from './import-pipeline.js';
 import { createIngestRepo } from './ingest-repo.js';
 import {
   addCounts,
@@ -89,10 +84,10 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const samples = await sampleSheets(source);
     if (opts.createFields && !dryRun) await createFields(actor, opts, samples);
     const defs = await catalog.load();
-    const planFor = planner(opts, () => defs, samples);
     const chunkSize = Math.max(1, input.chunkSize ?? DEFAULT_CHUNK);
     const startedAt = batch?.created_at ?? clock.now().toISOString();
     if (dryRun) {
+      const planFor = planner(opts, () => defs, samples);
       return dryRunImport(opts, file, source, planFor, chunkSize, startedAt, input.rejectsFile, scope);
     }
     const owner = `${hostname()}:${process.pid}:${uuidv7()}`;
@@ -127,15 +122,30 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
         pending.add(r.field, r.hash, r.customer_id);
     activeHere.add(batchId);
     let rowsDone = batch.rows_done;
+    const producerInput = {
+      path,
+      reader: {
+        ...(opts.sheet ? { sheet: opts.sheet } : {}),
+        ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      },
+      opts,
+      catalog: defs,
+      samples,
+      skip: rowsDone,
+      chunkSize,
+      stats: resumed ? { columns: stats.columns(), sheets: stats.sheets() } : null,
+    };
+    const mode = input.producer ?? 'auto';
+    const thread = mode === 'thread' || (mode === 'auto' && file.size >= THREAD_MIN_BYTES);
+    // A chunk writes megabytes: checkpointing the WAL after every one (the 4 MB default) copies each
+    // page into the database again and again. Checkpoints come every 64 MB while the import runs.
+    if (store.engine === 'sqlite') await sql`pragma wal_autocheckpoint = 16384`.execute(store.db);
     try {
-      for await (const chunk of chunked(source.rows(), rowsDone, chunkSize, (sheet, headers) => {
-        const plan = planFor(sheet, headers);
-        stats.plan(plan);
-        return plan;
-      })) {
-        const parsed = parseChunk(chunk.items, opts, stats);
+      for await (const chunk of producedChunks(producerInput, keys, { thread })) {
+        const { parsed } = chunk;
+        stats = new ColumnStats(chunk.stats);
         const now = clock.now();
-        const indexer = chunkIndexer(keys);
+        const indexer = chunkIndexer(keys, chunk.memo);
         const committed = await store.transaction(async (trx) => {
           const matches = await matchStore(
             repo,
@@ -212,8 +222,8 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
         rowsDone = chunk.lastSeq;
         await input.onProgress?.({
           rows: rowsDone,
-          bytesDone: source.meter?.done ?? 0,
-          bytesTotal: source.meter?.total ?? 0,
+          bytesDone: chunk.bytesDone,
+          bytesTotal: chunk.bytesTotal,
         });
       }
       const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
@@ -260,6 +270,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       throw new AppError('INTERNAL', {}, { batchId, rolledBack });
     } finally {
       activeHere.delete(batchId);
+      if (store.engine === 'sqlite') await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
     }
   }
 

@@ -32,6 +32,11 @@ export interface ImportOptions {
   fileName?: string | undefined;
   /** Rows per transaction. */
   chunkSize?: number | undefined;
+  /**
+   * Where rows are parsed and sealed: a worker thread beside the writer (`thread`), the calling thread
+   * (`inline`), or by file size (`auto`, the default: a thread from THREAD_MIN_BYTES up).
+   */
+  producer?: 'auto' | 'thread' | 'inline' | undefined;
   /** After each committed chunk: rows so far, and how far into the file (bytes) the reader is. */
   onProgress?: ((p: ImportProgress) => void | Promise<void>) | undefined;
   /** Also write the rejected rows (original cells + 错误原因) to this .xlsx or .csv file. */

@@ -7,9 +7,10 @@ import type { ConsentService } from '../consent/consent-service.js';
 import type { Purpose } from '../consent/consent-types.js';
 import {
   type BlindIndexFn,
+  catalogValues,
   decodeGrades,
+  type EncodedCustomer,
   encodeCustomer,
-  type FieldValues,
 } from '../customers/customer-codec.js';
 import { createCustomerRepo } from '../customers/customer-repo.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
@@ -29,6 +30,15 @@ export interface NewCustomer {
   values: Record<string, FieldValue>;
   flags: Set<string>;
   companyId: string | null;
+  /** Its values sealed ahead (by the chunk producer) while they are still the row's own. */
+  sealed?: EncodedCustomer | undefined;
+}
+
+/** A valid row sealed ahead as the new customer it would become: its id, key and sealed values. */
+export interface PreSealed {
+  id: string;
+  dek: Buffer;
+  enc: EncodedCustomer;
 }
 
 export interface ExistingCustomer {
@@ -51,18 +61,6 @@ export type VaultWriter = ReturnType<typeof createVaultWriter>;
 export function createVaultWriter(deps: VaultWriterDeps) {
   const { keys, orgId, consent } = deps;
   const repo = createCustomerRepo(orgId, deps.engine);
-
-  function fieldValues(
-    catalog: ReadonlyMap<string, FieldDef>,
-    values: Record<string, FieldValue>,
-  ): FieldValues {
-    const out: FieldValues = new Map();
-    for (const [key, value] of Object.entries(values)) {
-      const def = catalog.get(key);
-      if (def) out.set(key, { def, value });
-    }
-    return out;
-  }
 
   /**
    * Inserts new customers with their purposes and, for consent-based purposes, a consent record. Their
@@ -90,7 +88,8 @@ export function createVaultWriter(deps: VaultWriterDeps) {
     const purposeRows: Parameters<typeof repo.insertMany>[4] = [];
     const consentRows: ReturnType<ConsentService['consentRowsAtCreation']> = [];
     for (const c of customers) {
-      const enc = encodeCustomer(keys, c.id, fieldValues(ctx.catalog, c.values), c.dek, ctx.blindIndex);
+      const enc =
+        c.sealed ?? encodeCustomer(keys, c.id, catalogValues(ctx.catalog, c.values), c.dek, ctx.blindIndex);
       rows.push({
         id: c.id,
         org_id: orgId,
@@ -153,7 +152,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
     now: string,
   ): Promise<void> {
     const id = customer.row.id;
-    const enc = encodeCustomer(keys, id, fieldValues(catalog, values), customer.dek);
+    const enc = encodeCustomer(keys, id, catalogValues(catalog, values), customer.dek);
     await repo.replaceValues(
       trx,
       id,
