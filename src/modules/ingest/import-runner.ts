@@ -6,6 +6,7 @@ import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import type { ImportBatchesTable } from '../../kernel/store/schema.js';
+import { SQLITE_CACHE_KIB } from '../../kernel/store/store.js';
 import {
   activeHere,
   createBatchSetup,
@@ -137,9 +138,14 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     };
     const mode = input.producer ?? 'auto';
     const thread = mode === 'thread' || (mode === 'auto' && file.size >= THREAD_MIN_BYTES);
-    // A chunk writes megabytes: checkpointing the WAL after every one (the 4 MB default) copies each
-    // page into the database again and again. Checkpoints come every 64 MB while the import runs.
-    if (store.engine === 'sqlite') await sql`pragma wal_autocheckpoint = 16384`.execute(store.db);
+    // While an import runs: a chunk writes megabytes, so checkpointing the WAL after every one (the
+    // 4 MB default) would copy each page into the database again and again; checkpoints come every
+    // 64 MB. And a 16 MiB page cache: the import appends, its lookups hit random pages a cache cannot
+    // hold anyway, and the 64 MiB default would only add to the process's peak (measured: faster too).
+    if (store.engine === 'sqlite') {
+      await sql`pragma wal_autocheckpoint = 16384`.execute(store.db);
+      await sql`pragma cache_size = -16384`.execute(store.db);
+    }
     try {
       for await (const chunk of producedChunks(producerInput, keys, { thread })) {
         const { parsed } = chunk;
@@ -227,7 +233,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
         });
       }
       const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
-      await store.transaction(async (trx) => {
+      await store.bulkTransaction(async (trx) => {
         await vault.publishPending(trx, batchId);
         await repo.updateBatch(trx, batchId, {
           status: 'completed',
@@ -270,7 +276,10 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       throw new AppError('INTERNAL', {}, { batchId, rolledBack });
     } finally {
       activeHere.delete(batchId);
-      if (store.engine === 'sqlite') await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
+      if (store.engine === 'sqlite') {
+        await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
+        await sql`pragma cache_size = ${sql.raw(String(SQLITE_CACHE_KIB))}`.execute(store.db);
+      }
     }
   }
 

@@ -147,7 +147,7 @@ export function createPackageReceiver(deps: TransferDeps) {
     const shaDiffers = () =>
       new AppError('TRANSFER_PACKAGE_MISMATCH', { detail: 'the SHA-256 of the package file differs' });
     const result = await store
-      .transaction(async (trx) => {
+      .bulkTransaction(async (trx) => {
         const defs = await writer.prepareCatalog(trx, actor, m, provenance);
         const purposes = new Map<string, PackageRecord['purposes'][number]>();
         const byKind: Record<string, number> = {};
