@@ -46,6 +46,10 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--create-fields', '为未映射的列创建自定义字段 / create custom fields for unmapped columns')
     .option('--resume <batch>', '续传中断的批次 / continue an interrupted batch')
     .option('--chunk-size <n>', 'rows per transaction', '2000')
+    .option(
+      '--single-thread',
+      '在同一线程解析和加密（更省内存，更慢）/ parse and seal on the importing thread (less memory, slower)',
+    )
     .action(async (file: string, o, command: Command) =>
       ctx.run(
         command,
@@ -66,6 +70,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
             resume: o.resume,
             rejectsFile: o.rejects,
             chunkSize: Number(o.chunkSize) || 2000,
+            ...(o.singleThread ? { producer: 'inline' as const } : {}),
             onProgress: (p) => {
               bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' });
               shown = true;
