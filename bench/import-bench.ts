@@ -12,6 +12,7 @@ import { benchLimits } from './vault-bench.js';
  * its own (the built CLI, as a user runs it) so its peak RSS is its own; an import is counted until
  * its batch completes, i.e. until its customers are searchable. The raw SQLite insert limit of the
  * vault benchmark is measured beside. Prints JSON and writes bench/results/import.json.
+ * `--single-thread` imports with the CLI's --single-thread (no producer worker).
  */
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,7 +79,8 @@ async function main(): Promise<void> {
       '3y',
     ]);
     const imports = files.map((file, i) => {
-      const run = cli(['import', file, '--data', data, '--purpose', 'sales']);
+      const single = process.argv.includes('--single-thread') ? ['--single-thread'] : [];
+      const run = cli(['import', file, '--data', data, '--purpose', 'sales', ...single]);
       const report = run.out as { rowsRead: number; imported: number; merged: number; rejected: number };
       const result = {
         store: i === 0 ? 'empty' : 'full',
