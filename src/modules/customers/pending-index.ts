@@ -34,7 +34,13 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
         .executeTakeFirstOrThrow();
       rebuild = pending >= Number(customers.n);
     }
-    if (rebuild) await sql`drop index blind_index_customer`.execute(trx);
+    if (rebuild) {
+      // Its freed pages are not zeroed: they hold ids and keyed hashes of live customers, which the
+      // table keeps anyway (an erased customer's entries were zeroed when it was erased).
+      await sql`pragma secure_delete = OFF`.execute(trx);
+      await sql`drop index blind_index_customer`.execute(trx);
+      await sql`pragma secure_delete = ON`.execute(trx);
+    }
     // One pass in the key's order: the table is read once and the B-tree filled front to back.
     const res = await trx
       .insertInto('blind_index')
