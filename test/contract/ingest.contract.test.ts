@@ -204,36 +204,42 @@ for (const target of engines()) {
       expect(v.source).toBe(`import:lenient-${target.engine}.csv`);
     });
 
-    it('a failure midway (bad bytes under --encoding utf8) rolls the batch back', async () => {
-      const rows: string[] = [];
-      for (let i = 0; i < 5000; i++) rows.push(`个人,测试${i},,,user${i}@example.cn,,,,`);
-      const path = join(dir, `broken-${target.engine}.csv`);
-      writeFileSync(
-        path,
-        Buffer.concat([
-          Buffer.from(`${[HEADER, ...rows].join('\r\n')}\r\n`),
-          Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x2c, 0x0d, 0x0a]),
-          Buffer.from('个人,最后,,,last@example.cn,,,,\r\n'),
-        ]),
-      );
-      const before = await activeCustomers(f);
-      const err = await f.app.ingest
-        .run(f.actor, path, { purposes: ['sales'], encoding: 'utf8', chunkSize: 200 })
-        .catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'IMPORT_BAD_ENCODING', details: { rolledBack: true } });
-      expect(await activeCustomers(f)).toBe(before);
-      const batchId = (err as { details: { batchId: string } }).details.batchId;
-      const report = await f.app.ingest.report(f.actor, batchId);
-      expect(report).toMatchObject({
-        status: 'failed',
-        rolledBack: true,
-        error: { code: 'IMPORT_BAD_ENCODING' },
-      });
-      expect(report.rowsDone).toBeGreaterThan(1000);
-      expect(report.counts.imported).toBeGreaterThan(1000);
-      const events = await f.app.kernel.audit.query({ action: 'import.rollback*', limit: 10 });
-      expect(events.some((e) => e.action === 'import.rollback' && e.details.batchId === batchId)).toBe(true);
-    });
+    // On the worker thread too: its reader's error crosses back as the same AppError (file, row).
+    it.each(['inline', 'thread'] as const)(
+      'a failure midway (bad bytes under --encoding utf8) rolls the batch back (%s)',
+      async (producer) => {
+        const rows: string[] = [];
+        for (let i = 0; i < 5000; i++) rows.push(`个人,测试${i},,,user${i}@example.cn,,,,`);
+        const path = join(dir, `broken-${target.engine}-${producer}.csv`);
+        writeFileSync(
+          path,
+          Buffer.concat([
+            Buffer.from(`${[HEADER, ...rows].join('\r\n')}\r\n`),
+            Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x2c, 0x0d, 0x0a]),
+            Buffer.from('个人,最后,,,last@example.cn,,,,\r\n'),
+          ]),
+        );
+        const before = await activeCustomers(f);
+        const err = await f.app.ingest
+          .run(f.actor, path, { purposes: ['sales'], encoding: 'utf8', chunkSize: 200, producer })
+          .catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'IMPORT_BAD_ENCODING', details: { rolledBack: true } });
+        expect(await activeCustomers(f)).toBe(before);
+        const batchId = (err as { details: { batchId: string } }).details.batchId;
+        const report = await f.app.ingest.report(f.actor, batchId);
+        expect(report).toMatchObject({
+          status: 'failed',
+          rolledBack: true,
+          error: { code: 'IMPORT_BAD_ENCODING' },
+        });
+        expect(report.rowsDone).toBeGreaterThan(1000);
+        expect(report.counts.imported).toBeGreaterThan(1000);
+        const events = await f.app.kernel.audit.query({ action: 'import.rollback*', limit: 10 });
+        expect(events.some((e) => e.action === 'import.rollback' && e.details.batchId === batchId)).toBe(
+          true,
+        );
+      },
+    );
 
     it("defers a batch's index to its end: matches across chunks all the same, searchable once complete", async () => {
       const path = csv(`deferred-${target.engine}.csv`, [

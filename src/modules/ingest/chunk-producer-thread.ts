@@ -55,8 +55,9 @@ export async function* producedChunks(
     eval: entry.eval,
     workerData: { input, material: keys.sealingMaterial(), window: opts.window ?? 2 },
     // A small young generation: the worker's garbage is short-lived and the process's peak RSS counts.
-    // Its live set is a chunk or two (about 40 MB measured); the old-generation cap is a safety net.
-    resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+    // Its live set is a chunk or two (about 40 MB measured), but an xlsx file's shared-string table is
+    // held whole, so the old generation is left uncapped.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   const inbox: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
