@@ -404,7 +404,8 @@ for (const target of engines()) {
           '个人,夏侯惇,13700004444,,x@example.cn,,,,',
           '个人,夏侯渊,13700005555,,,,,,',
         ]),
-        { purposes: ['sales'] },
+        // Through the worker thread: the blocked row must reach the quarantine with its cells.
+        { purposes: ['sales'], producer: 'thread' },
       );
       expect(report.counts).toMatchObject({
         imported: 1,
@@ -420,6 +421,8 @@ for (const target of engines()) {
       expect(mine).toEqual([{ owner_id: 'm1' }]);
       const q = await f.app.ingest.quarantine(f.actor, report.batchId as string);
       expect(q.items[0]?.reasons[0]?.code).toBe('DUPLICATE_OUT_OF_SCOPE');
+      expect(q.items[0]?.cells.map((c) => c.header)).toContain('手机');
+      expect(q.items[0]?.cells.find((c) => c.header === '手机')?.value).toMatch(/^137\*+4444$/);
     });
   });
 }

@@ -36,7 +36,7 @@ port.on('message', (m: { type: string }) => {
     for await (const chunk of produceChunks(input, keys)) {
       while (credit === 0) await new Promise<void>((r) => (wake = r));
       credit--;
-      const { message, transfer } = packChunk(chunk);
+      const { message, transfer } = packChunk(chunk, input.keepValidCells);
       port.postMessage(message, transfer);
     }
     port.postMessage({ type: 'end' });

@@ -24,6 +24,12 @@ export interface ProducerInput {
   skip: number;
   chunkSize: number;
   stats: StatsSnapshot | null;
+  /**
+   * Whether valid rows keep their original cells on their way to the writer: only a user limited to
+   * its own or its team's customers needs them (a duplicate of someone else's customer is quarantined
+   * as the row it was); otherwise a worker does not send them.
+   */
+  keepValidCells: boolean;
 }
 
 /** One chunk, parsed and sealed ahead; the store-facing half resolves and writes it. */

@@ -28,7 +28,10 @@ export interface ChunkMessage {
   bin: ArrayBuffer;
 }
 
-export function packChunk(chunk: ProducedChunk): { message: ChunkMessage; transfer: ArrayBuffer[] } {
+export function packChunk(
+  chunk: ProducedChunk,
+  keepValidCells: boolean,
+): { message: ChunkMessage; transfer: ArrayBuffer[] } {
   const sealed = chunk.parsed.valid.map((v) => v.sealed);
   let size = chunk.memo.size * HASH_BYTES;
   for (const s of sealed) {
@@ -78,7 +81,12 @@ export function packChunk(chunk: ProducedChunk): { message: ChunkMessage; transf
   }
   const parsed = {
     ...chunk.parsed,
-    valid: chunk.parsed.valid.map(({ row, ref, headers, cells }) => ({ row, ref, headers, cells })),
+    valid: chunk.parsed.valid.map(({ row, ref, headers, cells }) => ({
+      row,
+      ref,
+      headers,
+      cells: keepValidCells ? cells : [],
+    })),
   };
   return {
     message: {

@@ -135,6 +135,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       skip: rowsDone,
       chunkSize,
       stats: resumed ? { columns: stats.columns(), sheets: stats.sheets() } : null,
+      keepValidCells: scope.kind !== 'all',
     };
     const mode = input.producer ?? 'auto';
     const thread = mode === 'thread' || (mode === 'auto' && file.size >= THREAD_MIN_BYTES);
