@@ -6,6 +6,7 @@ import type { SealingKeys } from '../../kernel/crypto/key-ring.js';
 import type { ErrorParams } from '../../kernel/errors/app-error.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { ErrorCode } from '../../kernel/errors/catalogue.js';
+import { MessageInbox } from '../../kernel/threads/message-inbox.js';
 import { type ProducedChunk, type ProducerInput, produceChunks } from './chunk-producer.js';
 import { type ChunkMessage, unpackChunk } from './chunk-wire.js';
 
@@ -59,14 +60,8 @@ export async function* producedChunks(
     // held whole, so the old generation is left uncapped.
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
-  const inbox: WorkerMessage[] = [];
-  let wake: (() => void) | undefined;
-  const deliver = (m: WorkerMessage) => {
-    inbox.push(m);
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const inbox = new MessageInbox<WorkerMessage>();
+  const deliver = inbox.deliver;
   const crashed = (cause: string): WorkerMessage => ({
     type: 'error',
     error: { code: 'INTERNAL', params: {}, details: { cause } },
@@ -78,8 +73,7 @@ export async function* producedChunks(
   });
   try {
     for (;;) {
-      while (inbox.length === 0) await new Promise<void>((r) => (wake = r));
-      const m = inbox.shift() as WorkerMessage;
+      const m = await inbox.next();
       if (m.type === 'end') return;
       if (m.type === 'error') throw new AppError(m.error.code, m.error.params, m.error.details ?? undefined);
       worker.postMessage({ type: 'ack' });

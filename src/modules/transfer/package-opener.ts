@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { MessageInbox } from '../../kernel/threads/message-inbox.js';
 import { MERKLE_FOLD_SOURCE } from './merkle-stream.js';
 
 /**
@@ -136,14 +137,8 @@ export async function* decryptedChunks(
     // process's peak (a million-record receive must stay under 500 MB with the import beside it).
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
   });
-  const inbox: WorkerMessage[] = [];
-  let wake: (() => void) | undefined;
-  const deliver = (m: WorkerMessage) => {
-    inbox.push(m);
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const inbox = new MessageInbox<WorkerMessage>();
+  const deliver = inbox.deliver;
   worker.on('message', deliver);
   worker.on('error', () => deliver({ type: 'error', stage: 'io' }));
   worker.on('exit', (code) => {
@@ -151,8 +146,7 @@ export async function* decryptedChunks(
   });
   try {
     for (;;) {
-      while (inbox.length === 0) await new Promise<void>((r) => (wake = r));
-      const m = inbox.shift() as WorkerMessage;
+      const m = await inbox.next();
       if (m.type === 'end') {
         if (digest) Object.assign(digest, { records: m.records, merkleRoot: m.merkleRoot });
         return;
