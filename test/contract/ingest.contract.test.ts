@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/kernel/authz/permissions.js';
+import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
 import type { ImportReport } from '../../src/modules/ingest/ingest-types.js';
 import { generateSyntheticFile, type SyntheticSummary } from '../../src/modules/synthetic/index.js';
 import { type AppFixture, freshApp } from '../support/app-fixture.js';
@@ -315,13 +316,26 @@ for (const target of engines()) {
         .execute();
       expect(parents).toHaveLength(2);
       expect(new Set(parents.map((p) => p.parent_id)).size).toBe(1);
-      if (target.engine === 'sqlite') {
-        // The first import (a fresh store) rebuilt the by-customer index; it is there, as migration 001 made it.
-        const raw = f.app.kernel.store.sqlite;
-        const index = raw?.prepare("select sql from sqlite_master where name = 'blind_index_customer'").get();
-        expect(index).toEqual({
-          sql: 'CREATE INDEX "blind_index_customer" on "blind_index" ("customer_id")',
-        });
+      // Each customer's row records exactly its search-index entries (what erasure deletes them by); the
+      // customer erased while pending records none and has none.
+      const entries = await f.app.kernel.store.db
+        .selectFrom('blind_index')
+        .select(['field', 'hash', 'customer_id'])
+        .execute();
+      const batchRows = await f.app.kernel.store.db
+        .selectFrom('customers')
+        .select(['id', 'index_keys'])
+        .where('batch_id', '=', report.batchId as string)
+        .execute();
+      expect(batchRows).toHaveLength(11);
+      for (const row of batchRows) {
+        const recorded = unpackIndexKeys(row.index_keys).map((k) => `${k.field}|${k.hash.toString('hex')}`);
+        const live = entries
+          .filter((e) => e.customer_id === row.id)
+          .map((e) => `${e.field}|${Buffer.from(e.hash).toString('hex')}`);
+        expect(live.sort()).toEqual(recorded.sort());
+        if (row.id === erasedMidway) expect(row.index_keys).toBeNull();
+        else expect(recorded.length).toBeGreaterThan(0);
       }
       const named = await f.app.customers.find(f.actor, { companyName: '星辰科技有限公司' });
       expect(named.filter((c) => c.kind === 'company').map((c) => c.id)).toEqual([parents[0]?.parent_id]);

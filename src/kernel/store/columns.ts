@@ -32,4 +32,5 @@ export const CUSTOMER_COLUMNS = [
   'created_at',
   'updated_at',
   'erased_at',
+  'index_keys',
 ] as const;

@@ -52,6 +52,8 @@ export interface CustomersTable {
   created_at: string;
   updated_at: string;
   erased_at: string | null;
+  /** The customer's blind-index keys, packed (modules/customers/index-keys.ts); null once erased. */
+  index_keys: Buffer | null;
 }
 
 export interface CustomerPublicTable {
@@ -68,7 +70,7 @@ export interface BlindIndexTable {
   customer_id: string;
 }
 
-/** Index rows of an import batch, searchable once the batch completes (migration 006). */
+/** Index rows of a bulk load, searchable once it completes (migration 006; by customer since 008). */
 export interface BlindIndexPendingTable extends BlindIndexTable {
   batch_id: string;
 }

@@ -11,7 +11,7 @@ import type { Db, Store, Trx } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
 import type { ConsentService } from '../consent/consent-service.js';
 import { decodeGrades, encodeCustomer, type FieldValues } from './customer-codec.js';
-import { createCustomerRepo } from './customer-repo.js';
+import { createCustomerRepo, type NewCustomerRow } from './customer-repo.js';
 import {
   CUSTOMER_KINDS,
   type CustomerInput,
@@ -90,7 +90,7 @@ export function createCustomerService(deps: CustomerDeps) {
     const purposeKeys = [...new Set(inputs.flatMap((i) => i.purposes))];
     const purposes = await consent.requirePurposes(store.db, purposeKeys);
     const companyIds = [...new Set(inputs.map((i) => i.companyId).filter((x): x is string => !!x))];
-    const customers: CustomersTable[] = [];
+    const customers: NewCustomerRow[] = [];
     const publicRows: Parameters<ReturnType<typeof createCustomerRepo>['insertMany']>[2] = [];
     const indexRows: Parameters<ReturnType<typeof createCustomerRepo>['insertMany']>[3] = [];
     const purposeRows: Parameters<ReturnType<typeof createCustomerRepo>['insertMany']>[4] = [];

@@ -9,10 +9,8 @@ import { type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/stor
  * - run it in `store.bulkTransaction`: the sorts and the statement journal then spill to temporary
  *   files instead of memory (a million customers' index rows sorted in memory took 800 MB). They hold
  *   keyed hashes and ids, no personal data in clear; SQLite deletes them when the statement ends.
- * - when the batch is large beside what is indexed already (its rows outnumber the store's customers,
- *   i.e. it adds about a fifth or more), the by-customer index is dropped and built again after the
- *   insert: built from a sort, instead of one random page write per row (24 s against 59 s for five
- *   million rows here). The drop is part of the transaction, so a failure leaves the index as it was.
+ * `blind_index` has no index by customer since migration 008 (each customer's row records its keys),
+ * so this is the only B-tree the pass fills.
  */
 export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: string): Promise<number> {
   const sqlite = engine === 'sqlite';
@@ -30,21 +28,6 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
       .executeTakeFirstOrThrow();
     const pending = Number(counted.n);
     if (pending === 0) return 0;
-    let rebuild = false;
-    if (sqlite) {
-      const customers = await trx
-        .selectFrom('customers')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      rebuild = pending >= Number(customers.n);
-    }
-    if (rebuild) {
-      // Its freed pages are not zeroed: they hold ids and keyed hashes of live customers, which the
-      // table keeps anyway (an erased customer's entries were zeroed when it was erased).
-      await sql`pragma secure_delete = OFF`.execute(trx);
-      await sql`drop index blind_index_customer`.execute(trx);
-      await sql`pragma secure_delete = ON`.execute(trx);
-    }
     // One pass in the key's order: the table is read once and the B-tree filled front to back.
     const res = await trx
       .insertInto('blind_index')
@@ -61,13 +44,6 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
       )
       .executeTakeFirst();
     const moved = Number(res.numInsertedOrUpdatedRows ?? 0n);
-    // Same definition (and text, in sqlite_master) as migration 001 gave it.
-    if (rebuild)
-      await trx.schema
-        .createIndex('blind_index_customer')
-        .on('blind_index')
-        .columns(['customer_id'])
-        .execute();
     // Without zeroing the freed pages: they hold the same keyed hashes blind_index now holds. (Rows of
     // customers erased during the batch were deleted with secure_delete on, when they were erased.)
     if (sqlite) await sql`pragma secure_delete = OFF`.execute(trx);

@@ -16,10 +16,22 @@ const { input, material, window } = workerData as {
 const port = parentPort;
 if (!port) throw new Error('chunk-producer-worker runs only as a worker thread');
 
+/** Most of the rows the worker may leave to the writer, and the step it moves by per chunk. */
+const MAX_UNSEALED = 0.5;
+const STEP = 1 / 16;
+
 let credit = window;
+/**
+ * The share of valid rows this worker leaves unsealed for the writing thread to seal itself. Sealing is
+ * most of a row's work here: each time the writer had to wait for a chunk it takes a little more of
+ * it, each time a chunk was ready a little less. Both cores stay busy whichever side is slower (an
+ * empty store's writes are cheaper than a full one's).
+ */
+let unsealed = 0;
 let wake: (() => void) | undefined;
-port.on('message', (m: { type: string }) => {
+port.on('message', (m: { type: string; waited?: boolean }) => {
   if (m.type !== 'ack') return;
+  unsealed = m.waited ? Math.min(MAX_UNSEALED, unsealed + STEP) : Math.max(0, unsealed - STEP);
   credit++;
   const w = wake;
   wake = undefined;
@@ -33,7 +45,7 @@ port.on('message', (m: { type: string }) => {
       dekWrap: Buffer.from(material.dekWrap),
       blindIndexRoot: Buffer.from(material.blindIndexRoot),
     });
-    for await (const chunk of produceChunks(input, keys)) {
+    for await (const chunk of produceChunks(input, keys, () => unsealed)) {
       while (credit === 0) await new Promise<void>((r) => (wake = r));
       credit--;
       const { message, transfer } = packChunk(chunk, input.keepValidCells);

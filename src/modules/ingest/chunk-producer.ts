@@ -63,7 +63,12 @@ function preSeal(
  * depends on nothing in the store, so it runs ahead of the writer (on a worker thread for large files);
  * rows that turn out to be duplicates simply drop their sealed copy.
  */
-export async function* produceChunks(input: ProducerInput, keys: SealingKeys): AsyncGenerator<ProducedChunk> {
+export async function* produceChunks(
+  input: ProducerInput,
+  keys: SealingKeys,
+  /** The share of valid rows to leave unsealed (the writer seals them); read once per chunk. */
+  unsealedShare: () => number = () => 0,
+): AsyncGenerator<ProducedChunk> {
   const source = await openTable(input.path, input.reader);
   const planFor = planner(input.opts, () => input.catalog, input.samples);
   const stats = new ColumnStats(input.stats ?? undefined);
@@ -79,7 +84,16 @@ export async function* produceChunks(input: ProducerInput, keys: SealingKeys): A
       indexer,
       parsed.valid.map((v) => v.row),
     );
-    for (const v of parsed.valid) v.sealed = preSeal(keys, input.catalog, v.row.values, indexer.blindIndex);
+    const share = unsealedShare();
+    let owed = 0;
+    for (const v of parsed.valid) {
+      owed += share;
+      if (owed >= 1) {
+        owed -= 1;
+        continue;
+      }
+      v.sealed = preSeal(keys, input.catalog, v.row.values, indexer.blindIndex);
+    }
     yield {
       parsed,
       lastSeq: chunk.lastSeq,

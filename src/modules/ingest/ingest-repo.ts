@@ -7,6 +7,7 @@ import type {
   ImportQuarantineTable,
 } from '../../kernel/store/schema.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
+import { deleteIndexOf, indexKeysOf } from '../customers/customer-index.js';
 import type { IndexKey } from './dedupe-keys.js';
 
 type Handle = Db | Trx;
@@ -109,22 +110,12 @@ export function createIngestRepo(orgId: string) {
     ): Promise<Array<IndexKey & { customerId: string }>> {
       const want = new Set(wanted.map((k) => `${k.field}|${k.hash.toString('latin1')}`));
       const out: Array<IndexKey & { customerId: string }> = [];
-      for (const part of chunks([...new Set(ids)], IN_LIST)) {
-        for (const table of ['blind_index', 'blind_index_pending'] as const) {
-          // By customer id alone (a handful of rows each): with org or field conditions SQLite may
-          // prefer the (org, field, hash) key and scan. The wanted hashes are keyed by this org.
-          const rows = await db
-            .selectFrom(table)
-            .select(['org_id', 'field', 'hash', 'customer_id'])
-            .where('customer_id', 'in', part)
-            .execute();
-          for (const r of rows) {
-            if (r.org_id !== orgId) continue;
-            const hash = Buffer.from(r.hash);
-            if (want.has(`${r.field}|${hash.toString('latin1')}`))
-              out.push({ field: r.field, hash, customerId: r.customer_id });
-          }
-        }
+      // From the keys each customer's row records: one primary-key probe a customer, pending or not.
+      for (const [customerId, held] of await indexKeysOf(db, ids)) {
+        if (held.orgId !== orgId) continue;
+        for (const k of held.keys)
+          if (want.has(`${k.field}|${k.hash.toString('latin1')}`))
+            out.push({ field: k.field, hash: k.hash, customerId });
       }
       return out;
     },
@@ -329,8 +320,7 @@ export function createIngestRepo(orgId: string) {
       const list = [...ids];
       await trx.deleteFrom('import_conflicts').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('customer_public').where('customer_id', 'in', list).execute();
-      await trx.deleteFrom('blind_index').where('customer_id', 'in', list).execute();
-      await trx.deleteFrom('blind_index_pending').where('customer_id', 'in', list).execute();
+      await deleteIndexOf(trx, list);
       await trx.deleteFrom('customer_purposes').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('consents').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('customers').where('org_id', '=', orgId).where('id', 'in', list).execute();

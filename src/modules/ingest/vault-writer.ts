@@ -12,7 +12,7 @@ import {
   type EncodedCustomer,
   encodeCustomer,
 } from '../customers/customer-codec.js';
-import { createCustomerRepo } from '../customers/customer-repo.js';
+import { createCustomerRepo, type NewCustomerRow } from '../customers/customer-repo.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 
 /**
@@ -82,7 +82,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
     },
   ): Promise<Array<{ field: string; hash: Buffer; customer_id: string }>> {
     if (customers.length === 0) return [];
-    const rows: CustomersTable[] = [];
+    const rows: NewCustomerRow[] = [];
     const publicRows: Parameters<typeof repo.insertMany>[2] = [];
     const indexRows: Parameters<typeof repo.insertMany>[3] = [];
     const purposeRows: Parameters<typeof repo.insertMany>[4] = [];

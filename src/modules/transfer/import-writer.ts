@@ -6,7 +6,7 @@ import type { ConsentsTable, CustomersTable } from '../../kernel/store/schema.js
 import type { Trx } from '../../kernel/store/store.js';
 import { retentionDays } from '../consent/retention.js';
 import { encodeCustomer, type FieldValues } from '../customers/customer-codec.js';
-import { createCustomerRepo } from '../customers/customer-repo.js';
+import { createCustomerRepo, type NewCustomerRow } from '../customers/customer-repo.js';
 import type { FieldDef, FieldValue } from '../customers/customer-types.js';
 import type { ReceiveInput } from './package-receiver.js';
 import type { TransferDeps } from './transfer-service.js';
@@ -139,7 +139,7 @@ export function createImportWriter(
     now: string,
     inboundId: string,
   ): Promise<void> {
-    const customers: CustomersTable[] = [];
+    const customers: NewCustomerRow[] = [];
     const publicRows: Parameters<typeof customerRepo.insertMany>[2] = [];
     const indexRows: Parameters<typeof customerRepo.insertMany>[3] = [];
     const purposeRows: Parameters<typeof customerRepo.insertMany>[4] = [];

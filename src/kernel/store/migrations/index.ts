@@ -6,6 +6,7 @@ import * as m004 from './004-transfer.js';
 import * as m005 from './005-notices.js';
 import * as m006 from './006-pending-index.js';
 import * as m007 from './007-notice-permission.js';
+import * as m008 from './008-index-keys.js';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -24,6 +25,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ['005-notices', m005],
   ['006-pending-index', m006],
   ['007-notice-permission', m007],
+  ['008-index-keys', m008],
 ];
 
 export function migrationsFor(ctx: MigrationContext): Record<string, Migration> {
