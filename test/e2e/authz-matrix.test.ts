@@ -21,6 +21,7 @@ import {
   twoOrgs,
   uniq,
 } from '../support/authz-fixtures.js';
+import { daysFromNow } from '../support/dates.js';
 
 /**
  * Every /api/v1 route x every built-in role x own/other org. Routes come from the Fastify route table,
@@ -275,7 +276,10 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /api/v1/transfers/:id/campaign': {
     allowed: DPO,
-    probe: onTransfer('readiness', '/campaign', () => ({ plannedDate: '2026-12-31', channels: ['email'] })),
+    probe: onTransfer('readiness', '/campaign', () => ({
+      plannedDate: daysFromNow(60),
+      channels: ['email'],
+    })),
   },
   'POST /api/v1/transfers/:id/accept': {
     allowed: DPO,

@@ -281,7 +281,8 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
     clock.advance(11.5 * 3600_000);
     const night = await n.sender.drain({ campaignId: created.campaign.id });
     expect(night).toMatchObject({ claimed: 0, sent: 0, waiting: 2 });
-    expect(night.nextWindowAt).toBe('2026-11-25T00:00:00.000Z');
+    // 08:00 in Shanghai the next morning.
+    expect(night.nextWindowAt).toBe(new Date(IN_WINDOW.getTime() + 22 * 3600_000).toISOString());
     expect(gw.requests).toHaveLength(0);
     clock.advance(10.5 * 3600_000 - 1); // 07:59:59.999
     expect((await n.sender.drain({ campaignId: created.campaign.id })).sent).toBe(0);

@@ -11,6 +11,7 @@ import {
   smsCredentials,
 } from '../../src/modules/notices/notice-config.js';
 import type { AppFixture } from '../support/app-fixture.js';
+import { tomorrowInSendWindow } from '../support/dates.js';
 
 export interface ReceivedMail {
   to: string[];
@@ -303,6 +304,7 @@ export async function seedCustomers(
   return out;
 }
 
-/** 10:00 in Shanghai on a weekday: inside the send window. */
-export const IN_WINDOW = new Date('2026-11-24T02:00:00Z');
-export const PLANNED = '2027-01-15';
+/** 10:00 in Shanghai tomorrow: inside the send window (see tomorrowInSendWindow). */
+export const IN_WINDOW = tomorrowInSendWindow();
+/** 52 days after IN_WINDOW: a 30-day notice period fits before it. */
+export const PLANNED = new Date(IN_WINDOW.getTime() + 52 * 86_400_000).toISOString().slice(0, 10);

@@ -5,6 +5,7 @@ import { type App, initApp, systemActor } from '../../src/app.js';
 import { buildHttp } from '../../src/http.js';
 import type { Actor } from '../../src/kernel/authz/permissions.js';
 import { silentLogger } from '../../src/kernel/log/logger.js';
+import { daysFromNow } from '../support/dates.js';
 import { engines } from '../support/engines.js';
 import { startSmtp } from './notices-support.js';
 
@@ -38,7 +39,7 @@ async function side(orgName: string): Promise<Side> {
   };
 }
 
-const PLANNED = '2027-01-15';
+const PLANNED = daysFromNow(60);
 const CUSTOM_FIELDS = 120;
 
 describe('transfer console API: scope notices, multipart receive, receipts, evidence, grants', () => {

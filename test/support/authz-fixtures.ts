@@ -7,6 +7,7 @@ import { keyFingerprint } from '../../src/kernel/crypto/key-ring.js';
 import { RECEIPT_SECRET_HEADER } from '../../src/modules/notices/notice-routes.js';
 import { IDENTITY_FORMAT } from '../../src/modules/transfer/transfer-types.js';
 import { type AuthFixture, authFixture, type Session, userSession } from './auth-fixture.js';
+import { daysFromNow } from './dates.js';
 
 /**
  * Fixtures of the authorisation matrix (test/e2e/authz-matrix.test.ts): two orgs with one user per
@@ -199,7 +200,7 @@ export async function campaignInput(o: Org, customerIds: string[]) {
     path: 'B' as const,
     recipientName: '乙方',
     recipientContact: 'dpo@b.example.cn',
-    plannedDate: '2026-12-31',
+    plannedDate: daysFromNow(60),
     customerIds,
   };
 }
