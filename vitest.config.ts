@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A console page answering a click can take seconds on a loaded 2-core runner (the suite runs
+    // servers, PostgreSQL and Chromium side by side); 1 s, the default, failed a reveal there.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
