@@ -37,7 +37,8 @@ import { createVaultWriter } from './vault-writer.js';
 
 export { type IngestDeps, leaseAlive } from './batch-setup.js';
 
-const DEFAULT_CHUNK = 2000;
+/** Rows per transaction: 2,000 took the 1M-row import's peak RSS to the 400 MB line, 1,000 kept it near 350 MB. */
+const DEFAULT_CHUNK = 1000;
 
 export type RollbackFn = (
   actor: Actor,

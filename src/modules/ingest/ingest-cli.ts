@@ -45,7 +45,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--kind <kind>', '没有“客户类型”列时的类型 / kind when no 客户类型 column says')
     .option('--create-fields', '为未映射的列创建自定义字段 / create custom fields for unmapped columns')
     .option('--resume <batch>', '续传中断的批次 / continue an interrupted batch')
-    .option('--chunk-size <n>', 'rows per transaction', '2000')
+    .option('--chunk-size <n>', 'rows per transaction', '1000')
     .option(
       '--single-thread',
       '在同一线程解析和加密（更省内存，更慢）/ parse and seal on the importing thread (less memory, slower)',
@@ -69,7 +69,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
             createFields: Boolean(o.createFields),
             resume: o.resume,
             rejectsFile: o.rejects,
-            chunkSize: Number(o.chunkSize) || 2000,
+            chunkSize: Number(o.chunkSize) || 1000,
             ...(o.singleThread ? { producer: 'inline' as const } : {}),
             onProgress: (p) => {
               bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' });
