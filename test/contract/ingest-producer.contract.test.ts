@@ -32,6 +32,8 @@ for (const target of engines()) {
       });
       const truth = JSON.parse(readFileSync(`${path}.truth.json`, 'utf8')) as ImportTotals;
       const reports = [];
+      // `inline` leaves every second valid row unsealed: the writer seals those itself, as it does
+      // whenever the worker sees it waiting.
       for (const producer of ['thread', 'inline'] as const) {
         const f = await freshApp(target);
         try {
@@ -39,10 +41,10 @@ for (const target of engines()) {
             purposes: ['sales'],
             chunkSize: 200,
             producer,
+            ...(producer === 'inline' ? { unsealedShare: 0.5 } : {}),
           });
           expect(report.status).toBe('completed');
           reports.push(report);
-          if (producer !== 'thread') continue;
           const { items } = await f.app.customers.list(f.actor, { limit: 500 });
           expect(items.length).toBe(500);
           let checked = 0;

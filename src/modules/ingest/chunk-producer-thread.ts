@@ -45,10 +45,11 @@ function workerEntry(): { source: URL | string; eval: boolean } {
 export async function* producedChunks(
   input: ProducerInput,
   keys: SealingKeys,
-  opts: { thread: boolean; window?: number },
+  opts: { thread: boolean; window?: number; unsealedShare?: number },
 ): AsyncGenerator<ProducedChunk> {
   if (!opts.thread) {
-    yield* produceChunks(input, keys);
+    const share = opts.unsealedShare ?? 0;
+    yield* produceChunks(input, keys, () => share);
     return;
   }
   const entry = workerEntry();

@@ -149,7 +149,10 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       await sql`pragma cache_size = -16384`.execute(store.db);
     }
     try {
-      for await (const chunk of producedChunks(producerInput, keys, { thread })) {
+      for await (const chunk of producedChunks(producerInput, keys, {
+        thread,
+        unsealedShare: input.unsealedShare ?? 0,
+      })) {
         const { parsed } = chunk;
         stats = new ColumnStats(chunk.stats);
         const now = clock.now();

@@ -37,6 +37,11 @@ export interface ImportOptions {
    * (`inline`), or by file size (`auto`, the default: a thread from THREAD_MIN_BYTES up).
    */
   producer?: 'auto' | 'thread' | 'inline' | undefined;
+  /**
+   * The share of valid rows the inline producer leaves unsealed for the writer to seal (0 by default).
+   * The worker sets its own share as it goes; this fixes one so a test can cover that path every time.
+   */
+  unsealedShare?: number | undefined;
   /** After each committed chunk: rows so far, and how far into the file (bytes) the reader is. */
   onProgress?: ((p: ImportProgress) => void | Promise<void>) | undefined;
   /** Also write the rejected rows (original cells + 错误原因) to this .xlsx or .csv file. */
