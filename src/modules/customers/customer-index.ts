@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { inParts } from '../../kernel/store/in-parts.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { type IndexKeyEntry, unpackIndexKeys } from './index-keys.js';
 
@@ -6,10 +7,6 @@ type Handle = Db | Trx;
 
 /** Ids per statement: well under both engines' parameter limits, with the hashes beside them. */
 const IDS_PER_STATEMENT = 500;
-
-function* inParts<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
 
 export interface CustomerIndexKeys {
   orgId: string;

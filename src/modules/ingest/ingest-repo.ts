@@ -1,4 +1,5 @@
 import { customerScopeFilter, type DataScope } from '../../kernel/authz/data-scope.js';
+import { inParts } from '../../kernel/store/in-parts.js';
 import type {
   CustomersTable,
   ImportBatchesTable,
@@ -15,12 +16,6 @@ type Handle = Db | Trx;
 export type CandidateRow = Pick<CustomersTable, 'id' | 'kind' | 'status' | 'parent_id' | 'batch_id'>;
 
 const IN_LIST = 900;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Kysely queries of the ingest module; writes take the transaction handle. */
 export function createIngestRepo(orgId: string) {
@@ -85,7 +80,7 @@ export function createIngestRepo(orgId: string) {
         hashes.set(k.hash.toString('latin1'), k.hash);
       }
       for (const [field, hashes] of byField) {
-        for (const part of chunks([...hashes.values()], IN_LIST)) {
+        for (const part of inParts([...hashes.values()], IN_LIST)) {
           const rows = await db
             .selectFrom('blind_index')
             .select(['hash', 'customer_id'])
@@ -134,7 +129,7 @@ export function createIngestRepo(orgId: string) {
 
     async candidates(db: Handle, ids: readonly string[]): Promise<CandidateRow[]> {
       const out: CandidateRow[] = [];
-      for (const part of chunks([...new Set(ids)], IN_LIST)) {
+      for (const part of inParts([...new Set(ids)], IN_LIST)) {
         // By id alone, org checked here: with the org condition in SQL, SQLite picks an index led by
         // org_id and scans the whole org instead of probing the primary key.
         const rows = await db
@@ -151,7 +146,7 @@ export function createIngestRepo(orgId: string) {
     async inScope(db: Handle, ids: readonly string[], scope: DataScope): Promise<Set<string> | null> {
       if (scope.kind === 'all') return null;
       const out = new Set<string>();
-      for (const part of chunks([...new Set(ids)], IN_LIST)) {
+      for (const part of inParts([...new Set(ids)], IN_LIST)) {
         const rows = await db
           .selectFrom('customers')
           .select('customers.id')
@@ -165,11 +160,11 @@ export function createIngestRepo(orgId: string) {
     },
 
     async insertQuarantine(trx: Trx, rows: ImportQuarantineTable[]): Promise<void> {
-      for (const part of chunks(rows, 500)) await trx.insertInto('import_quarantine').values(part).execute();
+      for (const part of inParts(rows, 500)) await trx.insertInto('import_quarantine').values(part).execute();
     },
 
     async insertConflicts(trx: Trx, rows: ImportConflictsTable[]): Promise<void> {
-      for (const part of chunks(rows, 500)) await trx.insertInto('import_conflicts').values(part).execute();
+      for (const part of inParts(rows, 500)) await trx.insertInto('import_conflicts').values(part).execute();
     },
 
     async mergedAlready(trx: Trx, batchId: string, ids: readonly string[]): Promise<Set<string>> {
