@@ -53,7 +53,15 @@ export function CustomerDrawer({
       title={t('customerDetail')}
       data-testid="customer-drawer"
       extra={
-        <Button type="primary" danger onClick={() => setRevealing(true)} data-testid="reveal-open">
+        // Not before the field catalog and the customer are loaded: the dialog preselects fields by
+        // their grade, and without grades it would preselect L4 fields too (then a reason is required).
+        <Button
+          type="primary"
+          danger
+          disabled={fields.length === 0 || !customer.data}
+          onClick={() => setRevealing(true)}
+          data-testid="reveal-open"
+        >
           {t('reveal')}
         </Button>
       }

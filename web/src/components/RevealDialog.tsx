@@ -72,7 +72,13 @@ export function RevealDialog({
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ fields: maskedFields.filter((k) => defs.get(k)?.grade !== 'L4') }}
+        initialValues={{
+          // A field whose grade is unknown is not preselected: it could be L4.
+          fields: maskedFields.filter((k) => {
+            const grade = defs.get(k)?.grade;
+            return grade !== undefined && grade !== 'L4';
+          }),
+        }}
       >
         <Form.Item
           name="fields"
