@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { customerScopeFilter, type DataScope } from '../../kernel/authz/data-scope.js';
 import { inParts } from '../../kernel/store/in-parts.js';
 import type {
@@ -281,12 +282,14 @@ export function createIngestRepo(orgId: string) {
     },
 
     /** Ids of live customers the batch created, a page at a time. */
-    async batchCustomerIds(db: Handle, batchId: string, limit: number): Promise<string[]> {
+    /** The batch's live customers after `after` in id order (an index range: see migration 009). */
+    async batchCustomerIds(db: Handle, batchId: string, limit: number, after = ''): Promise<string[]> {
       const rows = await db
         .selectFrom('customers')
         .select('id')
         .where('org_id', '=', orgId)
         .where('batch_id', '=', batchId)
+        .where('id', '>', after)
         .where('status', '!=', 'erased')
         .orderBy('id')
         .limit(limit)
@@ -318,7 +321,13 @@ export function createIngestRepo(orgId: string) {
       await deleteIndexOf(trx, list);
       await trx.deleteFrom('customer_purposes').where('customer_id', 'in', list).execute();
       await trx.deleteFrom('consents').where('customer_id', 'in', list).execute();
-      await trx.deleteFrom('customers').where('org_id', '=', orgId).where('id', 'in', list).execute();
+      // The org check as an expression: a plain org_id term made SQLite's DELETE walk the org's
+      // entries in an org-led index instead of probing the primary key (20 ms a page at 200k).
+      await trx
+        .deleteFrom('customers')
+        .where(sql`(org_id || '')`, '=', orgId)
+        .where('id', 'in', list)
+        .execute();
     },
 
     async deleteBatchContent(trx: Trx, batchId: string): Promise<void> {

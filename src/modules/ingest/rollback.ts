@@ -84,9 +84,12 @@ export function createRollback(deps: IngestDeps) {
       ]);
     });
 
+    // Keyset paging: customers erased since the import stay in the batch and are passed over once.
+    let after = '';
     for (;;) {
-      const ids = await repo.batchCustomerIds(store.db, batchId, PAGE);
+      const ids = await repo.batchCustomerIds(store.db, batchId, PAGE, after);
       if (ids.length === 0) break;
+      after = ids[ids.length - 1] as string;
       await store.transaction(async (trx) => {
         await repo.deleteCustomers(trx, ids);
         await audit.append(trx, [

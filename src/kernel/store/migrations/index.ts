@@ -7,6 +7,7 @@ import * as m005 from './005-notices.js';
 import * as m006 from './006-pending-index.js';
 import * as m007 from './007-notice-permission.js';
 import * as m008 from './008-index-keys.js';
+import * as m009 from './009-batch-order.js';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -26,6 +27,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ['006-pending-index', m006],
   ['007-notice-permission', m007],
   ['008-index-keys', m008],
+  ['009-batch-order', m009],
 ];
 
 export function migrationsFor(ctx: MigrationContext): Record<string, Migration> {
