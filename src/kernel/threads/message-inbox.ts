@@ -13,11 +13,6 @@ export class MessageInbox<T> {
     w?.();
   };
 
-  /** Messages that arrived and were not taken yet. */
-  get size(): number {
-    return this.queue.length;
-  }
-
   async next(): Promise<T> {
     while (this.queue.length === 0) await new Promise<void>((r) => (this.wake = r));
     return this.queue.shift() as T;

@@ -74,12 +74,10 @@ export async function* producedChunks(
   });
   try {
     for (;;) {
-      // Whether this thread had to wait for the chunk: the worker then leaves it more rows to seal.
-      const waited = inbox.size === 0;
       const m = await inbox.next();
       if (m.type === 'end') return;
       if (m.type === 'error') throw new AppError(m.error.code, m.error.params, m.error.details ?? undefined);
-      worker.postMessage({ type: 'ack', waited });
+      worker.postMessage({ type: 'ack' });
       yield unpackChunk(m, keys.orgId);
     }
   } finally {

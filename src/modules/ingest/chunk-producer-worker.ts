@@ -23,15 +23,17 @@ const STEP = 1 / 16;
 let credit = window;
 /**
  * The share of valid rows this worker leaves unsealed for the writing thread to seal itself. Sealing is
- * most of a row's work here: each time the writer had to wait for a chunk it takes a little more of
- * it, each time a chunk was ready a little less. Both cores stay busy whichever side is slower (an
- * empty store's writes are cheaper than a full one's).
+ * most of a row's work here. The worker judges which side is slower from its own credit: a chunk that
+ * had to wait for credit found the writer behind (it seals a little more itself next time); a chunk
+ * sent at once found the writer waiting or about to (it leaves a little more to the writer). Both cores
+ * stay busy whichever side is slower (an empty store's writes are cheaper than a full one's).
+ * The writer cannot tell this itself: its loop runs in microtasks, so a chunk already posted is not
+ * delivered to it until its next event-loop turn, and it took every chunk for one it had waited for.
  */
 let unsealed = 0;
 let wake: (() => void) | undefined;
-port.on('message', (m: { type: string; waited?: boolean }) => {
+port.on('message', (m: { type: string }) => {
   if (m.type !== 'ack') return;
-  unsealed = m.waited ? Math.min(MAX_UNSEALED, unsealed + STEP) : Math.max(0, unsealed - STEP);
   credit++;
   const w = wake;
   wake = undefined;
@@ -46,8 +48,10 @@ port.on('message', (m: { type: string; waited?: boolean }) => {
       blindIndexRoot: Buffer.from(material.blindIndexRoot),
     });
     for await (const chunk of produceChunks(input, keys, () => unsealed)) {
+      const writerBehind = credit === 0;
       while (credit === 0) await new Promise<void>((r) => (wake = r));
       credit--;
+      unsealed = writerBehind ? Math.max(0, unsealed - STEP) : Math.min(MAX_UNSEALED, unsealed + STEP);
       const { message, transfer } = packChunk(chunk, input.keepValidCells);
       port.postMessage(message, transfer);
     }
