@@ -83,11 +83,19 @@ describe('import through the compiled CLI', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe(-9);
 
+    const lookupIndexes = (d: Database.Database) =>
+      (
+        d.prepare("select count(*) as n from sqlite_master where name = 'customer_public_lookup'").get() as {
+          n: number;
+        }
+      ).n;
     const db = new Database(dbFile, { readonly: true });
     const interrupted = db.prepare('select status, rows_done from import_batches').get() as {
       status: string;
       rows_done: number;
     };
+    // A large file into an empty store sets the public-value index aside until the batch completes.
+    expect(lookupIndexes(db)).toBe(0);
     db.close();
     expect(interrupted.status).toBe('running');
     expect(interrupted.rows_done).toBeLessThan(sidecar.dataRows);
@@ -130,6 +138,13 @@ describe('import through the compiled CLI', () => {
     expect(dupes).toEqual([]);
     const quarantined = check.prepare('select count(*) as n from import_quarantine').get() as { n: number };
     expect(quarantined.n).toBe(expected.rejected);
+    expect(lookupIndexes(check)).toBe(1);
+    const byRegion = check
+      .prepare(
+        "explain query plan select customer_id from customer_public where org_id = ? and field = 'region' and value = ?",
+      )
+      .all('org', '"x"') as Array<{ detail: string }>;
+    expect(byRegion.map((r) => r.detail).join()).toContain('customer_public_lookup');
     check.close();
   }, 180_000);
 

@@ -3,6 +3,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely
 import pg from 'pg';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { migrationsFor } from './migrations/index.js';
+import { restorePublicValueIndex } from './public-value-index.js';
 import type { Database } from './schema.js';
 import { CachedSqliteDialect } from './sqlite-driver.js';
 
@@ -114,6 +115,12 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   if (error) {
     await db.destroy().catch(() => undefined);
     throw translateStoreError(error);
+  }
+  try {
+    await restorePublicValueIndex(db, location.engine, new Date());
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw translateStoreError(err);
   }
   async function transaction<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
     try {

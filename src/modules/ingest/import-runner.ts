@@ -5,6 +5,7 @@ import { dataScopeOf } from '../../kernel/authz/data-scope.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
+import { deferPublicValueIndex, ensurePublicValueIndex } from '../../kernel/store/public-value-index.js';
 import type { ImportBatchesTable } from '../../kernel/store/schema.js';
 import { SQLITE_CACHE_KIB } from '../../kernel/store/store.js';
 import {
@@ -148,6 +149,8 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       await sql`pragma wal_autocheckpoint = 16384`.execute(store.db);
       await sql`pragma cache_size = -16384`.execute(store.db);
     }
+    // A large file into a (nearly) empty store: the public-value index is built once at the end.
+    const deferred = file.size >= THREAD_MIN_BYTES && (await deferPublicValueIndex(store.db, store.engine));
     try {
       for await (const chunk of producedChunks(producerInput, keys, {
         thread,
@@ -239,6 +242,8 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       }
       const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
       await store.bulkTransaction(async (trx) => {
+        // Built first, while the import's small page cache holds (the publish restores the default).
+        if (deferred) await ensurePublicValueIndex(trx, store.engine);
         await vault.publishPending(trx, batchId);
         await repo.updateBatch(trx, batchId, {
           status: 'completed',
@@ -281,6 +286,12 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       throw new AppError('INTERNAL', {}, { batchId, rolledBack });
     } finally {
       activeHere.delete(batchId);
+      // After a failure the store gets it back now; should that fail too, the batch's own error is the
+      // one to report, and the next open of the store builds it.
+      if (deferred)
+        await store
+          .bulkTransaction((trx) => ensurePublicValueIndex(trx, store.engine))
+          .catch(() => undefined);
       if (store.engine === 'sqlite') {
         await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
         await sql`pragma cache_size = ${sql.raw(String(SQLITE_CACHE_KIB))}`.execute(store.db);
