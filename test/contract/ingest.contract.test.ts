@@ -160,6 +160,55 @@ for (const target of engines()) {
       });
     });
 
+    it('rolls back a completed batch: its customers and every search entry they had go, others stay', async () => {
+      const keep = await f.app.customers.create(f.actor, {
+        kind: 'individual',
+        purposes: ['sales'],
+        fields: { name: '留存者', mobile: '13600001111' },
+      });
+      const path = join(dir, `completed-${target.engine}.csv`);
+      await generateSyntheticFile({
+        count: 600,
+        seed: 'rollback',
+        dirtyRate: 0,
+        format: 'csv',
+        outPath: path,
+      });
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], chunkSize: 100 });
+      const batchId = report.batchId as string;
+      const db = f.app.kernel.store.db;
+      const batchIds = (
+        await db.selectFrom('customers').select('id').where('batch_id', '=', batchId).execute()
+      ).map((r) => r.id);
+      expect(batchIds.length).toBe(report.counts.imported + report.counts.companiesCreated);
+      const entriesOfBatch = async () => {
+        let n = 0;
+        for (let i = 0; i < batchIds.length; i += 500) {
+          const row = await db
+            .selectFrom('blind_index')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('customer_id', 'in', batchIds.slice(i, i + 500))
+            .executeTakeFirstOrThrow();
+          n += Number(row.n);
+        }
+        return n;
+      };
+      const published = await entriesOfBatch();
+      expect(published).toBeGreaterThan(batchIds.length);
+
+      const rolled = await f.app.ingest.rollback(f.actor, batchId);
+      expect(rolled).toMatchObject({ status: 'rolled_back', deleted: batchIds.length });
+      expect(await entriesOfBatch()).toBe(0);
+      const left = await db.selectFrom('customers').select('id').where('batch_id', '=', batchId).execute();
+      expect(left).toEqual([]);
+      const [found] = await f.app.customers.find(f.actor, { mobile: '13600001111' });
+      expect(found?.id).toBe(keep);
+      // On SQLite the published entries went first, in key order, all of them in one recorded step.
+      const [step] = await f.app.kernel.audit.query({ action: 'import.rollback.index', limit: 5 });
+      if (target.engine === 'sqlite') expect(step?.details).toEqual({ batchId, entries: published });
+      else expect(step).toBeUndefined();
+    });
+
     it('skips or overwrites duplicates on request', async () => {
       const id = await f.app.customers.create(f.actor, {
         kind: 'individual',

@@ -18,6 +18,7 @@ export const INGEST_EVENTS = {
     details: ['batchId', 'read', 'imported', 'merged', 'rejected'],
   },
   'import.rollback.start': { category: 'processing', details: ['batchId', 'reason', 'errorCode'] },
+  'import.rollback.index': { category: 'deletion', details: ['batchId', 'entries'] },
   'import.rollback.delete': { category: 'deletion', details: ['batchId', 'count'] },
   'import.rollback': {
     category: 'deletion',

@@ -4,6 +4,7 @@ import type { FieldValue } from '../customers/customer-types.js';
 import { scopes } from './chunk-writer.js';
 import { type IngestDeps, leaseAlive } from './import-runner.js';
 import { createIngestRepo } from './ingest-repo.js';
+import { deleteBatchIndexInKeyOrder } from './rollback-index.js';
 import { createVaultWriter } from './vault-writer.js';
 
 export interface RollbackResult {
@@ -83,6 +84,17 @@ export function createRollback(deps: IngestDeps) {
         },
       ]);
     });
+
+    if (batch.status === 'completed' || batch.status === 'rolling_back') {
+      // Published entries: deleted in key order first (SQLite), so the pages below find none left.
+      const entries = await deleteBatchIndexInKeyOrder(store, orgId, batchId);
+      if (entries > 0)
+        await store.transaction((trx) =>
+          audit.append(trx, [
+            { actor: actor.id, action: 'import.rollback.index', details: { batchId, entries } },
+          ]),
+        );
+    }
 
     // Keyset paging: customers erased since the import stay in the batch and are passed over once.
     let after = '';
