@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Store } from '../../kernel/store/store.js';
+import type { Store, Trx } from '../../kernel/store/store.js';
 import { unpackIndexKeys } from '../customers/index-keys.js';
 
 /** Customers read per page, and index entries deleted per transaction. */
@@ -20,6 +20,8 @@ export async function deleteBatchIndexInKeyOrder(
   store: Store,
   orgId: string,
   batchId: string,
+  /** Records a slice's deletion in its own transaction (the audit trail). */
+  recordSlice: (trx: Trx, entries: number) => Promise<unknown>,
 ): Promise<number> {
   if (store.engine !== 'sqlite') return 0;
   const db = store.db;
@@ -65,13 +67,16 @@ export async function deleteBatchIndexInKeyOrder(
     const total = Number(last.rows[0]?.n ?? 0);
     let deleted = 0;
     for (let from = 1; from <= total; from += DELETE_SLICE) {
-      const res = await store.transaction((trx) =>
-        sql`delete from blind_index where org_id = ${orgId} and (field, hash, customer_id) in
+      deleted += await store.transaction(async (trx) => {
+        const res =
+          await sql`delete from blind_index where org_id = ${orgId} and (field, hash, customer_id) in
           (select field, hash, customer_id from temp.rollback_keys where seq between ${from} and ${
             from + DELETE_SLICE - 1
-          })`.execute(trx),
-      );
-      deleted += Number(res.numAffectedRows ?? 0n);
+          })`.execute(trx);
+        const n = Number(res.numAffectedRows ?? 0n);
+        if (n > 0) await recordSlice(trx, n);
+        return n;
+      });
     }
     return deleted;
   } finally {

@@ -87,13 +87,11 @@ export function createRollback(deps: IngestDeps) {
 
     if (batch.status === 'completed' || batch.status === 'rolling_back') {
       // Published entries: deleted in key order first (SQLite), so the pages below find none left.
-      const entries = await deleteBatchIndexInKeyOrder(store, orgId, batchId);
-      if (entries > 0)
-        await store.transaction((trx) =>
-          audit.append(trx, [
-            { actor: actor.id, action: 'import.rollback.index', details: { batchId, entries } },
-          ]),
-        );
+      await deleteBatchIndexInKeyOrder(store, orgId, batchId, (trx, entries) =>
+        audit.append(trx, [
+          { actor: actor.id, action: 'import.rollback.index', details: { batchId, entries } },
+        ]),
+      );
     }
 
     // Keyset paging: customers erased since the import stay in the batch and are passed over once.
