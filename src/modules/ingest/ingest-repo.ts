@@ -281,8 +281,7 @@ export function createIngestRepo(orgId: string) {
       return db.selectFrom('import_conflicts').selectAll().where('batch_id', '=', batchId).execute();
     },
 
-    /** Ids of live customers the batch created, a page at a time. */
-    /** The batch's live customers after `after` in id order (an index range: see migration 009). */
+    /** Ids of live customers the batch created after `after`, a page in id order (an index range: migration 009). */
     async batchCustomerIds(db: Handle, batchId: string, limit: number, after = ''): Promise<string[]> {
       const rows = await db
         .selectFrom('customers')
