@@ -157,8 +157,19 @@ describe('console flows in Chromium', () => {
   it('reveals with a purpose; the reveal shows in the history and the audit log', async () => {
     await b.page.getByTestId('customer-table').locator('tbody tr.ant-table-row').first().click();
     await b.page.getByTestId('reveal-open').click();
-    await pick(b.page, 'reveal-purpose', 'sales');
+    const dialog = b.page.locator('.ant-modal', { has: b.page.getByTestId('reveal-submit') });
+    // A single choice, so picking again is harmless: a click on an option while the purposes are still
+    // arriving was seen not to take (CI, under load). The choice must show before submitting.
+    const purpose = dialog.getByTestId('reveal-purpose');
+    for (let attempt = 1; !((await purpose.textContent()) ?? '').includes('(sales)'); attempt++) {
+      expect(attempt, 'the purpose select never showed the picked purpose').toBeLessThanOrEqual(3);
+      await pick(b.page, 'reveal-purpose', 'sales');
+    }
     await b.page.getByTestId('reveal-submit').click();
+    // It closes once revealed; if it stays open, its text (a validation or server error) is the failure.
+    await expect
+      .poll(async () => ((await dialog.isVisible()) ? await dialog.textContent() : 'closed'))
+      .toBe('closed');
     await expect.poll(() => b.page.getByTestId('field-mobile').textContent()).toBe(SEEDED[0].mobile);
     await screenshot(b.page, 'customer-revealed');
     await b.page.getByRole('tab', { name: '处理记录' }).click();
