@@ -50,7 +50,7 @@ describe('rollback queries on SQLite', () => {
     await store.close();
     const repo = createIngestRepo(ORG);
 
-    const [page] = await capture((db) => repo.batchCustomerIds(db, 'batch-1', 500, 'some-id'));
+    const [page] = await capture((db) => repo.batchCustomers(db, 'batch-1', 500, 'some-id'));
     expect(page?.plan).toContain('USING INDEX customers_batch (org_id=? AND batch_id=? AND id>?)');
     expect(page?.plan).not.toContain('TEMP B-TREE');
 

@@ -281,11 +281,19 @@ export function createIngestRepo(orgId: string) {
       return db.selectFrom('import_conflicts').selectAll().where('batch_id', '=', batchId).execute();
     },
 
-    /** Ids of live customers the batch created after `after`, a page in id order (an index range: migration 009). */
-    async batchCustomerIds(db: Handle, batchId: string, limit: number, after = ''): Promise<string[]> {
-      const rows = await db
+    /**
+     * Live customers the batch created after `after`, a page in id order (an index range: migration
+     * 009), with the search-index keys each one's row records.
+     */
+    batchCustomers(
+      db: Handle,
+      batchId: string,
+      limit: number,
+      after = '',
+    ): Promise<Array<Pick<CustomersTable, 'id' | 'index_keys'>>> {
+      return db
         .selectFrom('customers')
-        .select('id')
+        .select(['id', 'index_keys'])
         .where('org_id', '=', orgId)
         .where('batch_id', '=', batchId)
         .where('id', '>', after)
@@ -293,7 +301,6 @@ export function createIngestRepo(orgId: string) {
         .orderBy('id')
         .limit(limit)
         .execute();
-      return rows.map((r) => r.id);
     },
 
     /** Customers outside the batch whose company the batch created. */

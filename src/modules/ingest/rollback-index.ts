@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Store, Trx } from '../../kernel/store/store.js';
 import { unpackIndexKeys } from '../customers/index-keys.js';
+import { createIngestRepo } from './ingest-repo.js';
 
 /** Customers read per page, and index entries deleted per transaction. */
 const READ_PAGE = 5000;
@@ -25,6 +26,7 @@ export async function deleteBatchIndexInKeyOrder(
 ): Promise<number> {
   if (store.engine !== 'sqlite') return 0;
   const db = store.db;
+  const repo = createIngestRepo(orgId);
   // On disk, in SQLite's temp file: a million customers' keys would not fit the memory budget. Set
   // before the tables exist (changing temp_store drops temporary tables) and outside a transaction.
   await sql`pragma temp_store = FILE`.execute(db);
@@ -38,16 +40,7 @@ export async function deleteBatchIndexInKeyOrder(
     );
     let after = '';
     for (;;) {
-      const rows = await db
-        .selectFrom('customers')
-        .select(['id', 'index_keys'])
-        .where('org_id', '=', orgId)
-        .where('batch_id', '=', batchId)
-        .where('id', '>', after)
-        .where('status', '!=', 'erased')
-        .orderBy('id')
-        .limit(READ_PAGE)
-        .execute();
+      const rows = await repo.batchCustomers(db, batchId, READ_PAGE, after);
       if (rows.length === 0) break;
       after = rows[rows.length - 1]?.id as string;
       const entries = rows.flatMap((r) =>

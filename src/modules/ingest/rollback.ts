@@ -97,7 +97,7 @@ export function createRollback(deps: IngestDeps) {
     // Keyset paging: customers erased since the import stay in the batch and are passed over once.
     let after = '';
     for (;;) {
-      const ids = await repo.batchCustomerIds(store.db, batchId, PAGE, after);
+      const ids = (await repo.batchCustomers(store.db, batchId, PAGE, after)).map((c) => c.id);
       if (ids.length === 0) break;
       after = ids[ids.length - 1] as string;
       await store.transaction(async (trx) => {
