@@ -212,8 +212,11 @@ export function consoleHelpers(s: ConsoleServer) {
   async function pick(page: Page, testId: string, text: string, search?: string): Promise<void> {
     await page.getByTestId(testId).click();
     if (search) await page.keyboard.type(search);
+    // Only a dropdown done sliding open: a click while it moves can land on the form beneath, which
+    // takes the focus and closes it (seen in CI: "ant-form-item-label … intercepts pointer events").
     await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+      .locator('.ant-select-dropdown:visible:not([class*="-appear"]):not([class*="-enter"])')
+      .locator('.ant-select-item-option', { hasText: text })
       .first()
       .click();
   }
