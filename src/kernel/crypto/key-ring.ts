@@ -1,6 +1,5 @@
 import {
   createHash,
-  createHmac,
   createPrivateKey,
   createPublicKey,
   createSecretKey,
@@ -12,6 +11,7 @@ import {
 } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import { open, seal } from './aead.js';
+import { HmacSha256Key, hmacSha256 } from './hmac-sha256.js';
 import { RandomPool } from './random-pool.js';
 
 /** The org-level secrets the root key wraps (ARCHITECTURE §2). */
@@ -92,7 +92,7 @@ export interface SealingMaterial {
  */
 export class SealingKeys {
   protected readonly dekWrapKeys = new Map<number, KeyObject>();
-  private readonly blindIndexKeys = new Map<string, KeyObject>();
+  private readonly blindIndexKeys = new Map<string, HmacSha256Key>();
   readonly pool = new RandomPool();
 
   protected constructor(
@@ -171,7 +171,7 @@ export class SealingKeys {
    * already uniformly random, so the Extract step adds nothing (RFC 5869 §3.3) and costs a second HMAC.
    */
   private gradeKey(dek: Buffer, grade: Grade): Buffer {
-    return createHmac('sha256', dek).update(GRADE_INFO[grade]).digest();
+    return hmacSha256(dek, GRADE_INFO[grade]);
   }
 
   private blobAad(customerId: string, grade: Grade): Buffer {
@@ -223,10 +223,11 @@ export class SealingKeys {
         `custodian/bi/v1|${field}`,
         32,
       );
-      key = createSecretKey(Buffer.from(material));
+      key = new HmacSha256Key(new Uint8Array(material));
+      new Uint8Array(material).fill(0);
       this.blindIndexKeys.set(field, key);
     }
-    return createHmac('sha256', key).update(normalisedValue).digest().subarray(0, BLIND_INDEX_BYTES);
+    return key.digest(normalisedValue, BLIND_INDEX_BYTES);
   }
 }
 
