@@ -82,15 +82,18 @@ function compress(st: Int32Array, block: Uint8Array, off: number): void {
   st[7] = ((st[7] as number) + h) | 0;
 }
 
-/** The state after one block of the key XOR `pad` (the key already at most one block long). */
-function padState(key: Uint8Array, pad: number): Int32Array {
-  const block = new Uint8Array(BLOCK);
-  block.set(key);
-  for (let i = 0; i < BLOCK; i++) block[i] = (block[i] as number) ^ pad;
-  const st = INITIAL.slice();
-  compress(st, block, 0);
-  block.fill(0);
-  return st;
+const keyBlock = new Uint8Array(BLOCK);
+
+/** Sets `into` to the state after one block of the key XOR `pad` (the key at most one block long). */
+function padState(key: Uint8Array, pad: number, into: Int32Array): Int32Array {
+  keyBlock.fill(0);
+  keyBlock.set(key);
+  for (let i = 0; i < BLOCK; i++) keyBlock[i] = (keyBlock[i] as number) ^ pad;
+  into.set(INITIAL);
+  compress(into, keyBlock, 0);
+  keyBlock.fill(0);
+  schedule.fill(0, 0, 16);
+  return into;
 }
 
 /**
@@ -148,24 +151,37 @@ export class HmacSha256Key {
 
   constructor(key: Uint8Array) {
     const block = key.length > BLOCK ? createHash('sha256').update(key).digest() : key;
-    this.inner = padState(block, 0x36);
-    this.outer = padState(block, 0x5c);
+    this.inner = padState(block, 0x36, new Int32Array(8));
+    this.outer = padState(block, 0x5c, new Int32Array(8));
     if (block !== key) block.fill(0);
   }
 
   /** The MAC of `message`, truncated to `length` bytes (a multiple of 4, at most 32). */
   digest(message: string | Uint8Array, length = DIGEST): Buffer {
-    if (length % 4 !== 0 || length < 4 || length > DIGEST) throw new RangeError(`HMAC length ${length}`);
-    finish(this.inner, load(message));
-    writeState(scratch, 8);
-    finish(this.outer, DIGEST);
-    const out = Buffer.allocUnsafe(length);
-    writeState(out, length / 4);
-    return out;
+    return mac(this.inner, this.outer, message, length);
   }
 }
 
+function mac(inner: Int32Array, outer: Int32Array, message: string | Uint8Array, length: number): Buffer {
+  if (length % 4 !== 0 || length < 4 || length > DIGEST) throw new RangeError(`HMAC length ${length}`);
+  finish(inner, load(message));
+  writeState(scratch, 8);
+  finish(outer, DIGEST);
+  const out = Buffer.allocUnsafe(length);
+  writeState(out, length / 4);
+  state.fill(0);
+  return out;
+}
+
+const oneShotInner = new Int32Array(8);
+const oneShotOuter = new Int32Array(8);
+
 /** One-shot HMAC-SHA-256 for a key used once or a few times (a customer's grade subkeys). */
 export function hmacSha256(key: Uint8Array, message: string | Uint8Array): Buffer {
-  return new HmacSha256Key(key).digest(message);
+  if (key.length > BLOCK) return new HmacSha256Key(key).digest(message);
+  // The pad states in scratch space: a customer's subkeys are derived a few times per import row.
+  const out = mac(padState(key, 0x36, oneShotInner), padState(key, 0x5c, oneShotOuter), message, DIGEST);
+  oneShotInner.fill(0);
+  oneShotOuter.fill(0);
+  return out;
 }

@@ -83,14 +83,16 @@ function reasonAt(code: string, column: ColumnPlan | null): RowReason {
 }
 
 /** Person fields (not for companies) and company identity decide the kind when no column says. */
-function inferKind(values: Record<string, FieldValue>, defs: Map<string, FieldDef>): CustomerKind {
-  const keys = Object.keys(values);
-  const person = keys.some((k) => !defs.get(k)?.kinds.includes('company'));
+function inferKind(values: Record<string, FieldValue>, kept: readonly KeptColumn[]): CustomerKind {
+  const person = kept.some((c) => !c.def.kinds.includes('company'));
   const companyIdentity = 'companyName' in values || 'uscc' in values;
   if (person && companyIdentity) return 'contact';
-  if (companyIdentity || keys.some((k) => defs.get(k)?.kinds.join() === 'company')) return 'company';
+  if (companyIdentity || kept.some((c) => c.def.kinds.join() === 'company')) return 'company';
   return 'individual';
 }
+
+/** A column whose value a row kept. */
+type KeptColumn = ColumnPlan & { def: FieldDef; field: string };
 
 /**
  * Validates and normalises one data row against its sheet plan. Invalid identifier cells reject the
@@ -109,8 +111,8 @@ export function parseRow(
   /** Cells a lenient import leaves out: named again should the row still be rejected. */
   const dropped: RowReason[] = [];
   const values: Record<string, FieldValue> = {};
-  const columnOf = new Map<string, ColumnPlan>();
-  const defs = new Map<string, FieldDef>();
+  // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage.
+  const kept: KeptColumn[] = [];
   let kind: CustomerKind | null = null;
   for (const column of plan.columns) {
     const raw = cells[column.index] ?? '';
@@ -141,15 +143,21 @@ export function parseRow(
     }
     if (value === undefined) continue;
     stats?.cell(plan.sheet, column, Array.isArray(value) ? value.join(';') : String(value), true);
+    // A later column mapped to the same field wins, as the value does.
+    if (column.field in values)
+      kept.splice(
+        kept.findIndex((c) => c.field === column.field),
+        1,
+      );
     values[column.field] = value;
-    columnOf.set(column.field, column);
-    defs.set(column.field, column.def);
+    kept.push(column as KeptColumn);
   }
-  const finalKind = kind ?? opts.defaultKind ?? inferKind(values, defs);
-  for (const [key, def] of defs) {
-    if (def.kinds.includes(finalKind)) continue;
+  const finalKind = kind ?? opts.defaultKind ?? inferKind(values, kept);
+  for (const column of kept) {
+    const key = column.field;
+    if (column.def.kinds.includes(finalKind)) continue;
     delete values[key];
-    const reason = reasonAt('FIELD_NOT_FOR_KIND', columnOf.get(key) ?? null);
+    const reason = reasonAt('FIELD_NOT_FOR_KIND', column);
     if (opts.lenient) {
       flags.push(`lenient:${key}`);
       dropped.push(reason);
@@ -169,5 +177,11 @@ export function parseRow(
   }
   if (!IDENTIFYING[finalKind].some((k) => k in values)) reasons.push(reasonAt('NOT_IDENTIFYING', null));
   if (reasons.length > 0) return { type: 'rejected', reasons: [...dropped, ...reasons] };
-  return { type: 'valid', kind: finalKind, values, flags: [...new Set(flags)], company };
+  return {
+    type: 'valid',
+    kind: finalKind,
+    values,
+    flags: flags.length ? [...new Set(flags)] : flags,
+    company,
+  };
 }
