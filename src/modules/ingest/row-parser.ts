@@ -111,7 +111,8 @@ export function parseRow(
   /** Cells a lenient import leaves out: named again should the row still be rejected. */
   const dropped: RowReason[] = [];
   const values: Record<string, FieldValue> = {};
-  // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage.
+  // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage. A sheet
+  // plan maps a field to one column at most (planSheet), so a field is never kept twice.
   const kept: KeptColumn[] = [];
   let kind: CustomerKind | null = null;
   for (const column of plan.columns) {
@@ -143,12 +144,6 @@ export function parseRow(
     }
     if (value === undefined) continue;
     stats?.cell(plan.sheet, column, Array.isArray(value) ? value.join(';') : String(value), true);
-    // A later column mapped to the same field wins, as the value does.
-    if (column.field in values)
-      kept.splice(
-        kept.findIndex((c) => c.field === column.field),
-        1,
-      );
     values[column.field] = value;
     kept.push(column as KeptColumn);
   }
