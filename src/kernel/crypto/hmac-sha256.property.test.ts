@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HmacSha256Key, hmacSha256 } from './hmac-sha256.js';
+import { HmacSha256Key, hmacSha256, MAX_MESSAGE_BYTES } from './hmac-sha256.js';
 
 const node = (key: Uint8Array, message: string | Uint8Array): Buffer =>
   createHmac('sha256', key).update(message).digest();
@@ -58,7 +58,14 @@ describe('HMAC-SHA-256', () => {
     expect(key.digest('13800138000').equals(first)).toBe(true);
   });
 
-  it('refuses a length that is not a whole number of words', () => {
+  it('refuses a length that is not a whole number of words, and a message too long for its length field', () => {
     expect(() => new HmacSha256Key(Buffer.from('k')).digest('m', 15)).toThrow(RangeError);
+    expect(() => hmacSha256(Buffer.from('k'), new Uint8Array(MAX_MESSAGE_BYTES + 1))).toThrow(RangeError);
+    expect(() => hmacSha256(Buffer.from('k'), 'a'.repeat(MAX_MESSAGE_BYTES / 3 + 1))).toThrow(RangeError);
+    expect(
+      hmacSha256(Buffer.from('k'), new Uint8Array(MAX_MESSAGE_BYTES)).equals(
+        node(Buffer.from('k'), new Uint8Array(MAX_MESSAGE_BYTES)),
+      ),
+    ).toBe(true);
   });
 });

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
  * Results are byte-for-byte node:crypto's (property-tested against it).
  *
  * SHA-256 has no secret-dependent branches or table lookups, so neither does this. The scratch space
- * that held a message (the block buffer and the schedule's first 16 words) is zeroed after each use.
+ * that held a message or a MAC (the block buffer, the schedule's message words, the result state) is
+ * zeroed after each use.
  */
 
 const ROUND = new Int32Array([
@@ -26,6 +27,11 @@ const INITIAL = new Int32Array([
 ]);
 const BLOCK = 64;
 const DIGEST = 32;
+/**
+ * The longest message: above any cell an import accepts (a record is at most 4 Mi characters), and
+ * its bit length stays within the 32 bits `finish` writes.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const schedule = new Int32Array(64);
 const state = new Int32Array(8);
@@ -110,7 +116,7 @@ function finish(from: Int32Array, length: number): void {
   }
   scratch[length] = 0x80;
   scratch.fill(0, length + 1, padded - 4);
-  // Bit length of everything hashed, the key block included; messages here stay far below 2^32 bits.
+  // Bit length of everything hashed, the key block included.
   const bits = (BLOCK + length) * 8;
   scratch[padded - 4] = bits >>> 24;
   scratch[padded - 3] = bits >>> 16;
@@ -134,12 +140,15 @@ function writeState(out: Uint8Array, words: number): void {
 
 /** Copies the message's bytes (UTF-8 for a string) into the scratch space; returns its length. */
 function load(message: string | Uint8Array): number {
+  // A string's UTF-8 form is at most three bytes per UTF-16 unit.
+  const most = typeof message === 'string' ? message.length * 3 : message.length;
+  if (most > MAX_MESSAGE_BYTES) throw new RangeError(`HMAC message of up to ${most} bytes`);
   if (typeof message !== 'string') {
     if (scratch.length < message.length + BLOCK) scratch = new Uint8Array(message.length + 2 * BLOCK);
     scratch.set(message);
     return message.length;
   }
-  // At most three bytes per UTF-16 unit; room for the padding too.
+  // Room for the padding too.
   if (scratch.length < message.length * 3 + BLOCK) scratch = new Uint8Array(message.length * 3 + 2 * BLOCK);
   return encoder.encodeInto(message, scratch).written;
 }
