@@ -107,13 +107,8 @@ function padState(key: Uint8Array, pad: number, into: Int32Array): Int32Array {
  * absorbed), leaving the result in `state`.
  */
 function finish(from: Int32Array, length: number): void {
+  // At most `length` + 72 bytes: `load` left room for it.
   const padded = Math.ceil((length + 9) / BLOCK) * BLOCK;
-  if (scratch.length < padded) {
-    const grown = new Uint8Array(padded);
-    grown.set(scratch.subarray(0, length));
-    scratch.fill(0);
-    scratch = grown;
-  }
   scratch[length] = 0x80;
   scratch.fill(0, length + 1, padded - 4);
   // Bit length of everything hashed, the key block included.
@@ -143,14 +138,11 @@ function load(message: string | Uint8Array): number {
   // A string's UTF-8 form is at most three bytes per UTF-16 unit.
   const most = typeof message === 'string' ? message.length * 3 : message.length;
   if (most > MAX_MESSAGE_BYTES) throw new RangeError(`HMAC message of up to ${most} bytes`);
-  if (typeof message !== 'string') {
-    if (scratch.length < message.length + BLOCK) scratch = new Uint8Array(message.length + 2 * BLOCK);
-    scratch.set(message);
-    return message.length;
-  }
-  // Room for the padding too.
-  if (scratch.length < message.length * 3 + BLOCK) scratch = new Uint8Array(message.length * 3 + 2 * BLOCK);
-  return encoder.encodeInto(message, scratch).written;
+  // Room for the padding too; the old scratch space was zeroed after its last use.
+  if (scratch.length < most + 2 * BLOCK) scratch = new Uint8Array(most + 2 * BLOCK);
+  if (typeof message === 'string') return encoder.encodeInto(message, scratch).written;
+  scratch.set(message);
+  return message.length;
 }
 
 /** An HMAC-SHA-256 key with its inner and outer padded states computed once. */
