@@ -15,6 +15,7 @@ import { initApp } from '../src/app.js';
 import { CONSOLE_DIR } from '../src/console-static.js';
 import { buildHttp } from '../src/http.js';
 import { createLogger } from '../src/kernel/log/logger.js';
+import { median } from './support.js';
 
 /**
  * `node --import tsx bench/console-bench.ts`: the console's first load in Debian's Chromium, cold
@@ -30,11 +31,6 @@ interface Load {
   domContentLoadedMs: number;
   loadMs: number;
   interactiveMs: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 function bundleSizes(): { initialJsGzip: number; allJsGzip: number; cssGzip: number } {

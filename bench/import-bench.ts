@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './support.js';
 import { benchLimits } from './vault-bench.js';
 
 /**
@@ -101,10 +102,11 @@ function importBoth(data: string, files: string[]): ImportResult[] {
  * the next, so one run says little and the best run is the closest to what the code costs.
  */
 function summarise(runs: ImportResult[][]) {
-  const stat = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) };
-  };
+  const stat = (values: number[]) => ({
+    min: Math.min(...values),
+    median: median(values),
+    max: Math.max(...values),
+  });
   return Object.fromEntries(
     (['empty', 'full'] as const).map((store, i) => {
       const of = runs.map((r) => r[i] as ImportResult);

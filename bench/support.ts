@@ -53,6 +53,12 @@ export function stopCluster(): void {
   cluster = undefined;
 }
 
+/** The middle value (the upper one of an even count); 0 for none. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
 export function rate(count: number, ms: number): number {
   return Math.round((count / ms) * 1000);
 }
