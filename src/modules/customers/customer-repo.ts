@@ -70,7 +70,12 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
       publicRows: Array<{ org_id: string; customer_id: string; field: string; value: string }>,
       indexRows: Array<{ org_id: string; field: string; hash: Buffer; customer_id: string }>,
       purposeRows: Array<{ org_id: string; customer_id: string; purpose_key: string; added_at: string }>,
-      opts: { pendingBatch?: string } = {},
+      /**
+       * Where the index rows go: `blind_index` (default); `pendingBatch`: the pending table, published
+       * by publishPendingIndex; `deferIndex`: nowhere yet, only the customer row's keys, published by
+       * publishBatchIndex (imports, whose customers all carry their batch id).
+       */
+      opts: { pendingBatch?: string; deferIndex?: boolean } = {},
     ): Promise<void> {
       const keysOf = new Map<string, IndexKeyEntry[]>();
       for (const r of indexRows) {
@@ -91,9 +96,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
         publicRows,
       );
       const batchId = opts.pendingBatch;
-      if (batchId === undefined)
-        await insertRows(engine, trx, 'blind_index', ['org_id', 'field', 'hash', 'customer_id'], indexRows);
-      else
+      if (batchId !== undefined)
         await insertRows(
           engine,
           trx,
@@ -101,6 +104,8 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
           ['batch_id', 'org_id', 'field', 'hash', 'customer_id'],
           indexRows.map((r) => ({ batch_id: batchId, ...r })),
         );
+      else if (!opts.deferIndex)
+        await insertRows(engine, trx, 'blind_index', ['org_id', 'field', 'hash', 'customer_id'], indexRows);
       await insertRows(
         engine,
         trx,

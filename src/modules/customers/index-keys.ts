@@ -1,3 +1,5 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
 /**
  * A customer's blind-index keys, packed into its own row (`customers.index_keys`, migration 008).
  * They say which `blind_index` rows belong to the customer, so erasing or re-indexing it deletes those
@@ -35,10 +37,16 @@ export function packIndexKeys(rows: readonly IndexKeyEntry[]): Buffer | null {
 }
 
 export function unpackIndexKeys(packed: Uint8Array | null | undefined): IndexKeyEntry[] {
-  if (!packed || packed.length === 0) return [];
+  const out: IndexKeyEntry[] = [];
+  for (const [field, hash] of eachIndexKey(packed)) out.push({ field, hash: Buffer.from(hash) });
+  return out;
+}
+
+/** Walks a packed key list; each hash is a view into `packed` (copy it to keep it). */
+function* eachIndexKey(packed: Uint8Array | null | undefined): Generator<[string, Buffer]> {
+  if (!packed || packed.length === 0) return;
   const buf = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
   if (buf[0] !== FORMAT_V1) throw new RangeError(`unknown index_keys format ${buf[0]}`);
-  const out: IndexKeyEntry[] = [];
   let at = 1;
   while (at < buf.length) {
     const fieldLen = buf[at++] as number;
@@ -47,8 +55,33 @@ export function unpackIndexKeys(packed: Uint8Array | null | undefined): IndexKey
     at += fieldLen;
     const hashLen = buf[at++] as number;
     if (at + hashLen > buf.length) throw new RangeError('truncated index_keys');
-    out.push({ field, hash: Buffer.from(buf.subarray(at, at + hashLen)) });
+    yield [field, buf.subarray(at, at + hashLen)];
     at += hashLen;
   }
-  return out;
+}
+
+/** Name of the SQLite table-valued function over a packed key list: `(field, hash)` per key. */
+export const INDEX_KEYS_FUNCTION = 'custodian_index_keys';
+
+const withFunction = new WeakSet<BetterSqlite3.Database>();
+
+/**
+ * Lets SQL read a customer's keys from its row (`… from customers, custodian_index_keys(index_keys)`),
+ * so a bulk load's index is built from the rows it wrote, sorted by SQLite, with no copy of the keys
+ * kept on the side (docs/adr/0009-deferred-search-index.md). Once per connection.
+ */
+export function registerIndexKeysFunction(db: BetterSqlite3.Database): void {
+  if (withFunction.has(db)) return;
+  db.table(INDEX_KEYS_FUNCTION, {
+    columns: ['field', 'hash'],
+    parameters: ['packed'],
+    // Only where SQL names it on purpose, never through a view or trigger a file could carry in.
+    directOnly: true,
+    *rows(packed: unknown) {
+      if (packed === null || packed === undefined) return;
+      if (!(packed instanceof Uint8Array)) throw new TypeError('index_keys must be a blob');
+      yield* eachIndexKey(packed);
+    },
+  });
+  withFunction.add(db);
 }

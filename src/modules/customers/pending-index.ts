@@ -1,5 +1,7 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
+import { INDEX_KEYS_FUNCTION, registerIndexKeysFunction, unpackIndexKeys } from './index-keys.js';
 
 /**
  * Makes a bulk load searchable (docs/adr/0009-deferred-search-index.md): its pending index rows move
@@ -62,5 +64,77 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
       await sql`pragma threads = 0`.execute(trx);
       await sql`pragma cache_size = ${sql.raw(String(SQLITE_CACHE_KIB))}`.execute(trx);
     }
+  }
+}
+
+/** Customers read per page when PostgreSQL publishes a batch's keys from their rows. */
+const PUBLISH_PAGE = 1000;
+
+/**
+ * Makes an import batch searchable from the keys its customers' rows hold (`customers.index_keys`):
+ * an import writes no index rows while it runs, so each customer costs one row write instead of six
+ * more (docs/adr/0009-deferred-search-index.md). Customers erased meanwhile hold no keys and are
+ * skipped; one re-indexed meanwhile (merged into by a later row) is already in `blind_index`, which
+ * the insert leaves as it is. Returns the entries added.
+ *
+ * SQLite reads the keys through a table-valued function and sorts them itself, in one pass, so the
+ * B-tree is filled front to back; run it in `store.bulkTransaction` so the sort spills to a temporary
+ * file (keyed hashes and ids only) instead of memory.
+ */
+export async function publishBatchIndex(
+  engine: Engine,
+  sqlite: BetterSqlite3.Database | undefined,
+  trx: Trx,
+  orgId: string,
+  batchId: string,
+): Promise<number> {
+  if (engine === 'sqlite') {
+    if (!sqlite) throw new Error('publishBatchIndex on SQLite needs the raw connection');
+    registerIndexKeysFunction(sqlite);
+    await sql`pragma cache_size = -16384`.execute(trx);
+    await sql`pragma threads = 1`.execute(trx);
+    try {
+      const res = await sql`
+        insert into blind_index (org_id, field, hash, customer_id)
+        select c.org_id, k.field, k.hash, c.id
+          from customers c, ${sql.raw(INDEX_KEYS_FUNCTION)}(c.index_keys) k
+         where c.org_id = ${orgId} and c.batch_id = ${batchId} and c.index_keys is not null
+         order by 1, 2, 3, 4
+        on conflict do nothing`.execute(trx);
+      return Number(res.numAffectedRows ?? 0n);
+    } finally {
+      await sql`pragma threads = 0`.execute(trx);
+      await sql`pragma cache_size = ${sql.raw(String(SQLITE_CACHE_KIB))}`.execute(trx);
+    }
+  }
+  let added = 0;
+  let after = '';
+  for (;;) {
+    const page = await trx
+      .selectFrom('customers')
+      .select(['id', 'index_keys'])
+      .where('org_id', '=', orgId)
+      .where('batch_id', '=', batchId)
+      .where('id', '>', after)
+      .where('index_keys', 'is not', null)
+      .orderBy('id')
+      .limit(PUBLISH_PAGE)
+      .execute();
+    if (page.length === 0) return added;
+    after = (page[page.length - 1] as { id: string }).id;
+    const rows = page.flatMap((c) =>
+      unpackIndexKeys(c.index_keys).map((k) => ({
+        org_id: orgId,
+        field: k.field,
+        hash: k.hash,
+        customer_id: c.id,
+      })),
+    );
+    const res = await trx
+      .insertInto('blind_index')
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    added += Number(res.numInsertedOrUpdatedRows ?? 0n);
   }
 }

@@ -51,7 +51,7 @@ export type RollbackFn = (
 export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
   const { store, keys, audit, clock, orgId, catalog, consent } = deps;
   const repo = createIngestRepo(orgId);
-  const vault = createVaultWriter({ keys, orgId, engine: store.engine, consent });
+  const vault = createVaultWriter({ keys, orgId, engine: store.engine, sqlite: store.sqlite, consent });
   const { createFields, acquire, createBatch } = createBatchSetup(deps);
   const dryRunImport = createDryRun(deps);
 
@@ -121,7 +121,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     // Customers of earlier chunks are not searchable until the batch completes: their keys, for dedupe.
     const pending = new PendingKeys();
     if (resumed)
-      for await (const r of repo.pendingRowsOf(store.db, batchId))
+      for await (const r of repo.batchIndexKeysOf(store.db, batchId))
         pending.add(r.field, r.hash, r.customer_id);
     activeHere.add(batchId);
     let rowsDone = batch.rows_done;

@@ -10,6 +10,7 @@ import type {
 } from '../../kernel/store/schema.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { deleteIndexOf, indexKeysOf } from '../customers/customer-index.js';
+import { unpackIndexKeys } from '../customers/index-keys.js';
 import type { IndexKey } from './dedupe-keys.js';
 
 type Handle = Db | Trx;
@@ -17,6 +18,8 @@ type Handle = Db | Trx;
 export type CandidateRow = Pick<CustomersTable, 'id' | 'kind' | 'status' | 'parent_id' | 'batch_id'>;
 
 const IN_LIST = 900;
+/** Customers read per page when a resumed batch reloads its customers' keys. */
+const KEYS_PAGE = 2000;
 
 /** Kysely queries of the ingest module; writes take the transaction handle. */
 export function createIngestRepo(orgId: string) {
@@ -116,16 +119,33 @@ export function createIngestRepo(orgId: string) {
       return out;
     },
 
-    /** The pending index rows of a batch (to rebuild its in-memory keys when it resumes). */
-    async *pendingRowsOf(
+    /**
+     * The index keys of a running batch's customers, from their rows (to rebuild its in-memory keys
+     * when it resumes). Pending rows an earlier version wrote hold the same keys (their rows have
+     * recorded them since migration 008).
+     */
+    async *batchIndexKeysOf(
       db: Handle,
       batchId: string,
     ): AsyncGenerator<{ field: string; hash: Buffer; customer_id: string }> {
-      yield* db
-        .selectFrom('blind_index_pending')
-        .select(['field', 'hash', 'customer_id'])
-        .where('batch_id', '=', batchId)
-        .stream(2000);
+      let after = '';
+      for (;;) {
+        const page = await db
+          .selectFrom('customers')
+          .select(['id', 'index_keys'])
+          .where('org_id', '=', orgId)
+          .where('batch_id', '=', batchId)
+          .where('id', '>', after)
+          .where('index_keys', 'is not', null)
+          .orderBy('id')
+          .limit(KEYS_PAGE)
+          .execute();
+        if (page.length === 0) return;
+        after = (page[page.length - 1] as { id: string }).id;
+        for (const r of page)
+          for (const k of unpackIndexKeys(r.index_keys))
+            yield { field: k.field, hash: k.hash, customer_id: r.id };
+      }
     },
 
     async candidates(db: Handle, ids: readonly string[]): Promise<CandidateRow[]> {

@@ -22,7 +22,7 @@ const EMPTY = Buffer.alloc(0);
 export function createQuarantine(deps: IngestDeps) {
   const { store, keys, audit, clock, orgId, catalog, consent } = deps;
   const repo = createIngestRepo(orgId);
-  const vault = createVaultWriter({ keys, orgId, engine: store.engine, consent });
+  const vault = createVaultWriter({ keys, orgId, engine: store.engine, sqlite: store.sqlite, consent });
 
   async function openBatch(
     batchId: string,

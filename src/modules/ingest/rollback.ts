@@ -30,7 +30,7 @@ const PAGE = 500;
 export function createRollback(deps: IngestDeps) {
   const { store, keys, audit, clock, orgId, catalog, consent } = deps;
   const repo = createIngestRepo(orgId);
-  const vault = createVaultWriter({ keys, orgId, engine: store.engine, consent });
+  const vault = createVaultWriter({ keys, orgId, engine: store.engine, sqlite: store.sqlite, consent });
 
   return async function rollback(
     actor: Actor,

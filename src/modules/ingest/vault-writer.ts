@@ -2,7 +2,7 @@ import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import { insertRows } from '../../kernel/store/bulk-insert.js';
 import { CONSENT_COLUMNS } from '../../kernel/store/columns.js';
 import type { CustomersTable } from '../../kernel/store/schema.js';
-import type { Engine, Trx } from '../../kernel/store/store.js';
+import type { Engine, Store, Trx } from '../../kernel/store/store.js';
 import type { ConsentService } from '../consent/consent-service.js';
 import type { Purpose } from '../consent/consent-types.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../customers/customer-codec.js';
 import { createCustomerRepo, type NewCustomerRow } from '../customers/customer-repo.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
+import { publishBatchIndex } from '../customers/pending-index.js';
 
 /**
  * Writes customers inside the caller's transaction, so an import chunk commits its customers together
@@ -53,6 +54,8 @@ export interface VaultWriterDeps {
   keys: KeyRing;
   orgId: string;
   engine: Engine;
+  /** The raw SQLite connection (SQLite only): publishing reads the rows' keys through a function on it. */
+  sqlite: Store['sqlite'];
   consent: Pick<ConsentService, 'consentRowsAtCreation'>;
 }
 
@@ -64,8 +67,8 @@ export function createVaultWriter(deps: VaultWriterDeps) {
 
   /**
    * Inserts new customers with their purposes and, for consent-based purposes, a consent record. Their
-   * index rows go to the batch's pending rows (searchable when the batch completes); returned so the
-   * batch can match later rows against them.
+   * index keys stay in their rows until the batch completes (publishPending); returned so the batch
+   * can match later rows against them.
    */
   async function insertNew(
     trx: Trx,
@@ -115,7 +118,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
         purposeRows.push({ org_id: orgId, customer_id: c.id, purpose_key: p.key, added_at: ctx.now });
       consentRows.push(...consent.consentRowsAtCreation(c.id, ctx.purposes, ctx.actorId, 'import'));
     }
-    await repo.insertMany(trx, rows, publicRows, indexRows, purposeRows, { pendingBatch: ctx.batchId });
+    await repo.insertMany(trx, rows, publicRows, indexRows, purposeRows, { deferIndex: true });
     await insertRows(deps.engine, trx, 'consents', CONSENT_COLUMNS, consentRows);
     return indexRows;
   }
@@ -207,9 +210,13 @@ export function createVaultWriter(deps: VaultWriterDeps) {
       await trx.deleteFrom('consents').where('id', 'in', added.consentIds).execute();
   }
 
-  /** Makes a completed batch's customers searchable (see customer-repo publishPendingIndex). */
-  function publishPending(trx: Trx, batchId: string): Promise<number> {
-    return repo.publishPendingIndex(trx, batchId);
+  /**
+   * Makes a completed batch's customers searchable: from their rows' keys, after any pending rows left
+   * by an earlier version that wrote them (see pending-index.ts). Returns the entries added.
+   */
+  async function publishPending(trx: Trx, batchId: string): Promise<number> {
+    const moved = await repo.publishPendingIndex(trx, batchId);
+    return moved + (await publishBatchIndex(deps.engine, deps.sqlite, trx, orgId, batchId));
   }
 
   return { insertNew, loadExisting, saveExisting, addPurposes, removePurposes, publishPending };
