@@ -4,7 +4,7 @@ import { catalogValues, encodeCustomer } from '../customers/customer-codec.js';
 import type { FieldDef } from '../customers/customer-types.js';
 import { chunkLookupKeys } from './chunk-resolver.js';
 import { ColumnStats } from './column-stats.js';
-import { chunkIndexer } from './dedupe-keys.js';
+import { chunkIndexer, type IndexMemo } from './dedupe-keys.js';
 import type { SheetSample } from './file-scan.js';
 import { chunked, type ParsedChunk, parseChunk, planner, type StoredOptions } from './import-pipeline.js';
 import { type OpenTableOptions, openTable } from './readers/index.js';
@@ -42,7 +42,7 @@ export interface ProducedChunk {
   bytesDone: number;
   bytesTotal: number;
   /** Blind indexes already computed for this chunk's values (see chunkIndexer). */
-  memo: Map<string, Buffer>;
+  memo: IndexMemo;
 }
 
 /** Seals a valid row's values as a new customer would hold them, under a fresh id and key. */

@@ -1,5 +1,6 @@
 import type { EncodedCustomer } from '../customers/customer-codec.js';
 import type { ProducedChunk } from './chunk-producer.js';
+import type { IndexMemo } from './dedupe-keys.js';
 import type { PreSealed } from './vault-writer.js';
 
 const DEK_BYTES = 32;
@@ -24,7 +25,10 @@ export interface ChunkMessage {
   lens: Int32Array;
   publicPairs: string[];
   indexFields: string[];
-  memoKeys: string[];
+  /** The memo's fields, how many values each has, and those values in the same order. */
+  memoFields: string[];
+  memoCounts: number[];
+  memoValues: string[];
   bin: ArrayBuffer;
 }
 
@@ -33,7 +37,8 @@ export function packChunk(
   keepValidCells: boolean,
 ): { message: ChunkMessage; transfer: ArrayBuffer[] } {
   const sealed = chunk.parsed.valid.map((v) => v.sealed);
-  let size = chunk.memo.size * HASH_BYTES;
+  let size = 0;
+  for (const byValue of chunk.memo.values()) size += byValue.size * HASH_BYTES;
   for (const s of sealed) {
     if (!s) continue;
     const { enc } = s;
@@ -74,10 +79,16 @@ export function packChunk(
       put(r.hash);
     }
   });
-  const memoKeys: string[] = [];
-  for (const [k, hash] of chunk.memo) {
-    memoKeys.push(k);
-    put(hash);
+  const memoFields: string[] = [];
+  const memoCounts: number[] = [];
+  const memoValues: string[] = [];
+  for (const [field, byValue] of chunk.memo) {
+    memoFields.push(field);
+    memoCounts.push(byValue.size);
+    for (const [value, hash] of byValue) {
+      memoValues.push(value);
+      put(hash);
+    }
   }
   const parsed = {
     ...chunk.parsed,
@@ -101,7 +112,9 @@ export function packChunk(
       lens,
       publicPairs,
       indexFields,
-      memoKeys,
+      memoFields,
+      memoCounts,
+      memoValues,
       bin: bin.buffer,
     },
     transfer: [bin.buffer],
@@ -153,8 +166,14 @@ export function unpackChunk(m: ChunkMessage, orgId: string): ProducedChunk {
     };
     return { ...v, sealed };
   });
-  const memo = new Map<string, Buffer>();
-  for (const k of m.memoKeys) memo.set(k, take(HASH_BYTES));
+  const memo: IndexMemo = new Map();
+  let value = 0;
+  m.memoFields.forEach((field, f) => {
+    const byValue = new Map<string, Buffer>();
+    for (let k = 0; k < (m.memoCounts[f] as number); k++)
+      byValue.set(m.memoValues[value++] as string, take(HASH_BYTES));
+    memo.set(field, byValue);
+  });
   return {
     parsed: { ...m.parsed, valid },
     lastSeq: m.lastSeq,

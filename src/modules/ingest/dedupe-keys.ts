@@ -63,23 +63,32 @@ export function identityMapKeys(kind: CustomerKind, ids: IdentityKeys): string[]
   return out;
 }
 
+/** A chunk's blind indexes by field, then by normalised value. */
+export type IndexMemo = Map<string, Map<string, Buffer>>;
+
 /**
  * A chunk's blind indexes, each computed once: dedupe hashes a row's identity keys and sealing the new
  * customer hashes the same values again. Lives for one chunk (its keys are the chunk's plaintext, in
- * memory only); `memo` may start with the hashes a chunk producer already computed.
+ * memory only); `memo` may start with the hashes a chunk producer already computed. Keyed by field and
+ * then by the value itself, not by one joined string: a joined key is a new string each call, hashed
+ * anew, and cost as much as the HMAC it saves.
  */
 export function chunkIndexer(
   keys: BlindIndexer,
-  memo = new Map<string, Buffer>(),
-): BlindIndexer & { blindIndex: BlindIndexer['blindIndex']; memo: Map<string, Buffer> } {
+  memo: IndexMemo = new Map(),
+): BlindIndexer & { blindIndex: BlindIndexer['blindIndex']; memo: IndexMemo } {
   return {
     memo,
     blindIndex(field: string, value: string): Buffer {
-      const k = `${field}\u0000${value}`;
-      let hash = memo.get(k);
+      let byValue = memo.get(field);
+      if (!byValue) {
+        byValue = new Map();
+        memo.set(field, byValue);
+      }
+      let hash = byValue.get(value);
       if (!hash) {
         hash = keys.blindIndex(field, value);
-        memo.set(k, hash);
+        byValue.set(value, hash);
       }
       return hash;
     },
