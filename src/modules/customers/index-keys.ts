@@ -43,7 +43,11 @@ export function unpackIndexKeys(packed: Uint8Array | null | undefined): IndexKey
 }
 
 /** Walks a packed key list; each hash is a view into `packed` (copy it to keep it). */
-function* eachIndexKey(packed: Uint8Array | null | undefined): Generator<[string, Buffer]> {
+function* eachIndexKey(
+  packed: Uint8Array | null | undefined,
+  fieldAt: (buf: Buffer, start: number, length: number) => string = (buf, start, length) =>
+    buf.toString('utf8', start, start + length),
+): Generator<[string, Buffer]> {
   if (!packed || packed.length === 0) return;
   const buf = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
   if (buf[0] !== FORMAT_V1) throw new RangeError(`unknown index_keys format ${buf[0]}`);
@@ -51,7 +55,7 @@ function* eachIndexKey(packed: Uint8Array | null | undefined): Generator<[string
   while (at < buf.length) {
     const fieldLen = buf[at++] as number;
     if (at + fieldLen + 1 > buf.length) throw new RangeError('truncated index_keys');
-    const field = buf.toString('utf8', at, at + fieldLen);
+    const field = fieldAt(buf, at, fieldLen);
     at += fieldLen;
     const hashLen = buf[at++] as number;
     if (at + hashLen > buf.length) throw new RangeError('truncated index_keys');
@@ -66,12 +70,35 @@ export const INDEX_KEYS_FUNCTION = 'custodian_index_keys';
 const withFunction = new WeakSet<BetterSqlite3.Database>();
 
 /**
+ * Field names as they are packed, decoded once: a bulk load reads millions of keys over a handful of
+ * fields. Matched on every byte, so two names never share a string.
+ */
+class FieldNames {
+  private readonly known: Array<{ bytes: Buffer; name: string }> = [];
+
+  at(buf: Buffer, start: number, length: number): string {
+    for (const k of this.known) {
+      if (k.bytes.length !== length) continue;
+      let i = 0;
+      while (i < length && k.bytes[i] === buf[start + i]) i++;
+      if (i === length) return k.name;
+    }
+    const bytes = Buffer.from(buf.subarray(start, start + length));
+    const name = bytes.toString('utf8');
+    // Bounded: a store has a few dozen fields; past that, names are decoded each time.
+    if (this.known.length < 64) this.known.push({ bytes, name });
+    return name;
+  }
+}
+
+/**
  * Lets SQL read a customer's keys from its row (`… from customers, custodian_index_keys(index_keys)`),
  * so a bulk load's index is built from the rows it wrote, sorted by SQLite, with no copy of the keys
  * kept on the side (docs/adr/0009-deferred-search-index.md). Once per connection.
  */
 export function registerIndexKeysFunction(db: BetterSqlite3.Database): void {
   if (withFunction.has(db)) return;
+  const names = new FieldNames();
   db.table(INDEX_KEYS_FUNCTION, {
     columns: ['field', 'hash'],
     parameters: ['packed'],
@@ -80,7 +107,7 @@ export function registerIndexKeysFunction(db: BetterSqlite3.Database): void {
     *rows(packed: unknown) {
       if (packed === null || packed === undefined) return;
       if (!(packed instanceof Uint8Array)) throw new TypeError('index_keys must be a blob');
-      yield* eachIndexKey(packed);
+      yield* eachIndexKey(packed, (buf, start, length) => names.at(buf, start, length));
     },
   });
   withFunction.add(db);
