@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
+import { type Db, type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
 import { INDEX_KEYS_FUNCTION, registerIndexKeysFunction, unpackIndexKeys } from './index-keys.js';
 
 /**
@@ -67,8 +67,35 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
   }
 }
 
-/** Customers read per page when PostgreSQL publishes a batch's keys from their rows. */
-const PUBLISH_PAGE = 1000;
+/**
+ * The index keys an import batch's customers' rows record, a page of customers at a time (keyset by
+ * id, on `customers_batch`): what publishing on PostgreSQL inserts and what a resumed batch reloads.
+ */
+export async function* batchIndexKeys(
+  db: Db | Trx,
+  orgId: string,
+  batchId: string,
+  customersPerPage = 1000,
+): AsyncGenerator<Array<{ customer_id: string; field: string; hash: Buffer }>> {
+  let after = '';
+  for (;;) {
+    const page = await db
+      .selectFrom('customers')
+      .select(['id', 'index_keys'])
+      .where('org_id', '=', orgId)
+      .where('batch_id', '=', batchId)
+      .where('id', '>', after)
+      .where('index_keys', 'is not', null)
+      .orderBy('id')
+      .limit(customersPerPage)
+      .execute();
+    if (page.length === 0) return;
+    after = (page[page.length - 1] as { id: string }).id;
+    yield page.flatMap((c) =>
+      unpackIndexKeys(c.index_keys).map((k) => ({ customer_id: c.id, field: k.field, hash: k.hash })),
+    );
+  }
+}
 
 /**
  * Makes an import batch searchable from the keys its customers' rows hold (`customers.index_keys`):
@@ -108,33 +135,14 @@ export async function publishBatchIndex(
     }
   }
   let added = 0;
-  let after = '';
-  for (;;) {
-    const page = await trx
-      .selectFrom('customers')
-      .select(['id', 'index_keys'])
-      .where('org_id', '=', orgId)
-      .where('batch_id', '=', batchId)
-      .where('id', '>', after)
-      .where('index_keys', 'is not', null)
-      .orderBy('id')
-      .limit(PUBLISH_PAGE)
-      .execute();
-    if (page.length === 0) return added;
-    after = (page[page.length - 1] as { id: string }).id;
-    const rows = page.flatMap((c) =>
-      unpackIndexKeys(c.index_keys).map((k) => ({
-        org_id: orgId,
-        field: k.field,
-        hash: k.hash,
-        customer_id: c.id,
-      })),
-    );
+  for await (const keys of batchIndexKeys(trx, orgId, batchId)) {
+    if (keys.length === 0) continue;
     const res = await trx
       .insertInto('blind_index')
-      .values(rows)
+      .values(keys.map((k) => ({ org_id: orgId, ...k })))
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     added += Number(res.numInsertedOrUpdatedRows ?? 0n);
   }
+  return added;
 }

@@ -10,7 +10,7 @@ import type {
 } from '../../kernel/store/schema.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { deleteIndexOf, indexKeysOf } from '../customers/customer-index.js';
-import { unpackIndexKeys } from '../customers/index-keys.js';
+import { batchIndexKeys } from '../customers/pending-index.js';
 import type { IndexKey } from './dedupe-keys.js';
 
 type Handle = Db | Trx;
@@ -128,24 +128,7 @@ export function createIngestRepo(orgId: string) {
       db: Handle,
       batchId: string,
     ): AsyncGenerator<{ field: string; hash: Buffer; customer_id: string }> {
-      let after = '';
-      for (;;) {
-        const page = await db
-          .selectFrom('customers')
-          .select(['id', 'index_keys'])
-          .where('org_id', '=', orgId)
-          .where('batch_id', '=', batchId)
-          .where('id', '>', after)
-          .where('index_keys', 'is not', null)
-          .orderBy('id')
-          .limit(KEYS_PAGE)
-          .execute();
-        if (page.length === 0) return;
-        after = (page[page.length - 1] as { id: string }).id;
-        for (const r of page)
-          for (const k of unpackIndexKeys(r.index_keys))
-            yield { field: k.field, hash: k.hash, customer_id: r.id };
-      }
+      for await (const keys of batchIndexKeys(db, orgId, batchId, KEYS_PAGE)) yield* keys;
     },
 
     async candidates(db: Handle, ids: readonly string[]): Promise<CandidateRow[]> {
