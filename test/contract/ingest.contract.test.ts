@@ -470,6 +470,9 @@ for (const target of engines()) {
       expect(fixed.outcome).toBe('imported');
       const customer = await f.app.customers.get(f.actor, fixed.customerId as string);
       expect(customer.batchId).toBe(batchId);
+      // Searchable at once: its batch completed long ago and will not publish again.
+      const found = await f.app.customers.find(f.actor, { mobile: '13900138002' });
+      expect(found.map((c) => c.id)).toEqual([fixed.customerId]);
       await expect(f.app.ingest.retry(f.actor, batchId, '2', { 邮箱: 'still@@bad' })).rejects.toMatchObject({
         code: 'IMPORT_ROW_STILL_INVALID',
       });

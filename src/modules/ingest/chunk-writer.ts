@@ -30,6 +30,11 @@ export interface ChunkWriteContext {
   now: string;
   /** The chunk's memoised blind indexes (see chunkIndexer). */
   blindIndex?: BlindIndexFn;
+  /**
+   * Whether new customers' search entries wait for the batch's end (a running import) or go live at
+   * once (a quarantined row fixed later: its batch completed and will not publish again).
+   */
+  deferIndex: boolean;
 }
 
 export interface ChunkWriterDeps {
@@ -167,6 +172,7 @@ export async function writeChunk(
       actorId: ctx.actorId,
       ownerId: ctx.ownerId,
       now: ctx.now,
+      deferIndex: ctx.deferIndex,
       ...(ctx.blindIndex ? { blindIndex: ctx.blindIndex } : {}),
     });
     const fields = new Set<string>();

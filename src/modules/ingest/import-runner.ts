@@ -192,6 +192,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
             ownerId: actor.userId ?? null,
             now: now.toISOString(),
             blindIndex: indexer.blindIndex,
+            deferIndex: true,
           });
           const delta = parsed.counts;
           addCounts(delta, plan.counts);

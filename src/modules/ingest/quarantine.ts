@@ -280,6 +280,7 @@ export function createQuarantine(deps: IngestDeps) {
         actorId: actor.id,
         ownerId: actor.userId ?? null,
         now,
+        deferIndex: false,
       });
       const customerId = plan2.creates[0]?.id ?? [...plan2.existing.keys()][0] ?? null;
       const outcome = plan2.creates.length ? 'imported' : plan2.counts.merged ? 'merged' : 'skipped';

@@ -66,9 +66,9 @@ export function createVaultWriter(deps: VaultWriterDeps) {
   const repo = createCustomerRepo(orgId, deps.engine);
 
   /**
-   * Inserts new customers with their purposes and, for consent-based purposes, a consent record. Their
-   * index keys stay in their rows until the batch completes (publishPending); returned so the batch
-   * can match later rows against them.
+   * Inserts new customers with their purposes and, for consent-based purposes, a consent record. With
+   * `deferIndex` their index keys stay in their rows until the batch completes (publishPending). The
+   * keys are returned so the batch can match later rows against them.
    */
   async function insertNew(
     trx: Trx,
@@ -82,6 +82,8 @@ export function createVaultWriter(deps: VaultWriterDeps) {
       ownerId: string | null;
       now: string;
       blindIndex?: BlindIndexFn;
+      /** Search entries left to publishPending (a running batch) instead of written now. */
+      deferIndex: boolean;
     },
   ): Promise<Array<{ field: string; hash: Buffer; customer_id: string }>> {
     if (customers.length === 0) return [];
@@ -118,7 +120,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
         purposeRows.push({ org_id: orgId, customer_id: c.id, purpose_key: p.key, added_at: ctx.now });
       consentRows.push(...consent.consentRowsAtCreation(c.id, ctx.purposes, ctx.actorId, 'import'));
     }
-    await repo.insertMany(trx, rows, publicRows, indexRows, purposeRows, { deferIndex: true });
+    await repo.insertMany(trx, rows, publicRows, indexRows, purposeRows, { deferIndex: ctx.deferIndex });
     await insertRows(deps.engine, trx, 'consents', CONSENT_COLUMNS, consentRows);
     return indexRows;
   }
