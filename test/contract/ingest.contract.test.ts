@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/kernel/authz/permissions.js';
 import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
-import { createIngestRepo } from '../../src/modules/ingest/ingest-repo.js';
+import { batchIndexKeys } from '../../src/modules/customers/pending-index.js';
 import type { ImportReport } from '../../src/modules/ingest/ingest-types.js';
 import { generateSyntheticFile, type SyntheticSummary } from '../../src/modules/synthetic/index.js';
 import { type AppFixture, freshApp } from '../support/app-fixture.js';
@@ -406,11 +406,8 @@ for (const target of engines()) {
       }
       // What a resumed batch reloads to match its later rows: every key its customers' rows hold.
       const reloaded: string[] = [];
-      for await (const k of createIngestRepo(f.actor.orgId).batchIndexKeysOf(
-        f.app.kernel.store.db,
-        report.batchId as string,
-      ))
-        reloaded.push(`${k.customer_id}|${k.field}|${k.hash.toString('hex')}`);
+      for await (const keys of batchIndexKeys(f.app.kernel.store.db, f.actor.orgId, report.batchId as string))
+        for (const k of keys) reloaded.push(`${k.customer_id}|${k.field}|${k.hash.toString('hex')}`);
       const batchIds = new Set(batchRows.map((r) => r.id));
       const expectedKeys = entries
         .filter((e) => batchIds.has(e.customer_id))

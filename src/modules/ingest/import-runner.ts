@@ -8,6 +8,7 @@ import { uuidv7 } from '../../kernel/ids/uuid.js';
 import { deferPublicValueIndex, ensurePublicValueIndex } from '../../kernel/store/public-value-index.js';
 import type { ImportBatchesTable } from '../../kernel/store/schema.js';
 import { SQLITE_CACHE_KIB } from '../../kernel/store/store.js';
+import { batchIndexKeys } from '../customers/pending-index.js';
 import {
   activeHere,
   createBatchSetup,
@@ -120,9 +121,11 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const base = { batchId, dryRun: false, resumed, startedAt };
     // Customers of earlier chunks are not searchable until the batch completes: their keys, for dedupe.
     const pending = new PendingKeys();
+    // A resumed batch reloads them from its customers' rows (pending rows an earlier version wrote hold
+    // the same keys: the rows have recorded them since migration 008).
     if (resumed)
-      for await (const r of repo.batchIndexKeysOf(store.db, batchId))
-        pending.add(r.field, r.hash, r.customer_id);
+      for await (const keys of batchIndexKeys(store.db, orgId, batchId))
+        for (const k of keys) pending.add(k.field, k.hash, k.customer_id);
     activeHere.add(batchId);
     let rowsDone = batch.rows_done;
     const producerInput = {

@@ -10,7 +10,6 @@ import type {
 } from '../../kernel/store/schema.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { deleteIndexOf, indexKeysOf } from '../customers/customer-index.js';
-import { batchIndexKeys } from '../customers/pending-index.js';
 import type { IndexKey } from './dedupe-keys.js';
 
 type Handle = Db | Trx;
@@ -18,8 +17,6 @@ type Handle = Db | Trx;
 export type CandidateRow = Pick<CustomersTable, 'id' | 'kind' | 'status' | 'parent_id' | 'batch_id'>;
 
 const IN_LIST = 900;
-/** Customers read per page when a resumed batch reloads its customers' keys. */
-const KEYS_PAGE = 2000;
 
 /** Kysely queries of the ingest module; writes take the transaction handle. */
 export function createIngestRepo(orgId: string) {
@@ -117,18 +114,6 @@ export function createIngestRepo(orgId: string) {
             out.push({ field: k.field, hash: k.hash, customerId });
       }
       return out;
-    },
-
-    /**
-     * The index keys of a running batch's customers, from their rows (to rebuild its in-memory keys
-     * when it resumes). Pending rows an earlier version wrote hold the same keys (their rows have
-     * recorded them since migration 008).
-     */
-    async *batchIndexKeysOf(
-      db: Handle,
-      batchId: string,
-    ): AsyncGenerator<{ field: string; hash: Buffer; customer_id: string }> {
-      for await (const keys of batchIndexKeys(db, orgId, batchId, KEYS_PAGE)) yield* keys;
     },
 
     async candidates(db: Handle, ids: readonly string[]): Promise<CandidateRow[]> {
