@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cpuBreakdown } from './cpu-breakdown.js';
+import { importFloor } from './import-floor.js';
 import { median } from './support.js';
 import { benchLimits } from './vault-bench.js';
 
@@ -12,9 +14,12 @@ import { benchLimits } from './vault-bench.js';
  * SQLite store and then the second into the now full one, each import a `custodian import --json` of
  * its own (the built CLI, as a user runs it) so its peak RSS is its own; an import is counted until
  * its batch completes, i.e. until its customers are searchable. The raw SQLite insert limit of the
- * vault benchmark is measured beside. Prints JSON and writes bench/results/import.json.
+ * vault benchmark is measured beside, and the floor of this design: what the same number of customers'
+ * store writes and sealing cost alone (import-floor.ts). Prints JSON and writes bench/results/import.json.
  * `--single-thread` imports with the CLI's --single-thread (no producer worker). `--repeat N` does
  * both imports N times, each time into a new store, and adds every run and their min/median/max.
+ * `--profile` runs each import under V8's CPU profiler and adds where each thread's CPU went (the
+ * profiler itself costs a few percent, so its runs are a little slower).
  */
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,12 +29,15 @@ function arg(name: string, fallback: number): number {
 const CLI = join(process.cwd(), 'bin', 'custodian');
 
 /** Runs the CLI; returns its JSON output, wall time and peak RSS (GNU time's %M, in KB). */
-function cli(args: string[]): { out: unknown; ms: number; maxRssMb: number; cpuMs: number } {
+function cli(
+  args: string[],
+  nodeFlags: string[] = [],
+): { out: unknown; ms: number; maxRssMb: number; cpuMs: number } {
   const t0 = performance.now();
   const stderr = join(tmpdir(), `custodian-bench-time-${process.pid}`);
   const out = execFileSync(
     '/usr/bin/time',
-    ['-f', '%M %U %S', '-o', stderr, process.execPath, CLI, ...args, '--json'],
+    ['-f', '%M %U %S', '-o', stderr, process.execPath, ...nodeFlags, CLI, ...args, '--json'],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const ms = performance.now() - t0;
@@ -55,6 +63,8 @@ interface ImportResult {
   rowsPerSec: number;
   cpuSeconds: number;
   maxRssMb: number;
+  /** With `--profile`: each thread's CPU by category, in µs per row read (see cpu-breakdown.ts). */
+  cpu?: ReturnType<typeof cpuBreakdown>;
 }
 
 /** A fresh store: the first file into it empty, then the second into it full. */
@@ -76,7 +86,11 @@ function importBoth(data: string, files: string[]): ImportResult[] {
   ]);
   const results = files.map((file, i): ImportResult => {
     const single = process.argv.includes('--single-thread') ? ['--single-thread'] : [];
-    const run = cli(['import', file, '--data', data, '--purpose', 'sales', ...single]);
+    const profileDir = process.argv.includes('--profile') ? `${data}-profile-${i + 1}` : undefined;
+    const run = cli(
+      ['import', file, '--data', data, '--purpose', 'sales', ...single],
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
     const report = run.out as { rowsRead: number; imported: number; merged: number; rejected: number };
     const result: ImportResult = {
       store: i === 0 ? 'empty' : 'full',
@@ -89,6 +103,10 @@ function importBoth(data: string, files: string[]): ImportResult[] {
       cpuSeconds: Math.round(run.cpuMs / 100) / 10,
       maxRssMb: run.maxRssMb,
     };
+    if (profileDir) {
+      result.cpu = cpuBreakdown(profileDir, report.rowsRead);
+      rmSync(profileDir, { recursive: true, force: true });
+    }
     process.stderr.write(`${JSON.stringify(result)}\n`);
     return result;
   });
@@ -147,6 +165,8 @@ async function main(): Promise<void> {
     for (let r = 0; r < repeat; r++) runs.push(importBoth(join(root, `data-${r + 1}`), files));
     const imports = runs[0] as ImportResult[];
     const limits = await benchLimits(Math.min(rows, 100_000));
+    process.stderr.write('the floor: store writes and sealing alone…\n');
+    const floor = await importFloor(rows);
     const out = {
       at: new Date().toISOString(),
       rows,
@@ -155,6 +175,7 @@ async function main(): Promise<void> {
       imports,
       ...(repeat > 1 ? { repeat, runs, summary: summarise(runs) } : {}),
       rawSqliteInsertPerSec: limits.rawSqliteInsertPerSec,
+      floor,
       targets: { emptyRowsPerSec: 20_000, fullRowsPerSec: 10_000, maxRssMb: 400, detectSeconds: 10 },
     };
     mkdirSync(join('bench', 'results'), { recursive: true });
