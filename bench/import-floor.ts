@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HmacSha256Key, hmacSha256 } from '../src/kernel/crypto/hmac-sha256.js';
+import { RandomPool } from '../src/kernel/crypto/random-pool.js';
 import { uuidv7 } from '../src/kernel/ids/uuid.js';
 import { CUSTOMER_COLUMNS } from '../src/kernel/store/columns.js';
 import { deferPublicValueIndex, ensurePublicValueIndex } from '../src/kernel/store/public-value-index.js';
@@ -17,20 +18,22 @@ import { publishBatchIndex } from '../src/modules/customers/pending-index.js';
  *
  * - `storeWrites`: the rows one imported customer adds, written with nothing else going on. The real
  *   schema (the store's migrations), one prepared statement per row, 1,000 customers per transaction,
- *   the import's pragmas; every value is made before the clock starts. Per customer: its row (sizes of
- *   a generated customer's sealed blobs and five packed index keys), 1.5 public values, a purpose, an
- *   audit subject. At the end, the batch's search index built by the import's own `publishBatchIndex`
+ *   the import's pragmas; every value is made before the clock starts. Per customer, as a generated
+ *   file's customers average: its row (sealed key and blobs of their sizes, five packed index keys),
+ *   1.7 public values, a purpose, an audit subject. At the end, the batch's search index built by the import's own `publishBatchIndex`
  *   and the public-value index the import defers.
- * - `sealing`: the cryptography one customer needs through node:crypto, bare: four AES-256-GCM seals
- *   (its wrapped key and three grade blobs), three grade-key derivations and six blind indexes
- *   (HMAC-SHA256), with no JSON, no objects and no copying.
+ * - `sealing`: the cryptography one customer needs through node:crypto, bare: its wrapped key and its
+ *   grade blobs as AES-256-GCM seals (3.35 a customer: not every customer has L2 and L4 values), the
+ *   grade-key derivations and five blind indexes (HMAC-SHA256), with no JSON, no objects, no copying.
  *
  * Reading, parsing and validating the rows, handing them between threads, matching duplicates and the
  * audit trail come on top; `ceilingRowsPerSec` is what two cores could do if those cost nothing.
  */
 export async function importFloor(customers: number) {
+  // Sealing first, while the heap is small; the least of three rounds, as a floor is the least it costs.
+  const rounds = [0, 1, 2].map(() => sealingFloor(Math.min(customers, 100_000)));
+  const sealing = rounds.reduce((a, b) => (b.usPerCustomer < a.usPerCustomer ? b : a));
   const storeWrites = await storeWriteFloor(customers);
-  const sealing = sealingFloor(Math.min(customers, 200_000));
   const usPerCustomer = storeWrites.usPerCustomer + sealing.usPerCustomer;
   return {
     storeWrites,
@@ -59,11 +62,12 @@ async function storeWriteFloor(customers: number) {
     const now = new Date().toISOString();
     const fields = ['name', 'mobile', 'mobileLast4', 'idNumber', 'email'];
     // A pool of distinct values, reused round-robin: the point is the bytes written, not their source.
-    const pool = Array.from({ length: 1024 }, () => ({
-      dek: randomBytes(65),
-      l2: randomBytes(150),
-      l3: randomBytes(230),
-      l4: randomBytes(75),
+    // Sizes and shares as a generated file's customers have them (measured on a 200k import's store).
+    const pool = Array.from({ length: 1024 }, (_, i) => ({
+      dek: randomBytes(66),
+      l2: i % 4 === 0 ? null : randomBytes(65),
+      l3: randomBytes(242),
+      l4: i % 5 < 3 ? randomBytes(62) : null,
     }));
     const ids = Array.from({ length: customers }, () => uuidv7());
     const keys = ids.map((id) =>
@@ -106,8 +110,13 @@ async function storeWriteFloor(customers: number) {
         row.blob_l4 = v.l4;
         row.index_keys = keys[i];
         insertCustomer.run(...CUSTOMER_COLUMNS.map((c) => row[c] ?? null));
-        insertPublic.run(orgId, id, 'region', '"安徽省合肥市包河区"');
-        if (i % 2 === 1) insertPublic.run(orgId, id, 'industry', '"制造业"');
+        // 1.7 public values a customer, as generated files have.
+        if (i % 4 !== 0) insertPublic.run(orgId, id, 'region', '"安徽省合肥市"');
+        if (i % 5 < 2) {
+          insertPublic.run(orgId, id, 'companyName', '"合肥市包河区某某有限公司"');
+          insertPublic.run(orgId, id, 'uscc', '"91340100MA2N0XYZ1A"');
+        }
+        if (i % 7 === 0) insertPublic.run(orgId, id, 'industry', '"制造业"');
         insertPurpose.run(orgId, id, 'sales', now);
         insertSubject.run(orgId, id, 1 + Math.floor(i / 1000));
       }
@@ -137,23 +146,17 @@ async function storeWriteFloor(customers: number) {
 function sealingFloor(customers: number) {
   const orgKey = randomBytes(32);
   const deks = Array.from({ length: 1024 }, () => randomBytes(32));
-  const plain = { dek: randomBytes(32), l2: randomBytes(120), l3: randomBytes(200), l4: randomBytes(45) };
+  // Plaintext sizes and shares as a generated file's customers have them (ciphertext = plaintext + 29).
+  const plain = { dek: randomBytes(32), l2: randomBytes(36), l3: randomBytes(213), l4: randomBytes(33) };
   const aad = Buffer.from(
     'custodian/blob/v1|01a23700-0000-7000-8000-000000000000|01a23700-0000-7000-8000-000000000001|L3',
   );
-  const nonce = randomBytes(12);
+  const pool = new RandomPool();
   // Blind indexes use one prepared key per field, as the key ring does.
   const fieldKey = new HmacSha256Key(randomBytes(32));
-  const values = [
-    '张三',
-    '13812345678',
-    '5678',
-    '110101199003077777',
-    'zhang@example.com',
-    '91110000600037341L',
-  ];
+  const values = ['张三', '13812345678', '5678', '110101199003077777', 'zhang@example.com'];
   const sealOnce = (key: Buffer, data: Buffer): void => {
-    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    const cipher = createCipheriv('aes-256-gcm', key, pool.take(12));
     cipher.setAAD(aad);
     cipher.update(data);
     cipher.final();
@@ -163,9 +166,9 @@ function sealingFloor(customers: number) {
   for (let i = 0; i < customers; i++) {
     const dek = deks[i % deks.length] as Buffer;
     sealOnce(orgKey, plain.dek);
-    sealOnce(hmacSha256(dek, 'L2'), plain.l2);
+    if (i % 4 !== 0) sealOnce(hmacSha256(dek, 'L2'), plain.l2);
     sealOnce(hmacSha256(dek, 'L3'), plain.l3);
-    sealOnce(hmacSha256(dek, 'L4'), plain.l4);
+    if (i % 5 < 3) sealOnce(hmacSha256(dek, 'L4'), plain.l4);
     for (const value of values) fieldKey.digest(value);
   }
   const usPerCustomer = ((performance.now() - t0) * 1000) / customers;
