@@ -28,6 +28,7 @@ import { blockedRows, matchStore, planner, type StoredOptions } from './import-p
 import { createIngestRepo } from './ingest-repo.js';
 import {
   addCounts,
+  DEFAULT_CHUNK_ROWS,
   emptyCounts,
   type ImportCounts,
   type ImportOptions,
@@ -38,9 +39,6 @@ import { openTable } from './readers/index.js';
 import { createVaultWriter } from './vault-writer.js';
 
 export { type IngestDeps, leaseAlive } from './batch-setup.js';
-
-/** Rows per transaction: 2,000 took the 1M-row import's peak RSS to the 400 MB line, 1,000 kept it near 350 MB. */
-const DEFAULT_CHUNK = 1000;
 
 export type RollbackFn = (
   actor: Actor,
@@ -88,7 +86,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const samples = await sampleSheets(source);
     if (opts.createFields && !dryRun) await createFields(actor, opts, samples);
     const defs = await catalog.load();
-    const chunkSize = Math.max(1, input.chunkSize ?? DEFAULT_CHUNK);
+    const chunkSize = Math.max(1, input.chunkSize ?? DEFAULT_CHUNK_ROWS);
     const startedAt = batch?.created_at ?? clock.now().toISOString();
     if (dryRun) {
       const planFor = planner(opts, () => defs, samples);

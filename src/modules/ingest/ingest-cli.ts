@@ -5,7 +5,7 @@ import { type CliContext, collectField, collectList, progressBar } from '../../k
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import { loadMappingFile } from './header-mapping.js';
-import { ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import { DEFAULT_CHUNK_ROWS, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
 import { REJECTS_WARNING } from './rejects-file.js';
 import { batchLine, quarantineText, reportText } from './report-text.js';
 
@@ -45,7 +45,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--kind <kind>', '没有“客户类型”列时的类型 / kind when no 客户类型 column says')
     .option('--create-fields', '为未映射的列创建自定义字段 / create custom fields for unmapped columns')
     .option('--resume <batch>', '续传中断的批次 / continue an interrupted batch')
-    .option('--chunk-size <n>', 'rows per transaction', '1000')
+    .option('--chunk-size <n>', '每个事务的行数 / rows per transaction', String(DEFAULT_CHUNK_ROWS))
     .option(
       '--single-thread',
       '在同一线程解析和加密（更省内存，更慢）/ parse and seal on the importing thread (less memory, slower)',
@@ -69,7 +69,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
             createFields: Boolean(o.createFields),
             resume: o.resume,
             rejectsFile: o.rejects,
-            chunkSize: Number(o.chunkSize) || 1000,
+            chunkSize: Number(o.chunkSize) || DEFAULT_CHUNK_ROWS,
             ...(o.singleThread ? { producer: 'inline' as const } : {}),
             onProgress: (p) => {
               bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' });
