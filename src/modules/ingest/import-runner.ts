@@ -5,7 +5,11 @@ import { dataScopeOf } from '../../kernel/authz/data-scope.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
-import { deferPublicValueIndex, ensurePublicValueIndex } from '../../kernel/store/public-value-index.js';
+import {
+  deferPublicValueIndex,
+  ensurePublicValueIndex,
+  expectedPublicValues,
+} from '../../kernel/store/public-value-index.js';
 import type { ImportBatchesTable } from '../../kernel/store/schema.js';
 import { SQLITE_CACHE_KIB } from '../../kernel/store/store.js';
 import { batchIndexKeys } from '../customers/pending-index.js';
@@ -150,8 +154,10 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       await sql`pragma wal_autocheckpoint = 16384`.execute(store.db);
       await sql`pragma cache_size = -16384`.execute(store.db);
     }
-    // A large file into a (nearly) empty store: the public-value index is built once at the end.
-    const deferred = file.size >= THREAD_MIN_BYTES && (await deferPublicValueIndex(store.db, store.engine));
+    // A large file beside the store: the public-value index is built once at the end.
+    const deferred =
+      file.size >= THREAD_MIN_BYTES &&
+      (await deferPublicValueIndex(store.db, store.engine, expectedPublicValues(file.size)));
     try {
       for await (const chunk of producedChunks(producerInput, keys, {
         thread,
