@@ -74,6 +74,8 @@ export async function writeChunk(
   events: AuditEventInput[];
   conflicts: number;
   pendingIndex: Array<{ field: string; hash: Buffer; customer_id: string }>;
+  /** Index keys of existing customers this chunk re-indexed (live, not pending). */
+  reindexed: Array<{ field: string; hash: Buffer }>;
 }> {
   const { keys, orgId, repo, vault } = deps;
   const events: AuditEventInput[] = [];
@@ -97,6 +99,7 @@ export async function writeChunk(
   });
 
   let existingConflicts = 0;
+  const reindexed: Array<{ field: string; hash: Buffer }> = [];
   if (plan.existing.size > 0) {
     const ids = [...plan.existing.keys()];
     const loaded = await vault.loadExisting(trx, ids);
@@ -117,7 +120,10 @@ export async function writeChunk(
       const purposesMissing = ctx.purposes.some((p) => !customer.purposes.includes(p.key));
       if (result.changed.length === 0 && !flagsChanged && !purposesMissing) continue;
       const save = result.changed.length > 0 || flagsChanged;
-      if (save) await vault.saveExisting(trx, customer, result.values, flags, ctx.catalog, ctx.now);
+      if (save)
+        reindexed.push(
+          ...(await vault.saveExisting(trx, customer, result.values, flags, ctx.catalog, ctx.now)),
+        );
       const added = await vault.addPurposes(trx, customer, ctx.purposes, ctx.actorId, ctx.now);
       // Rollback restores the before-image only while the customer is as this import left it.
       const updatedAt = save ? ctx.now : customer.row.updated_at;
@@ -215,5 +221,5 @@ export async function writeChunk(
       resolved_at: null,
     })),
   );
-  return { events, conflicts: existingConflicts, pendingIndex };
+  return { events, conflicts: existingConflicts, pendingIndex, reindexed };
 }

@@ -13,6 +13,7 @@ import type { PendingKeys } from './pending-keys.js';
 import type { TableRow } from './readers/index.js';
 import { parseRow, type ValidRow } from './row-parser.js';
 import { customFieldFor, mapToCustomField, nextCustomKey, planSheet, type SheetPlan } from './sheet-plan.js';
+import type { StoreKeyFilter } from './store-key-filter.js';
 import type { PreSealed } from './vault-writer.js';
 
 /** The options a batch keeps (import_batches.options): enough to resume it exactly. */
@@ -34,10 +35,17 @@ export interface ChunkItem {
   plan: SheetPlan;
 }
 
+/** How many of a batch's lookup keys went to the store (the rest the store key filter turned away). */
+export interface LookupTally {
+  keys: number;
+  lookedUp: number;
+}
+
 /**
  * The store's customers sharing an identity key with the chunk's rows, and which the actor may see.
  * `pending` holds the keys of customers this batch created in earlier chunks whose index rows are not
- * searchable yet; its candidates are confirmed against those rows.
+ * searchable yet; its candidates are confirmed against those rows. `filter`, when given, spares the
+ * lookups of keys the store certainly does not hold (store-key-filter.ts).
  */
 export async function matchStore(
   repo: IngestRepo,
@@ -46,9 +54,16 @@ export async function matchStore(
   rows: readonly ValidRow[],
   scope: DataScope,
   pending?: PendingKeys,
+  filter?: StoreKeyFilter | null,
+  tally?: LookupTally,
 ): Promise<StoreMatches> {
   const { lookup, pairNames } = chunkLookupKeys(keys, rows);
-  const hits = await repo.lookupIndex(db, lookup);
+  const probe = filter ? lookup.filter((k) => filter.mayHold(k)) : lookup;
+  if (tally) {
+    tally.keys += lookup.length;
+    tally.lookedUp += probe.length;
+  }
+  const hits = await repo.lookupIndex(db, probe);
   if (pending && pending.size > 0) {
     const maybe = pending.candidates(lookup);
     if (maybe.length) hits.push(...(await repo.indexRowsOf(db, maybe, lookup)));

@@ -28,7 +28,7 @@ import { ColumnStats } from './column-stats.js';
 import { chunkIndexer } from './dedupe-keys.js';
 import { createDryRun } from './dry-run.js';
 import { fileFacts, sampleSheets } from './file-scan.js';
-import { blockedRows, matchStore, planner, type StoredOptions } from './import-pipeline.js';
+import { blockedRows, type LookupTally, matchStore, planner, type StoredOptions } from './import-pipeline.js';
 import { createIngestRepo } from './ingest-repo.js';
 import {
   addCounts,
@@ -40,6 +40,15 @@ import {
 } from './ingest-types.js';
 import { PendingKeys } from './pending-keys.js';
 import { openTable } from './readers/index.js';
+import {
+  expectedLookupKeys,
+  FILTER_STORE_PER_LOAD,
+  loadStoreKeyFilter,
+  type StoreKeyFilter,
+  sameMarks,
+  type WriteMarks,
+  writeMarks,
+} from './store-key-filter.js';
 import { createVaultWriter } from './vault-writer.js';
 
 export { type IngestDeps, leaseAlive } from './batch-setup.js';
@@ -158,7 +167,21 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const deferred =
       file.size >= THREAD_MIN_BYTES &&
       (await deferPublicValueIndex(store.db, store.engine, expectedPublicValues(file.size)));
+    // A large load beside a large store: the org's lookup keys read once into a filter, so the chunks
+    // look up only keys the store may hold (dropped as soon as anything else writes; ADR 0013).
+    let filter: StoreKeyFilter | null = null;
+    let marks: WriteMarks | null = null;
+    const tally: LookupTally = { keys: 0, lookedUp: 0 };
     try {
+      if (thread && store.engine === 'sqlite' && (input.storeFilter ?? 'auto') === 'auto')
+        await store.transaction(async (trx) => {
+          filter = await loadStoreKeyFilter(
+            trx,
+            orgId,
+            FILTER_STORE_PER_LOAD * expectedLookupKeys(file.size),
+          );
+          if (filter) marks = await writeMarks(trx);
+        });
       for await (const chunk of producedChunks(producerInput, keys, {
         thread,
         unsealedShare: input.unsealedShare ?? 0,
@@ -168,6 +191,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
         const now = clock.now();
         const indexer = chunkIndexer(keys, chunk.memo);
         const committed = await store.transaction(async (trx) => {
+          if (filter && !(marks && sameMarks(marks, await writeMarks(trx)))) filter = null;
           const matches = await matchStore(
             repo,
             trx,
@@ -175,6 +199,8 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
             parsed.valid.map((v) => v.row),
             scope,
             pending,
+            filter,
+            tally,
           );
           const plan = resolveChunk(
             parsed.valid,
@@ -237,9 +263,12 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
               },
             },
           ]);
-          return { totals, pendingIndex: written.pendingIndex };
+          // The last statement: whatever else writes before the next chunk moves the marks.
+          if (filter) marks = await writeMarks(trx);
+          return { totals, pendingIndex: written.pendingIndex, reindexed: written.reindexed };
         });
         for (const r of committed.pendingIndex) pending.add(r.field, r.hash, r.customer_id);
+        for (const r of committed.reindexed) (filter as StoreKeyFilter | null)?.add(r.field, r.hash);
         counts = committed.totals;
         rowsDone = chunk.lastSeq;
         await input.onProgress?.({
@@ -248,6 +277,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
           bytesTotal: chunk.bytesTotal,
         });
       }
+      input.onLookups?.(tally);
       const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
       await store.bulkTransaction(async (trx) => {
         // Built first, while the import's small page cache holds (the publish restores the default).

@@ -52,6 +52,13 @@ export interface ImportOptions {
    * The worker sets its own share as it goes; this fixes one so a test can cover that path every time.
    */
   unsealedShare?: number | undefined;
+  /**
+   * Whether a large load into a large SQLite store may read the org's lookup keys into a filter first
+   * (`auto`, the default) or looks every key up (`off`): lets a test compare the two.
+   */
+  storeFilter?: 'auto' | 'off' | undefined;
+  /** When the batch's rows are written: how many of its lookup keys went to the store. */
+  onLookups?: ((tally: { keys: number; lookedUp: number }) => void) | undefined;
   /** After each committed chunk: rows so far, and how far into the file (bytes) the reader is. */
   onProgress?: ((p: ImportProgress) => void | Promise<void>) | undefined;
   /** Also write the rejected rows (original cells + 错误原因) to this .xlsx or .csv file. */

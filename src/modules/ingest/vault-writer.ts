@@ -147,7 +147,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
     return out;
   }
 
-  /** Re-seals an existing customer's values with its own key and sets its flags. */
+  /** Re-seals an existing customer's values with its own key and sets its flags; returns its index keys, written live. */
   async function saveExisting(
     trx: Trx,
     customer: ExistingCustomer,
@@ -155,7 +155,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
     flags: readonly string[],
     catalog: ReadonlyMap<string, FieldDef>,
     now: string,
-  ): Promise<void> {
+  ): Promise<ReadonlyArray<{ field: string; hash: Buffer }>> {
     const id = customer.row.id;
     const enc = encodeCustomer(keys, id, catalogValues(catalog, values), customer.dek);
     await repo.replaceValues(
@@ -173,6 +173,7 @@ export function createVaultWriter(deps: VaultWriterDeps) {
       enc.publicRows,
       enc.indexRows,
     );
+    return enc.indexRows;
   }
 
   /** Adds purposes the customer is not yet held under; returns them and the consent rows written. */
