@@ -5,11 +5,11 @@ import { LOOKUP_FIELDS } from './pending-keys.js';
 
 /**
  * Which of a chunk's lookup keys the store may hold, for a bulk load into a large store
- * (docs/adr/0013-store-key-filter.md). Nearly every key an import looks up is new, and in a store of a
- * million customers each probe of `blind_index` lands on a leaf page the page cache does not hold:
- * 1M rows into a store of 1M spent 18–20 s on 16,100 lookup queries. A Bloom filter of the org's
- * lookup keys, read once at the start (1 s for 2.2M keys), answers "certainly not held" for almost all
- * of them, and only the rest are looked up.
+ * (docs/adr/0013-large-loads-into-a-large-store.md). Nearly every key an import looks up is new, and in
+ * a store of a million customers each probe of `blind_index` lands on a leaf page the page cache does
+ * not hold: 1M rows into a store of 1M spent 18–20 s on 16,100 lookup queries. A Bloom filter of the
+ * org's lookup keys, read once at the start (0.5–1 s for 2.2M keys), answers "certainly not held" for
+ * almost all of them, and only the rest are looked up.
  *
  * It never answers "not held" for a key the store holds when it was read, and stays true only while
  * nothing else writes: `WriteMarks` tell the runner when another connection or another statement on this
