@@ -173,7 +173,11 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     let marks: WriteMarks | null = null;
     const tally: LookupTally = { keys: 0, lookedUp: 0 };
     try {
-      if (thread && store.engine === 'sqlite' && (input.storeFilter ?? 'auto') === 'auto')
+      if (
+        (thread || file.size >= THREAD_MIN_BYTES) &&
+        store.engine === 'sqlite' &&
+        (input.storeFilter ?? 'auto') === 'auto'
+      )
         await store.transaction(async (trx) => {
           filter = await loadStoreKeyFilter(
             trx,
