@@ -50,40 +50,39 @@ export class StoreKeyFilter {
     return s;
   }
 
-  private set(field: string, w0: number, w1: number): void {
+  /** Sets (`write`) or tests the key's bits; one walk for both, so adding and asking cannot disagree. */
+  private probe(field: string, w0: number, w1: number, write: boolean): boolean {
     const h1 = (w0 ^ this.salt(field)) >>> 0;
     const h2 = (w1 | 1) >>> 0;
     for (let i = 0; i < StoreKeyFilter.PROBES; i++) {
       const bit = (h1 + Math.imul(i, h2)) & this.mask;
-      this.bits[bit >>> 5] = (this.bits[bit >>> 5] as number) | (1 << (bit & 31));
+      const word = this.bits[bit >>> 5] as number;
+      if (write) this.bits[bit >>> 5] = word | (1 << (bit & 31));
+      else if ((word & (1 << (bit & 31))) === 0) return false;
     }
+    return true;
   }
 
   add(field: string, hash: Buffer): void {
     if (StoreKeyFilter.covers(field) && hash.length >= 8)
-      this.set(field, hash.readUInt32BE(0), hash.readUInt32BE(4));
+      this.probe(field, hash.readUInt32BE(0), hash.readUInt32BE(4), true);
   }
 
   /** Adds keys given as the hex of their first 8 bytes, concatenated (what the store read returns). */
   addHex(field: string, hex: string): void {
     for (let i = 0; i + 16 <= hex.length; i += 16)
-      this.set(
+      this.probe(
         field,
         Number.parseInt(hex.slice(i, i + 8), 16),
         Number.parseInt(hex.slice(i + 8, i + 16), 16),
+        true,
       );
   }
 
   /** False only when the store certainly did not hold the key (when read, plus what was added since). */
   mayHold(key: IndexKey): boolean {
     if (!StoreKeyFilter.covers(key.field) || key.hash.length < 8) return true;
-    const h1 = (key.hash.readUInt32BE(0) ^ this.salt(key.field)) >>> 0;
-    const h2 = (key.hash.readUInt32BE(4) | 1) >>> 0;
-    for (let i = 0; i < StoreKeyFilter.PROBES; i++) {
-      const bit = (h1 + Math.imul(i, h2)) & this.mask;
-      if (((this.bits[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
-    }
-    return true;
+    return this.probe(key.field, key.hash.readUInt32BE(0), key.hash.readUInt32BE(4), false);
   }
 }
 
