@@ -57,12 +57,12 @@ describe('console admin flows in Chromium', () => {
     await b?.close();
   });
 
-  it('fixes one quarantined row and discards another from the quarantine drawer', async () => {
+  it('fixes quarantined rows (one by clearing a cell beyond the headers) and discards another from the quarantine drawer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custodian-quarantine-'));
     const file = join(dir, 'tiny.csv');
     writeFileSync(
       file,
-      '\ufeff客户类型,姓名,手机\r\n个人,周一,13912340001\r\n个人,周二,12345\r\n个人,周三,99\r\n',
+      '\ufeff客户类型,姓名,手机\r\n个人,周一,13912340001\r\n个人,周二,12345\r\n个人,周三,99\r\n个人,周四,13912340004,朝阳区\r\n',
     );
     try {
       await signIn(b.page, 'zhou.mgr', PASSWORD);
@@ -79,7 +79,7 @@ describe('console admin flows in Chromium', () => {
 
       await b.page.getByTestId('open-quarantine').first().click();
       const rows = b.page.getByTestId('quarantine-table').locator('tbody tr.ant-table-row');
-      await expect.poll(() => rows.count()).toBe(2);
+      await expect.poll(() => rows.count()).toBe(3);
 
       // 修正重试: a still-wrong value is refused with the reason, the right one imports the row.
       await rows.nth(0).getByTestId('quarantine-retry').click();
@@ -98,6 +98,14 @@ describe('console admin flows in Chromium', () => {
       await b.page.getByTestId('discard-confirm').click();
       await expect.poll(() => rows.nth(1).getByTestId('quarantine-status').textContent()).toBe('discarded');
       expect(await rows.nth(1).getByTestId('quarantine-discard').count()).toBe(0);
+
+      // A row with a cell beyond the headers (EXTRA_CELLS, column D): cleared, it imports.
+      await rows.nth(2).getByTestId('quarantine-retry').click();
+      await b.page.getByTestId('retry-clear').getByText('D', { exact: true }).click();
+      await b.page.getByTestId('retry-submit').click();
+      await expect.poll(() => b.page.getByTestId('retry-outcome').textContent()).toContain('已导入');
+      await b.page.getByTestId('retry-close').click();
+      await expect.poll(() => rows.nth(2).getByTestId('quarantine-status').textContent()).toBe('fixed');
       await screenshot(b.page, 'quarantine-discarded');
       await signOut(b.page);
     } finally {

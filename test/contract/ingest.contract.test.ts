@@ -293,6 +293,27 @@ for (const target of engines()) {
       },
     );
 
+    it.each(['inline', 'thread'] as const)(
+      'a stray quote near the end fails the file with its row and column and rolls the batch back (%s)',
+      async (producer) => {
+        const rows: string[] = [];
+        for (let i = 0; i < 5000; i++) rows.push(`个人,测试${i},,,quote${i}@example.cn,,,,`);
+        rows.push('个人,"末行,,,last@example.cn,,,,', '个人,被吞掉,,,eaten@example.cn,,,,');
+        const path = join(dir, `stray-quote-${target.engine}-${producer}.csv`);
+        writeFileSync(path, `${[HEADER, ...rows].join('\r\n')}\r\n`);
+        const before = await activeCustomers(f);
+        const err = await f.app.ingest
+          .run(f.actor, path, { purposes: ['sales'], chunkSize: 200, producer })
+          .catch((e: unknown) => e);
+        // Header row 1, the 5,000 rows 2 to 5001: the quote opens column B of row 5002.
+        expect(err).toMatchObject({
+          code: 'IMPORT_FILE_CORRUPT',
+          details: { row: 5002, column: 'B', rolledBack: true },
+        });
+        expect(await activeCustomers(f)).toBe(before);
+      },
+    );
+
     it("defers a batch's index to its end: matches across chunks all the same, searchable once complete", async () => {
       const path = csv(`deferred-${target.engine}.csv`, [
         '个人,甲一,13900000001,,a1@example.cn,,,,',
@@ -476,6 +497,44 @@ for (const target of engines()) {
       await f.app.ingest.discard(f.actor, batchId, '2');
       const after = await f.app.ingest.report(f.actor, batchId);
       expect(after.quarantine).toEqual({ open: 1, fixed: 1, discarded: 1 });
+    });
+
+    it('rejects a row shifted by an unquoted comma (EXTRA_CELLS) and lets it be fixed by column letter', async () => {
+      // 地址 "杭州市,西湖区" unquoted: the row's tail moves one column right, into J (no header).
+      const path = csv(`shifted-${target.engine}.csv`, [
+        '个人,令狐冲,13900138021,,linghu@example.cn,杭州市,西湖区,,,制造业',
+        '个人,任盈盈,13900138022,,ren@example.cn,杭州市西湖区,,,',
+      ]);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({
+        read: 2,
+        imported: 1,
+        rejected: 1,
+        byReason: { EXTRA_CELLS: 1 },
+      });
+      const batchId = report.batchId as string;
+      const q = await f.app.ingest.quarantine(f.actor, batchId, { reveal: true, purpose: 'sales' });
+      // The shift also put 西湖区 under 客户名称, which an individual cannot have.
+      expect(q.items[0]?.reasons).toEqual([
+        { code: 'EXTRA_CELLS', column: 'J', header: null, field: null },
+        { code: 'FIELD_NOT_FOR_KIND', column: 'G', header: '客户名称', field: 'companyName' },
+      ]);
+      // Nothing of the row is lost: the cell beyond the headers is shown, under no header.
+      expect(q.items[0]?.cells.at(-1)).toEqual({ column: 'J', header: '', value: '制造业' });
+      // Still shifted while J holds content.
+      await expect(
+        f.app.ingest.retry(f.actor, batchId, '2', { 地址: '杭州市西湖区', G: '' }),
+      ).rejects.toMatchObject({
+        code: 'IMPORT_ROW_STILL_INVALID',
+        details: { reasons: [{ code: 'EXTRA_CELLS', column: 'J' }] },
+      });
+      const fixed = await f.app.ingest.retry(f.actor, batchId, '2', { 地址: '杭州市西湖区', G: '', J: '' });
+      expect(fixed.outcome).toBe('imported');
+      const customer = await f.app.customers.get(f.actor, fixed.customerId as string, {
+        reveal: ['name', 'address'],
+        purpose: 'sales',
+      });
+      expect(customer.fields).toMatchObject({ name: '令狐冲', address: '杭州市西湖区' });
     });
 
     it('a team-scoped user cannot merge into customers outside its scope (无权覆盖); its new customers are its own', async () => {

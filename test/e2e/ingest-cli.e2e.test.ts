@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -188,6 +188,23 @@ describe('import through the compiled CLI', () => {
     const rb = cli(['import', 'rollback', report.batchId, '--json'], env);
     expect(rb.code).toBe(0);
     expect(JSON.parse(rb.stdout)).toMatchObject({ status: 'rolled_back' });
+    const list = cli(['customer', 'list', '--json'], env);
+    expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('says where a damaged file is damaged, in text as in --json, and leaves the store as it was', () => {
+    const env = initData('stray-quote');
+    const file = join(root, 'stray-quote.csv');
+    writeFileSync(file, '姓名,手机\n张三,13812345678\n李四,"13912345678\n王五,13712345678\n');
+    const text = cli(['import', file, '--purpose', 'sales'], env);
+    expect(text.code).toBe(3);
+    expect(text.stderr).toContain('[IMPORT_FILE_CORRUPT]');
+    expect(text.stderr).toMatch(/details: row: 3; column: B; reason: a quote/);
+    expect(text.stderr).not.toMatch(/1391|李四/);
+    const json = cli(['import', file, '--purpose', 'sales', '--json'], env);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { code: 'IMPORT_FILE_CORRUPT', details: { row: 3, column: 'B' } },
+    });
     const list = cli(['customer', 'list', '--json'], env);
     expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toEqual([]);
   });

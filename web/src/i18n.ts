@@ -234,6 +234,7 @@ const zh = {
   discard: '丢弃',
   discardConfirm: '确定丢弃这一行？丢弃后无法恢复。',
   fixRetryHint: '只填写需要修正的单元格；留空的保持原值（占位符为脱敏后的原值）。',
+  clearCells: '清空这些单元格（如错位到表头之外的内容）',
   retryImported: '已导入（{outcome}）',
   retryStillInvalid: '仍然无效：{reason}',
   discarded: '已丢弃',
@@ -494,6 +495,7 @@ const en: Dict = {
   discardConfirm: 'Discard this row? This cannot be undone.',
   fixRetryHint:
     'Fill in only the cells to correct; empty ones keep their value (placeholders show it masked).',
+  clearCells: 'Clear these cells (such as content shifted beyond the headers)',
   retryImported: 'Imported ({outcome})',
   retryStillInvalid: 'Still invalid: {reason}',
   discarded: 'Discarded',

@@ -49,9 +49,27 @@ export function printError(io: CliIo, g: Pick<GlobalOptions, 'json' | 'lang'>, e
   if (g.json) io.stdout(`${JSON.stringify({ error: e.toJSON(g.lang) })}\n`);
   else {
     const other = g.lang === 'zh' ? e.messageIn('en') : e.messageIn('zh');
-    io.stderr(`错误 error [${e.code}]: ${e.messageIn(g.lang)}\n  ${other}\n`);
+    const where = e.details ? detailsLine(e.details) : '';
+    io.stderr(`错误 error [${e.code}]: ${e.messageIn(g.lang)}\n  ${other}\n${where}`);
   }
   return e.exitCode;
+}
+
+/**
+ * The error's details (row, column, reason, batch…) as one line for people: what --json prints under
+ * `details`, which by the AppError contract never holds personal data.
+ */
+function detailsLine(details: Record<string, unknown>): string {
+  const parts = Object.entries(details)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => {
+      const text =
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+          ? String(v)
+          : JSON.stringify(v);
+      return `${k}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+    });
+  return parts.length ? `  详情 details: ${parts.join('; ')}\n` : '';
 }
 
 /** `12,345/s`, `1m05s`: the rate and time left shown beside a progress bar. */

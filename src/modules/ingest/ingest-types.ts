@@ -239,3 +239,11 @@ export function columnLetter(index1: number): string {
   }
   return s;
 }
+
+/** "A" -> 1, "AA" -> 27; null for anything that is not a column letter (up to XFD, Excel's last). */
+export function columnNumber(letter: string): number | null {
+  if (!/^[A-Za-z]{1,3}$/.test(letter)) return null;
+  let n = 0;
+  for (const ch of letter.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n <= 16_384 ? n : null;
+}

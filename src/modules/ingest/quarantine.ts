@@ -10,7 +10,7 @@ import { normaliseHeader } from './header-mapping.js';
 import { matchStore, type StoredOptions } from './import-pipeline.js';
 import type { IngestDeps } from './import-runner.js';
 import { createIngestRepo } from './ingest-repo.js';
-import { columnLetter, type QuarantineItem, type RowReason } from './ingest-types.js';
+import { columnLetter, columnNumber, type QuarantineItem, type RowReason } from './ingest-types.js';
 import { parseRow } from './row-parser.js';
 import { planSheet, type SheetPlan } from './sheet-plan.js';
 import { createVaultWriter } from './vault-writer.js';
@@ -228,6 +228,13 @@ export function createQuarantine(deps: IngestDeps) {
       let column = plan.columns.find(
         (c) => normaliseHeader(c.header) === norm || c.letter === k.toUpperCase() || c.field === k,
       );
+      // A cell right of the last header (EXTRA_CELLS) is named by its letter; usually to clear it.
+      const beyond = column || defs.has(k) ? null : columnNumber(k);
+      if (beyond !== null && beyond > headers.length) {
+        while (cells.length < beyond) cells.push('');
+        cells[beyond - 1] = v;
+        continue;
+      }
       if (!column) {
         if (!defs.has(k)) throw new AppError('FIELD_UNKNOWN', { field: k }, { field: k });
         headers.push(k);

@@ -94,4 +94,25 @@ describe('parseRow', () => {
       reasons: [{ code: 'FIELD_NOT_FOR_KIND', column: 'F' }, { code: 'NOT_IDENTIFYING' }],
     });
   });
+
+  it('rejects a row with cells right of the last header (a shifted row), naming the first such column', () => {
+    // Nine headers (A to I): an unquoted comma in a cell pushes the row's tail into column J and on.
+    const shifted = ['个人', '王五', '13800138000', '', '', '', '', '', '北京市', '朝阳区'];
+    expect(parseRow(plan, shifted, strict)).toEqual({
+      type: 'rejected',
+      reasons: [{ code: 'EXTRA_CELLS', column: 'J', header: null, field: null }],
+    });
+    // Blank cells there are not content (Excel often writes a few).
+    expect(parseRow(plan, [...shifted.slice(0, 9), ' ', ''], strict)).toMatchObject({ type: 'valid' });
+    // Lenient: imported without them, and flagged for review.
+    expect(parseRow(plan, shifted, { lenient: true, defaultKind: null })).toMatchObject({
+      type: 'valid',
+      values: { name: '王五', mobile: '13800138000' },
+      flags: ['lenient:extra-cells'],
+    });
+    // A row rejected for another reason names both.
+    expect(parseRow(plan, ['个人', '', '', '', '', '', '', '', '', 'x'], strict)).toMatchObject({
+      reasons: [{ code: 'EXTRA_CELLS', column: 'J' }, { code: 'NOT_IDENTIFYING' }],
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { normaliseText } from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
 import type { ColumnStats } from './column-stats.js';
-import type { RowReason } from './ingest-types.js';
+import { columnLetter, type RowReason } from './ingest-types.js';
 import type { ColumnPlan, SheetPlan } from './sheet-plan.js';
 
 export interface ValidRow {
@@ -91,6 +91,12 @@ function inferKind(values: Record<string, FieldValue>, kept: readonly KeptColumn
   return 'individual';
 }
 
+/** Index of the first non-blank cell at or after `width` (the header's width), or -1. */
+function firstExtraCell(cells: readonly string[], width: number): number {
+  for (let i = width; i < cells.length; i++) if ((cells[i] ?? '').trim() !== '') return i;
+  return -1;
+}
+
 /** A column whose value a row kept. */
 type KeptColumn = ColumnPlan & { def: FieldDef; field: string };
 
@@ -111,6 +117,21 @@ export function parseRow(
   /** Cells a lenient import leaves out: named again should the row still be rejected. */
   const dropped: RowReason[] = [];
   const values: Record<string, FieldValue> = {};
+  // Cells right of the last header belong to no column: usually a delimiter inside an unquoted cell
+  // (北京市,朝阳区) that shifted the row, so its other cells may sit under the wrong headers too.
+  const extra = firstExtraCell(cells, plan.headers.length);
+  if (extra >= 0) {
+    const reason: RowReason = {
+      code: 'EXTRA_CELLS',
+      column: columnLetter(extra + 1),
+      header: null,
+      field: null,
+    };
+    if (opts.lenient) {
+      flags.push('lenient:extra-cells');
+      dropped.push(reason);
+    } else reasons.push(reason);
+  }
   // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage. A sheet
   // plan maps a field to one column at most (planSheet), so a field is never kept twice.
   const kept: KeptColumn[] = [];

@@ -140,10 +140,12 @@ function RetryDialog({
   const [form] = Form.useForm<Record<string, string>>();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<RetryOutcome | null>(null);
+  const [clear, setClear] = useState<string[]>([]);
 
   async function submit(): Promise<void> {
     const v = form.getFieldsValue();
     const fields: Record<string, string> = {};
+    for (const column of clear) fields[column] = '';
     for (const [k, x] of Object.entries(v)) if (typeof x === 'string' && x.trim()) fields[k] = x.trim();
     setBusy(true);
     try {
@@ -196,6 +198,14 @@ function RetryDialog({
       )}
       {!done && (
         <Form form={form} layout="horizontal" labelCol={{ span: 8 }} wrapperCol={{ span: 16 }}>
+          <Form.Item label={t('clearCells')}>
+            <Checkbox.Group
+              data-testid="retry-clear"
+              value={clear}
+              onChange={(v) => setClear(v as string[])}
+              options={item.cells.filter((c) => c.value).map((c) => ({ label: c.column, value: c.column }))}
+            />
+          </Form.Item>
           {item.cells.map((c) => (
             <Form.Item key={c.column} name={c.column} label={`${c.column} · ${c.header}`}>
               <Input placeholder={c.value} data-testid={`retry-cell-${c.column}`} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DelimitedParser, RecordTooLongError } from './delimited-parser.js';
+import { DelimitedParser, RecordTooLongError, UnclosedQuoteError } from './delimited-parser.js';
 import { sniffDelimiter } from './delimiter-sniffer.js';
 
 function parseAll(text: string, delimiter = ',', chunkSize = text.length || 1): string[][] {
@@ -32,13 +32,30 @@ describe('DelimitedParser', () => {
     expect(parseAll('"ab"c,d"e\n')).toEqual([['abc', 'd"e']]);
   });
 
-  it('keeps an unterminated quoted field rather than failing', () => {
-    expect(parseAll('a,"open\nstill')).toEqual([['a', 'open\nstill']]);
+  it('refuses text that ends inside a quoted field, naming the record and the field it opened', () => {
+    // Read as one field, the rest of the file would land in a customer's cell and its rows vanish.
+    const parser = new DelimitedParser(',');
+    expect(parser.push('h1,h2\nx,y\na,"open\nstill,more\n')).toEqual([
+      ['h1', 'h2'],
+      ['x', 'y'],
+    ]);
+    expect(() => parser.end()).toThrow(UnclosedQuoteError);
+    expect(() => new DelimitedParser(',').end()).not.toThrow();
+    const again = new DelimitedParser(',');
+    again.push('h1,h2\nx,y\na,"open\nstill,more\n');
+    expect(() => again.end()).toThrow(expect.objectContaining({ recordNumber: 3, fieldIndex: 1 }));
+    // A quoted field closed by the last character is complete.
+    expect(parseAll('a,"closed"')).toEqual([['a', 'closed']]);
+    expect(parseAll('a,"say ""hi"""')).toEqual([['a', 'say "hi"']]);
   });
 
   it('bounds the size of one record', () => {
     const parser = new DelimitedParser(',', 10);
     expect(() => parser.push('ok\n"this never ends')).toThrow(RecordTooLongError);
+    const wide = new DelimitedParser(',', 10);
+    expect(() => wide.push('a,b,"this never ends')).toThrow(
+      expect.objectContaining({ recordNumber: 1, fieldIndex: 2 }),
+    );
   });
 
   it('supports other delimiters, including regex metacharacters', () => {

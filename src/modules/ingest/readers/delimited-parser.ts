@@ -21,8 +21,23 @@ const State = {
 type State = (typeof State)[keyof typeof State];
 
 export class RecordTooLongError extends Error {
-  constructor(readonly recordNumber: number) {
+  constructor(
+    readonly recordNumber: number,
+    /** 0-based field of the record that was growing. */
+    readonly fieldIndex: number,
+  ) {
     super(`record ${recordNumber} exceeds the size limit`);
+  }
+}
+
+/** The text ended inside a quoted field: a stray quote took everything after it as one field. */
+export class UnclosedQuoteError extends Error {
+  constructor(
+    readonly recordNumber: number,
+    /** 0-based field the quote opened. */
+    readonly fieldIndex: number,
+  ) {
+    super(`record ${recordNumber}: quoted field ${fieldIndex + 1} is never closed`);
   }
 }
 
@@ -110,9 +125,14 @@ export class DelimitedParser {
     return out;
   }
 
-  /** Flushes the last record when the text does not end with a line break. */
+  /**
+   * Flushes the last record when the text does not end with a line break. Text that ends inside a
+   * quoted field is refused (UnclosedQuoteError) rather than read as one long field: what the stray
+   * quote swallowed would otherwise land in a customer's field, and the rows it spanned would vanish.
+   */
   end(): string[][] {
     if (!this.recordOpen) return [];
+    if (this.state === State.Quoted) throw new UnclosedQuoteError(this.recordsDone + 1, this.record.length);
     this.record.push(this.field);
     return [this.finishRecord()];
   }
@@ -120,7 +140,8 @@ export class DelimitedParser {
   private append(text: string, from: number, to: number): void {
     if (to <= from) return;
     this.recordChars += to - from;
-    if (this.recordChars > this.maxRecordChars) throw new RecordTooLongError(this.recordsDone + 1);
+    if (this.recordChars > this.maxRecordChars)
+      throw new RecordTooLongError(this.recordsDone + 1, this.record.length);
     this.field += text.slice(from, to);
   }
 

@@ -148,7 +148,20 @@ describe('delimited text reader', () => {
     const err = await appErrorOf(collectRows(await openTable(path)));
     expect(err.code).toBe('IMPORT_FILE_CORRUPT');
     expect(err.params).toEqual({ file: 'runaway.csv', format: 'csv' });
-    expect(err.details).toMatchObject({ row: 2 });
+    expect(err.details).toMatchObject({ row: 2, column: 'B' });
+  });
+
+  it('refuses a file that ends inside a quoted field, naming the row and column of the stray quote', async () => {
+    const path = await fixture(
+      'stray-quote.csv',
+      '姓名,手机,地址\n张三,13812345678,北京\n李四,"13912345678,上海\n王五,13712345678,广州\n',
+    );
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.params).toEqual({ file: 'stray-quote.csv', format: 'csv' });
+    expect(err.details).toMatchObject({ row: 3, column: 'B' });
+    // The reason names the defect, not the cell: no personal data in the error.
+    expect(JSON.stringify(err.details)).not.toMatch(/1391|李四|王五/);
   });
 
   it('reports an empty or blank file as empty', async () => {

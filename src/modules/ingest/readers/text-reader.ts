@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { AppError } from '../../../kernel/errors/app-error.js';
-import { DelimitedParser, RecordTooLongError } from './delimited-parser.js';
+import { columnLetter } from '../ingest-types.js';
+import { DelimitedParser, RecordTooLongError, UnclosedQuoteError } from './delimited-parser.js';
 import { sniffDelimiter } from './delimiter-sniffer.js';
 import { detectEncoding, isUtf8Name, resolveEncodingName } from './encoding.js';
 import { readBytes } from './file-access.js';
@@ -102,16 +103,23 @@ async function* metered(chunks: AsyncIterable<Buffer>, meter: ReadMeter): AsyncG
   }
 }
 
+/**
+ * Runs a parser step; a stray quote becomes IMPORT_FILE_CORRUPT naming the row (records are counted
+ * as the file's rows are everywhere else) and the column where the quoted field opened.
+ */
 function parse(step: () => string[][], file: TextFile): string[][] {
   try {
     return step();
   } catch (err) {
-    if (!(err instanceof RecordTooLongError)) throw err;
-    // Almost always an unbalanced quote that has swallowed the rest of the file.
+    if (!(err instanceof UnclosedQuoteError || err instanceof RecordTooLongError)) throw err;
+    const reason =
+      err instanceof UnclosedQuoteError
+        ? 'a quote (") opens a field that is never closed, so the rest of the file would be one cell: close or remove it'
+        : 'record too long (unbalanced quote?)';
     throw new AppError(
       'IMPORT_FILE_CORRUPT',
       { file: file.fileName, format: file.format },
-      { row: err.recordNumber, reason: 'record too long (unbalanced quote?)' },
+      { row: err.recordNumber, column: columnLetter(err.fieldIndex + 1), reason },
     );
   }
 }
