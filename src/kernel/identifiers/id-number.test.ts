@@ -76,6 +76,18 @@ describe('validateIdNumber: failure reasons', () => {
     expect(reasonOf('440524188001010015')).toBe('ID_CHECKSUM');
   });
 
+  it('ID_PRECISION_LOST for the shapes Excel leaves of a number typed into a numeric cell', () => {
+    // 11010519491231002X as Excel keeps it: 15 significant digits, then zeros; or in exponent form.
+    expect(reasonOf('110105194912310000')).toBe('ID_PRECISION_LOST');
+    expect(reasonOf('1.10105E+17')).toBe('ID_PRECISION_LOST');
+    expect(reasonOf('1.10105194912310e17')).toBe('ID_PRECISION_LOST');
+    // A number ending 000 whose check character is right is a real one.
+    expect(infoOf('110105198511206000').value).toBe('110105198511206000');
+    // Other wrong check characters and other exponents stay what they are.
+    expect(reasonOf('110105194912310001')).toBe('ID_CHECKSUM');
+    expect(reasonOf('1.1E+5')).toBe('ID_FORMAT');
+  });
+
   it('ID_BIRTHDATE for a future birth date', () => {
     expect(reasonOf(withCheck('11010520300101001'))).toBe('ID_BIRTHDATE');
     // One day after "today" in China.

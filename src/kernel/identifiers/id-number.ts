@@ -57,6 +57,14 @@ const RESIDENCE_PERMITS: Readonly<Record<string, { kind: IdNumberKind; name: str
   '830000': { kind: 'taiwan-residence-permit', name: '台湾地区' },
 };
 
+/**
+ * Excel keeps 15 significant digits of a number: an ID number typed into a numeric cell comes out as
+ * 1.10105E+17 (a CSV saved by Excel) or with its last three digits turned to 000 (the cell's value).
+ * A real number ending 000 passes its check; a failing one that ends 000 is Excel's rounding far more
+ * often than a typo, and its fix is a text column, not one character.
+ */
+const EXCEL_EXPONENT = /^\d(\.\d+)?E\+?1[4-7]$/;
+
 /** Inserts the century of a GB 11643-1989 number and appends the MOD 11-2 check character. */
 function upgradeFrom15(id15: string): string {
   const body = `${id15.slice(0, 6)}19${id15.slice(6)}`;
@@ -123,10 +131,11 @@ export function validateIdNumber(raw: string, opts: IdNumberOptions = {}): Valid
     id18 = upgradeFrom15(s);
     upgraded = true;
   } else if (/^\d{17}[\dX]$/.test(s)) {
-    if (idNumberCheckChar(s.slice(0, 17)) !== s[17]) return invalid('ID_CHECKSUM');
+    if (idNumberCheckChar(s.slice(0, 17)) !== s[17])
+      return invalid(s.endsWith('000') ? 'ID_PRECISION_LOST' : 'ID_CHECKSUM');
     id18 = s;
   } else {
-    return invalid('ID_FORMAT');
+    return invalid(EXCEL_EXPONENT.test(s) ? 'ID_PRECISION_LOST' : 'ID_FORMAT');
   }
 
   const birth: CalendarDate = {

@@ -11,6 +11,10 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     en: 'ID number must have 18 characters (the last may be X) or be a 15-digit legacy number',
   },
   ID_CHECKSUM: { zh: '身份证号校验位错误', en: 'ID number check character is wrong' },
+  ID_PRECISION_LOST: {
+    zh: '身份证号被 Excel 存成了数字，末几位已丢失（显示为000或科学计数法）：请把该列设为文本后重新填写',
+    en: 'Excel stored the ID number as a number and lost its last digits (000 or 1.1E+17): make the column text and re-enter it',
+  },
   ID_BIRTHDATE: {
     zh: '身份证号中的出生日期无效（日期不存在、晚于今天或过早）',
     en: 'birth date in the ID number is not a real date, is in the future or is implausibly early',

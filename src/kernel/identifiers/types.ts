@@ -15,6 +15,7 @@ export type IdentifierReason =
   | 'EMPTY'
   | 'ID_FORMAT'
   | 'ID_CHECKSUM'
+  | 'ID_PRECISION_LOST'
   | 'ID_BIRTHDATE'
   | 'ID_REGION'
   | 'USCC_FORMAT'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDef } from '../customers/customer-types.js';
 import { DEFAULT_FIELDS } from '../customers/default-fields.js';
+import { cellText } from './readers/cell-text.js';
 import { kindFromCell, parseRow } from './row-parser.js';
 import { planSheet } from './sheet-plan.js';
 
@@ -113,6 +114,15 @@ describe('parseRow', () => {
     // A row rejected for another reason names both.
     expect(parseRow(plan, ['个人', '', '', '', '', '', '', '', '', 'x'], strict)).toMatchObject({
       reasons: [{ code: 'EXTRA_CELLS', column: 'J' }, { code: 'NOT_IDENTIFYING' }],
+    });
+  });
+
+  it("names Excel's lost digits when an ID number was a number in the workbook", () => {
+    // 11010519491231002X typed into a numeric cell: Excel keeps 110105194912310000.
+    const cell = cellText(110105194912310000, 'General', false);
+    expect(parseRow(plan, ['个人', '王五', '', cell], strict)).toMatchObject({
+      type: 'rejected',
+      reasons: [{ code: 'ID_PRECISION_LOST', column: 'D', header: '身份证号' }],
     });
   });
 });

@@ -93,7 +93,10 @@ export function applyDefect(
   const id = fields.idNumber ?? '';
   switch (kind) {
     case 'badIdCheck':
-      out.idNumber = id.slice(0, 17) + otherChar(rng, '0123456789X', id.charAt(17));
+      // Never ...000: validators read that as Excel's lost digits (ID_PRECISION_LOST), not a typo.
+      out.idNumber =
+        id.slice(0, 17) +
+        otherChar(rng, id.slice(15, 17) === '00' ? '123456789X' : '0123456789X', id.charAt(17));
       break;
     case 'impossibleBirthDate': {
       // The check character is recomputed so only the date is wrong, not the checksum.
