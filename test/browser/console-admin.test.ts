@@ -62,7 +62,7 @@ describe('console admin flows in Chromium', () => {
     const file = join(dir, 'tiny.csv');
     writeFileSync(
       file,
-      '\ufeff客户类型,姓名,手机\r\n个人,周一,13912340001\r\n个人,周二,12345\r\n个人,周三,99\r\n个人,周四,13912340004,朝阳区\r\n',
+      '\ufeff三季度客户名单\r\n客户类型,姓名,手机\r\n个人,周一,13912340001\r\n个人,周二,12345\r\n个人,周三,99\r\n个人,周四,13912340004,朝阳区\r\n',
     );
     try {
       await signIn(b.page, 'zhou.mgr', PASSWORD);
@@ -73,6 +73,8 @@ describe('console admin flows in Chromium', () => {
       await b.page.keyboard.press('Escape');
       await b.page.getByTestId('import-preview').click();
       await b.page.getByTestId('mapping-table').waitFor();
+      // The title above the header is named, not imported.
+      expect(await b.page.getByTestId('header-row-note').textContent()).toContain('第 2 行');
       await b.page.getByTestId('import-confirm').click();
       await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
       expect(await b.page.getByTestId('count-imported').textContent()).toBe('1');

@@ -114,6 +114,39 @@ for (const target of engines()) {
       expect(await activeCustomers(f)).toBe(before + expected.imported);
     });
 
+    // A title merged across the columns and a 制表日期 line above the header, as Chinese workbooks have.
+    it.each(['inline', 'thread'] as const)(
+      'finds the header under a workbook title; the title rows are reported, not imported (%s)',
+      async (producer) => {
+        const book = new ExcelJS.Workbook();
+        const sheet = book.addWorksheet('客户');
+        sheet.addRow(['2024年重点客户名单']);
+        sheet.mergeCells('A1:D1');
+        sheet.addRow(['制表日期：', '2024-03-01']);
+        sheet.addRow([]);
+        sheet.addRow(['客户类型', '姓名', '手机', '邮箱']);
+        const people = Array.from({ length: 3000 }, (_, i) => [
+          '个人',
+          `标题${i}`,
+          '',
+          `title${i}.${producer}@example.cn`,
+        ]);
+        for (const p of people) sheet.addRow(p);
+        const path = join(dir, `titled-${target.engine}-${producer}.xlsx`);
+        await book.xlsx.writeFile(path);
+        const before = await activeCustomers(f);
+        const report = await f.app.ingest.run(f.actor, path, {
+          purposes: ['sales'],
+          chunkSize: 500,
+          producer,
+        });
+        expect(report.counts).toMatchObject({ read: 3000, imported: 3000, rejected: 0, blank: 0 });
+        expect(report.sheets).toEqual([{ name: '客户', rows: 3000, headerRow: 4 }]);
+        expect(report.columns.map((c) => c.field)).toEqual(['kind', 'name', 'mobile', 'email']);
+        expect(await activeCustomers(f)).toBe(before + 3000);
+      },
+    );
+
     it('merges a duplicate of a stored customer: empty fields filled, a differing value kept as a conflict', async () => {
       const id = await f.app.customers.create(f.actor, {
         kind: 'individual',

@@ -235,6 +235,7 @@ const zh = {
   discardConfirm: '确定丢弃这一行？丢弃后无法恢复。',
   fixRetryHint: '只填写需要修正的单元格；留空的保持原值（占位符为脱敏后的原值）。',
   clearCells: '清空这些单元格（如错位到表头之外的内容）',
+  headerRowNote: '工作表 {sheet} 的表头在第 {row} 行；其上 {above} 行为标题或说明，不导入。',
   retryImported: '已导入（{outcome}）',
   retryStillInvalid: '仍然无效：{reason}',
   discarded: '已丢弃',
@@ -496,6 +497,8 @@ const en: Dict = {
   fixRetryHint:
     'Fill in only the cells to correct; empty ones keep their value (placeholders show it masked).',
   clearCells: 'Clear these cells (such as content shifted beyond the headers)',
+  headerRowNote:
+    'Sheet {sheet}: the header is on row {row}; the {above} row(s) above it (titles, notes) are not imported.',
   retryImported: 'Imported ({outcome})',
   retryStillInvalid: 'Still invalid: {reason}',
   discarded: 'Discarded',

@@ -8,7 +8,7 @@ import {
 } from '../../kernel/identifiers/index.js';
 import { maskCell } from '../ingest/column-stats.js';
 import { sampleSheets } from '../ingest/file-scan.js';
-import { mapHeaders } from '../ingest/header-mapping.js';
+import { looksLikeHeaderRow, mapHeaders } from '../ingest/header-mapping.js';
 import { columnLetter } from '../ingest/ingest-types.js';
 import { openTable } from '../ingest/readers/index.js';
 
@@ -56,7 +56,7 @@ export async function detectFile(
   path: string,
   opts: { sheet?: string; encoding?: string } = {},
 ): Promise<DetectResult> {
-  const source = await openTable(path, opts);
+  const source = await openTable(path, { ...opts, isHeader: (cells) => looksLikeHeaderRow(cells) });
   const samples = await sampleSheets(source, 1000, 200);
   const columns: ColumnFinding[] = [];
   let sampledRows = 0;

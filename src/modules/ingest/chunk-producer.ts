@@ -6,6 +6,7 @@ import { chunkLookupKeys } from './chunk-resolver.js';
 import { ColumnStats } from './column-stats.js';
 import { chunkIndexer, type IndexMemo } from './dedupe-keys.js';
 import type { SheetSample } from './file-scan.js';
+import { looksLikeHeaderRow } from './header-mapping.js';
 import { chunked, type ParsedChunk, parseChunk, planner, type StoredOptions } from './import-pipeline.js';
 import { type OpenTableOptions, openTable } from './readers/index.js';
 import type { PreSealed } from './vault-writer.js';
@@ -69,11 +70,15 @@ export async function* produceChunks(
   /** The share of valid rows to leave unsealed (the writer seals them); read once per chunk. */
   unsealedShare: () => number = () => 0,
 ): AsyncGenerator<ProducedChunk> {
-  const source = await openTable(input.path, input.reader);
+  // The header test is made here, not passed in: the input crosses to a worker as plain data.
+  const source = await openTable(input.path, {
+    ...input.reader,
+    isHeader: (cells) => looksLikeHeaderRow(cells, input.opts.mapping),
+  });
   const planFor = planner(input.opts, () => input.catalog, input.samples);
   const stats = new ColumnStats(input.stats ?? undefined);
-  const plans = (sheet: string, headers: string[]) => {
-    const plan = planFor(sheet, headers);
+  const plans = (sheet: string, headers: string[], headerRow: number) => {
+    const plan = planFor(sheet, headers, headerRow);
     stats.plan(plan);
     return plan;
   };

@@ -1,6 +1,6 @@
 import { maskValue } from '../../kernel/identifiers/index.js';
 import { maskText } from '../customers/masking.js';
-import type { ColumnReport } from './ingest-types.js';
+import type { ColumnReport, SheetSummary } from './ingest-types.js';
 import type { ColumnPlan, SheetPlan } from './sheet-plan.js';
 
 const EXAMPLES = 3;
@@ -35,15 +35,20 @@ export function maskCell(
 export class ColumnStats {
   private readonly entries = new Map<string, Entry>();
   private readonly sheetRows = new Map<string, number>();
+  private readonly headerRows = new Map<string, number>();
 
-  constructor(restored?: { columns: ColumnReport[]; sheets: Array<{ name: string; rows: number }> }) {
+  constructor(restored?: { columns: ColumnReport[]; sheets: SheetSummary[] }) {
     for (const c of restored?.columns ?? []) this.entries.set(`${c.sheet}\u0000${c.column}`, { report: c });
-    for (const s of restored?.sheets ?? []) this.sheetRows.set(s.name, s.rows);
+    for (const s of restored?.sheets ?? []) {
+      this.sheetRows.set(s.name, s.rows);
+      if (s.headerRow !== undefined) this.headerRows.set(s.name, s.headerRow);
+    }
   }
 
   /** Registers (or refreshes the mapping of) a sheet's columns. */
   plan(plan: SheetPlan): void {
     if (!this.sheetRows.has(plan.sheet)) this.sheetRows.set(plan.sheet, 0);
+    if (plan.headerRow !== undefined) this.headerRows.set(plan.sheet, plan.headerRow);
     for (const c of plan.columns) {
       const key = `${plan.sheet}\u0000${c.letter}`;
       const previous = this.entries.get(key)?.report;
@@ -98,8 +103,11 @@ export class ColumnStats {
     });
   }
 
-  sheets(): Array<{ name: string; rows: number }> {
-    return [...this.sheetRows].map(([name, rows]) => ({ name, rows }));
+  sheets(): SheetSummary[] {
+    return [...this.sheetRows].map(([name, rows]) => {
+      const headerRow = this.headerRows.get(name);
+      return headerRow === undefined ? { name, rows } : { name, rows, headerRow };
+    });
   }
 }
 

@@ -18,7 +18,7 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
     opts: StoredOptions,
     file: { sha256: string; size: number },
     source: TableSource,
-    planFor: (sheet: string, headers: string[]) => SheetPlan,
+    planFor: (sheet: string, headers: string[], headerRow: number) => SheetPlan,
     chunkSize: number,
     startedAt: string,
     rejectsPath: string | undefined,
@@ -31,8 +31,8 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
     const rejects = rejectsPath ? new RejectsFile(rejectsPath) : null;
     let rowsDone = 0;
     try {
-      for await (const chunk of chunked(source.rows(), 0, chunkSize, (sheet, headers) => {
-        const plan = planFor(sheet, headers);
+      for await (const chunk of chunked(source.rows(), 0, chunkSize, (sheet, headers, headerRow) => {
+        const plan = planFor(sheet, headers, headerRow);
         stats.plan(plan);
         return plan;
       })) {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors/app-error.js';
-import { HEADER_SYNONYMS, loadMappingFile, mapHeaders, normaliseHeader } from './header-mapping.js';
+import {
+  HEADER_SYNONYMS,
+  loadMappingFile,
+  looksLikeHeaderRow,
+  mapHeaders,
+  normaliseHeader,
+} from './header-mapping.js';
 
 function fieldsOf(headers: string[], override?: Record<string, string>): (string | null)[] {
   return mapHeaders(headers, override).map((m) => m.field);
@@ -164,5 +170,23 @@ describe('loadMappingFile', () => {
     const err = (await loadMappingFile(join(dir, 'missing.json')).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('FILE_NOT_FOUND');
     expect(err.params).toEqual({ path: 'missing.json' });
+  });
+});
+
+describe('looksLikeHeaderRow', () => {
+  it('takes rows of known headers, not titles, notes or data', () => {
+    expect(looksLikeHeaderRow(['姓名', '手机号码（必填）', '备注'])).toBe(true);
+    expect(looksLikeHeaderRow(['手机'])).toBe(true);
+    expect(looksLikeHeaderRow(['2024年客户名单'])).toBe(false);
+    expect(looksLikeHeaderRow(['制表日期：', '2024-03-01'])).toBe(false);
+    expect(looksLikeHeaderRow(['张三', '13812345678', '浙江省杭州市'])).toBe(false);
+    // One known header among several unknown ones is not enough.
+    expect(looksLikeHeaderRow(['客户名单', '姓名', '2024'])).toBe(false);
+    expect(looksLikeHeaderRow([])).toBe(false);
+  });
+
+  it('counts headers the mapping file names, but not its column letters', () => {
+    expect(looksLikeHeaderRow(['会员号', '联络人'], { 会员号: 'custom1', 联络人: 'name' })).toBe(true);
+    expect(looksLikeHeaderRow(['甲', '乙'], { A: 'name', B: 'mobile' })).toBe(false);
   });
 });

@@ -232,3 +232,21 @@ function shorten(text: string): string {
 function escapeClass(chars: string): string {
   return chars.replace(/[\\\]^[-]/g, '\\$&');
 }
+
+/**
+ * Whether a row reads as a sheet's header rather than a title or note above it: of its non-blank cells,
+ * at least two (or all, if fewer) are known headers, by synonym or by name in the mapping file. Column
+ * letters in the mapping do not count: they would make any wide row a header.
+ */
+export function looksLikeHeaderRow(cells: readonly string[], override: Record<string, string> = {}): boolean {
+  const named = new Set(Object.keys(override).map(normaliseHeader));
+  let filled = 0;
+  let known = 0;
+  for (const cell of cells) {
+    if (cell.trim() === '') continue;
+    filled++;
+    const text = normaliseHeader(cell);
+    if (SYNONYM_INDEX.has(text) || named.has(text)) known++;
+  }
+  return filled > 0 && known >= Math.min(2, filled);
+}

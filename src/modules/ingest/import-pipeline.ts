@@ -104,7 +104,7 @@ export async function* chunked(
   rows: AsyncIterable<TableRow>,
   skip: number,
   size: number,
-  planFor: (sheet: string, headers: string[]) => SheetPlan,
+  planFor: (sheet: string, headers: string[], headerRow: number) => SheetPlan,
 ): AsyncGenerator<{ items: ChunkItem[]; lastSeq: number }> {
   let seq = 0;
   let items: ChunkItem[] = [];
@@ -112,7 +112,7 @@ export async function* chunked(
   for await (const row of rows) {
     seq++;
     if (row.isHeader) {
-      plans.set(row.sheet, planFor(row.sheet, row.cells));
+      plans.set(row.sheet, planFor(row.sheet, row.cells, row.rowNumber));
       continue;
     }
     if (seq <= skip) continue;
@@ -169,11 +169,12 @@ export function planner(
   opts: Pick<StoredOptions, 'mapping' | 'createFields'>,
   catalog: () => ReadonlyMap<string, FieldDef>,
   samples: ReadonlyMap<string, SheetSample>,
-): (sheet: string, headers: string[]) => SheetPlan {
+): (sheet: string, headers: string[], headerRow?: number) => SheetPlan {
   const previewed = new Set<string>();
-  return (sheet, headers) => {
+  return (sheet, headers, headerRow) => {
     const defs = catalog();
     const plan = planSheet(sheet, headers, opts.mapping, defs, samples.get(sheet)?.columns);
+    if (headerRow !== undefined && headerRow > 1) plan.headerRow = headerRow;
     for (const c of plan.columns) {
       if (c.role !== 'unmapped' || !c.proposal) continue;
       // A custom field labelled like the header (made by an earlier import) is used like a synonym.

@@ -28,6 +28,7 @@ import { ColumnStats } from './column-stats.js';
 import { chunkIndexer } from './dedupe-keys.js';
 import { createDryRun } from './dry-run.js';
 import { fileFacts, sampleSheets } from './file-scan.js';
+import { looksLikeHeaderRow } from './header-mapping.js';
 import { blockedRows, type LookupTally, matchStore, planner, type StoredOptions } from './import-pipeline.js';
 import { createIngestRepo } from './ingest-repo.js';
 import {
@@ -95,6 +96,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const source = await openTable(path, {
       ...(opts.sheet ? { sheet: opts.sheet } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      isHeader: (cells) => looksLikeHeaderRow(cells, opts.mapping),
     });
     const samples = await sampleSheets(source);
     if (opts.createFields && !dryRun) await createFields(actor, opts, samples);

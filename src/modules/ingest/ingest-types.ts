@@ -164,7 +164,7 @@ export interface ImportReport extends Partial<ImportTotals> {
   counts: ImportCounts;
   columns: ColumnReport[];
   /** Data rows read per sheet. */
-  sheets: Array<{ name: string; rows: number }>;
+  sheets: SheetSummary[];
   rowsDone: number;
   resumed: boolean;
   startedAt: string;
@@ -226,6 +226,13 @@ export function addCounts(into: ImportCounts, delta: ImportCounts): void {
   for (const [k, n] of Object.entries(delta.byReason)) into.byReason[k] = (into.byReason[k] ?? 0) + n;
   for (const [k, n] of Object.entries(delta.byKind))
     into.byKind[k as CustomerKind] = (into.byKind[k as CustomerKind] ?? 0) + n;
+}
+
+/** A sheet of a batch: data rows read, and the header's row when titles stood above it (not imported). */
+export interface SheetSummary {
+  name: string;
+  rows: number;
+  headerRow?: number;
 }
 
 /** 1 -> "A", 27 -> "AA". */

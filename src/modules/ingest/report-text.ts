@@ -23,6 +23,13 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
       ? `读取 ${c.read}  新增 ${c.imported}  合并 ${c.merged}（与已有客户 ${c.mergedWithStore}）  跳过 ${c.skipped}  拒绝 ${c.rejected}  空行 ${c.blank}  标记 ${c.flagged}  冲突 ${c.conflicts}`
       : `read ${c.read}  imported ${c.imported}  merged ${c.merged} (with existing ${c.mergedWithStore})  skipped ${c.skipped}  rejected ${c.rejected}  blank ${c.blank}  flagged ${c.flagged}  conflicts ${c.conflicts}`,
   );
+  for (const s of r.sheets ?? [])
+    if (s.headerRow !== undefined)
+      lines.push(
+        zh
+          ? `${s.name}：表头在第 ${s.headerRow} 行，其上 ${s.headerRow - 1} 行为标题或说明，未导入 / header on row ${s.headerRow}`
+          : `${s.name}: header on row ${s.headerRow}; the ${s.headerRow - 1} row(s) above it (titles, notes) were not imported`,
+      );
   if (c.companiesCreated)
     lines.push(
       zh

@@ -27,6 +27,8 @@ export interface SheetPlan {
   headers: string[];
   columns: ColumnPlan[];
   kindColumn: number | null;
+  /** The header's row in the sheet, when not its first row (titles above it). */
+  headerRow?: number;
 }
 
 /** The pseudo-field a mapping file may use for the customer-type column. */

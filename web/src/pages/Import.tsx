@@ -74,6 +74,21 @@ function ReportView({ report, labels }: { report: ImportReport; labels: Map<stri
           ))}
         </Descriptions.Item>
       </Descriptions>
+      {report.sheets
+        .filter((s) => s.headerRow !== undefined)
+        .map((s) => (
+          <Alert
+            key={s.name}
+            type="info"
+            showIcon
+            data-testid="header-row-note"
+            message={t('headerRowNote', {
+              sheet: s.name,
+              row: String(s.headerRow),
+              above: String((s.headerRow ?? 1) - 1),
+            })}
+          />
+        ))}
       <Table<ColumnReport>
         size="small"
         rowKey={(r) => `${r.sheet}:${r.column}`}

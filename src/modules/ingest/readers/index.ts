@@ -38,7 +38,8 @@ export async function openTable(path: string, opts: OpenTableOptions = {}): Prom
     const kind = containerKind(head);
     if (kind === 'ole2') throw await ole2Error(handle, head, fileName);
     // A workbook saved under a text extension is still a workbook.
-    if (kind === 'zip' || ext === 'xlsx') return await openXlsx(path, fileName, stat.size, opts.sheet);
+    if (kind === 'zip' || ext === 'xlsx')
+      return await openXlsx(path, fileName, stat.size, opts.sheet, opts.isHeader);
     return openDelimitedText(
       { path, fileName, format: ext as 'csv' | 'tsv' | 'txt', size: stat.size, sample: head },
       opts,

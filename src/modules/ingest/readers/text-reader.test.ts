@@ -89,6 +89,41 @@ describe('delimited text reader', () => {
     ]);
   });
 
+  it('finds the header below a title when told what a header looks like; the rows above are preamble', async () => {
+    const isHeader = (cells: readonly string[]) => cells.includes('姓名');
+    const text = '2024年客户名单\n制表日期：,2024-03-01\n\n姓名,手机\n张三,138\n';
+    const rows = await collectRows(await openTable(await fixture('titled.csv', text), { isHeader }));
+    expect(rows.map((r) => [r.rowNumber, r.isHeader, r.preamble ?? false, r.cells])).toEqual([
+      [1, false, true, ['2024年客户名单']],
+      [2, false, true, ['制表日期：', '2024-03-01']],
+      [3, false, false, []],
+      [4, true, false, ['姓名', '手机']],
+      [5, false, false, ['张三', '138']],
+    ]);
+    // Without the test the first non-blank row stays the header.
+    const plain = await collectRows(await openTable(await fixture('titled.csv', text)));
+    expect(plain.filter((r) => r.isHeader).map((r) => r.rowNumber)).toEqual([1]);
+  });
+
+  it('falls back to the first non-blank row when none of the first ten reads as a header', async () => {
+    const isHeader = (cells: readonly string[]) => cells.includes('姓名');
+    const lines = ['编号,值', ...Array.from({ length: 14 }, (_, i) => `${i + 1},x${i + 1}`)];
+    const rows = await collectRows(
+      await openTable(await fixture('headless.csv', `${lines.join('\n')}\n`), { isHeader }),
+    );
+    expect(rows.map((r) => [r.rowNumber, r.isHeader, r.preamble ?? false])).toEqual(
+      lines.map((_, i) => [i + 1, i === 0, false]),
+    );
+    // A sheet shorter than ten rows is flushed at its end the same way.
+    const short = await collectRows(
+      await openTable(await fixture('short.csv', '编号,值\n1,x\n'), { isHeader }),
+    );
+    expect(short.map((r) => [r.rowNumber, r.isHeader, r.cells])).toEqual([
+      [1, true, ['编号', '值']],
+      [2, false, ['1', 'x']],
+    ]);
+  });
+
   it('sniffs semicolons and pipes in .txt, and honours an explicit delimiter', async () => {
     const semicolon = await fixture('semi.txt', '姓名;手机;地址\n张三;138;"杭州;滨江"\n');
     expect((await collectRows(await openTable(semicolon)))[1]?.cells).toEqual(['张三', '138', '杭州;滨江']);

@@ -53,7 +53,7 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
     format: file.format,
     encoding: label,
     sheets: [sheet],
-    rows: () => readRows(file, sheet, decoderName, delimiter, asciiSample, meter),
+    rows: () => readRows(file, sheet, decoderName, delimiter, asciiSample, meter, opts.isHeader),
     meter,
   };
 }
@@ -75,8 +75,9 @@ async function* readRows(
   delimiter: string,
   asciiSample: boolean,
   meter: ReadMeter,
+  isHeader: OpenTableOptions['isHeader'],
 ): AsyncGenerator<TableRow> {
-  const shaper = new RowShaper(sheet);
+  const shaper = new RowShaper(sheet, isHeader);
   const parser = new DelimitedParser(delimiter);
   const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
   let rowNumber = 0;
@@ -90,6 +91,7 @@ async function* readRows(
     for (const record of parse(() => parser.end(), file)) {
       yield* shaper.accept(++rowNumber, record.map(unwrapForcedText));
     }
+    yield* shaper.finish();
   } finally {
     stream.destroy();
   }

@@ -9,6 +9,11 @@ export interface OpenTableOptions {
   encoding?: string;
   /** Force the field delimiter of a text file (one character, or "tab" / "\\t"). */
   delimiter?: string;
+  /**
+   * Which of a sheet's first rows is its header: the first non-blank row this accepts (among the first
+   * ten), else the first non-blank row. Titles and notes above it come as `preamble` rows.
+   */
+  isHeader?: (cells: readonly string[]) => boolean;
 }
 
 export interface TableRow {
@@ -18,8 +23,10 @@ export interface TableRow {
   rowNumber: number;
   /** Cell texts, trailing empty cells dropped; a blank row has no cells. */
   cells: string[];
-  /** True for the first non-blank row of each sheet. */
+  /** True for the sheet's header row (see RowShaper: the first non-blank row, or the first that reads as one). */
   isHeader: boolean;
+  /** A row above the header (a title, a 制表日期 line): not data. */
+  preamble?: true;
 }
 
 export interface TableSource {

@@ -4,7 +4,7 @@ import { AppError } from '../../../kernel/errors/app-error.js';
 import { cellText } from './cell-text.js';
 import { openBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
-import type { ReadMeter, TableRow, TableSource } from './types.js';
+import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 import {
   type PartLocation,
   readWorkbookManifest,
@@ -25,6 +25,7 @@ export async function openXlsx(
   fileName: string,
   size: number,
   sheet: string | undefined,
+  isHeader?: OpenTableOptions['isHeader'],
 ): Promise<TableSource> {
   const manifest = await readManifest(path, fileName, size);
   const wanted = chooseSheets(manifest, sheet, fileName);
@@ -36,7 +37,7 @@ export async function openXlsx(
   return {
     format: 'xlsx',
     sheets: wanted.map((s) => s.name),
-    rows: () => readRows(path, fileName, manifest, wanted, meter),
+    rows: () => readRows(path, fileName, manifest, wanted, meter, isHeader),
     meter,
   };
 }
@@ -89,6 +90,7 @@ async function* readRows(
   manifest: WorkbookManifest,
   sheets: SheetInfo[],
   meter: ReadMeter,
+  isHeader: OpenTableOptions['isHeader'],
 ): AsyncGenerator<TableRow> {
   // Sheets are renumbered sheet1..sheetN in the order wanted; exceljs announces each by that number.
   const parts: RepackPart[] = [
@@ -116,11 +118,12 @@ async function* readRows(
     for await (const worksheet of reader) {
       if (!current) continue;
       moveNumberFormats(reader);
-      const shaper = new RowShaper(current.name);
+      const shaper = new RowShaper(current.name, isHeader);
       for await (const row of worksheet) {
         const rowNumber = Number.isInteger(row.number) && row.number > 0 ? row.number : shaper.nextRowNumber;
         yield* shaper.accept(rowNumber, rowCells(row, manifest.date1904));
       }
+      yield* shaper.finish();
       sawHeader ||= shaper.sawHeader;
     }
   } catch (err) {
