@@ -39,4 +39,10 @@ describe('validateEmail', () => {
     }
     expect(canonical('')).toBe('EMPTY');
   });
+
+  it('EMAIL_MULTIPLE for a cell holding several valid addresses', () => {
+    expect(canonical('a@b.cn；c@d.cn')).toBe('EMAIL_MULTIPLE');
+    expect(canonical('zhang@163.com, li@qq.com')).toBe('EMAIL_MULTIPLE');
+    expect(canonical('zhang@163.com / li@@qq.com')).toBe('EMAIL_FORMAT');
+  });
 });

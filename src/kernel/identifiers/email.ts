@@ -1,4 +1,4 @@
-import { normaliseText } from './normalise.js';
+import { holdsSeveral, normaliseText } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { Validation } from './types.js';
 
@@ -24,6 +24,12 @@ function validDomain(domain: string): boolean {
  * case-insensitively, and de-duplication needs one form).
  */
 export function validateEmail(raw: string): Validation {
+  const single = validateOneEmail(raw);
+  if (single.ok || single.reason !== 'EMAIL_FORMAT') return single;
+  return holdsSeveral(raw, (p) => validateOneEmail(p).ok) ? invalid('EMAIL_MULTIPLE') : single;
+}
+
+function validateOneEmail(raw: string): Validation {
   const s = normaliseText(raw).toLowerCase();
   if (s === '') return invalid('EMPTY');
   const at = s.indexOf('@');

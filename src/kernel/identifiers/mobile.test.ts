@@ -46,6 +46,25 @@ describe('validateMobile', () => {
     expect(empty.ok ? 'ok' : empty.reason).toBe('EMPTY');
   });
 
+  it('MOBILE_MULTIPLE for a cell holding several numbers, each valid alone', () => {
+    for (const raw of [
+      '13812345611;13812345612',
+      '13812345613、13812345614',
+      '13812345615/13812345616',
+      '13812345617, 13812345618',
+      '138 1234 5619 / +86 139-1234-5620',
+      '13812345621 或 13912345622',
+    ]) {
+      const v = validateMobile(raw);
+      expect(v.ok ? 'ok' : v.reason, raw).toBe('MOBILE_MULTIPLE');
+    }
+    // One of them malformed: the cell is simply wrong.
+    const v = validateMobile('13812345611/1381234561');
+    expect(v.ok ? 'ok' : v.reason).toBe('MOBILE_FORMAT');
+    // Separators inside one number still make one number.
+    expect(validateMobile('138-1234-5678')).toMatchObject({ ok: true, value: '13812345678' });
+  });
+
   it('uses a caller-supplied segment table', () => {
     const segments = { ...MOBILE_SEGMENTS, mvno: [...MOBILE_SEGMENTS.mvno, '140'] };
     const v = validateMobile('14012345678', { segments });

@@ -4,7 +4,7 @@ import {
   type MobileCarrier,
   type MobileSegmentTable,
 } from './mobile-segments.js';
-import { normaliseMobile } from './normalise.js';
+import { holdsSeveral, normaliseMobile } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { ValidationWithInfo } from './types.js';
 
@@ -29,7 +29,10 @@ function carrierOf(national: string, segments: MobileSegmentTable): MobileCarrie
 export function validateMobile(raw: string, opts: MobileOptions = {}): ValidationWithInfo<MobileInfo> {
   if (raw.trim() === '') return invalid('EMPTY');
   const national = normaliseMobile(raw);
-  if (national === null) return invalid('MOBILE_FORMAT');
+  if (national === null)
+    return invalid(
+      holdsSeveral(raw, (p) => normaliseMobile(p) !== null) ? 'MOBILE_MULTIPLE' : 'MOBILE_FORMAT',
+    );
   const carrier = carrierOf(national, opts.segments ?? MOBILE_SEGMENTS);
   if (carrier === undefined && !MOBILE_STRICT_PATTERN.test(national)) return invalid('MOBILE_SEGMENT');
   return { ok: true, value: national, info: { carrier: carrier ?? 'unknown' } };

@@ -21,6 +21,22 @@ export function normaliseMobile(raw: string): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * Whether a cell holds several values where one belongs (13800138000/13900139000, a@x.cn；b@y.cn), each
+ * of them valid alone: the cell needs splitting, not correcting.
+ */
+export function holdsSeveral(raw: string, validAlone: (part: string) => boolean): boolean {
+  const text = raw.normalize('NFKC');
+  // Marked separators first (a number may contain spaces), then bare spaces.
+  return [/[;；,，、/|]|或/, /\s+/].some((separator) => {
+    const parts = text
+      .split(separator)
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    return parts.length >= 2 && parts.every(validAlone);
+  });
+}
+
 /** Strips the separators of a phone-like string after NFKC; used by the landline validator too. */
 export function stripPhoneSeparators(s: string): string {
   return s.normalize('NFKC').replace(PHONE_SEPARATORS, '');

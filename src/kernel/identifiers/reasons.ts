@@ -32,12 +32,20 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     zh: '手机号格式错误（应为以1开头的11位数字，可带+86）',
     en: 'mobile number must be 11 digits starting with 1, optionally after +86',
   },
+  MOBILE_MULTIPLE: {
+    zh: '一个单元格里有多个手机号：只能填一个，其余请放到另一列',
+    en: 'the cell holds several mobile numbers: keep one, move the others to another column',
+  },
   MOBILE_SEGMENT: { zh: '手机号号段未分配', en: 'mobile number segment is not allocated' },
   LANDLINE_FORMAT: {
     zh: '固定电话格式错误（应为 区号-号码[-分机]）',
     en: 'landline must be an area code, a 7–8 digit number and an optional extension',
   },
   EMAIL_FORMAT: { zh: '邮箱地址格式错误', en: 'email address is malformed' },
+  EMAIL_MULTIPLE: {
+    zh: '一个单元格里有多个邮箱：只能填一个，其余请放到另一列',
+    en: 'the cell holds several email addresses: keep one, move the others to another column',
+  },
   BANKCARD_FORMAT: { zh: '银行卡号应为16–19位数字', en: 'bank card number must have 16–19 digits' },
   PASSPORT_FORMAT: { zh: '护照号码格式错误', en: 'passport number is malformed' },
   HK_MACAU_PERMIT_FORMAT: { zh: '港澳通行证号码格式错误', en: 'Hong Kong/Macau permit number is malformed' },
