@@ -147,6 +147,35 @@ for (const target of engines()) {
       },
     );
 
+    it('links every contact under a company name merged down over them to that company', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('联系人');
+      sheet.addRow(['客户名称', '姓名', '手机']);
+      sheet.addRow(['合并单元格科技有限公司', '合一', '13900138031']);
+      sheet.addRow(['', '合二', '13900138032']);
+      sheet.addRow(['', '合三', '13900138033']);
+      sheet.mergeCells('A2:A4');
+      const path = join(dir, `merged-${target.engine}.xlsx`);
+      await book.xlsx.writeFile(path);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      // Without the merge read, the second and third rows would be individuals with no company.
+      expect(report.counts).toMatchObject({
+        read: 3,
+        rejected: 0,
+        companiesCreated: 1,
+        byKind: { contact: 3, company: 1, individual: 0 },
+      });
+      const parents = await f.app.kernel.store.db
+        .selectFrom('customers')
+        .select('parent_id')
+        .where('kind', '=', 'contact')
+        .where('batch_id', '=', report.batchId)
+        .execute();
+      expect(parents).toHaveLength(3);
+      expect(new Set(parents.map((p) => p.parent_id)).size).toBe(1);
+      expect(parents[0]?.parent_id).not.toBeNull();
+    });
+
     it('merges a duplicate of a stored customer: empty fields filled, a differing value kept as a conflict', async () => {
       const id = await f.app.customers.create(f.actor, {
         kind: 'individual',

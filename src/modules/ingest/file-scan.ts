@@ -34,7 +34,7 @@ export async function sampleSheets(
 ): Promise<Map<string, SheetSample>> {
   const out = new Map<string, SheetSample>();
   let seen = 0;
-  for await (const row of source.rows()) {
+  for await (const row of source.rows({ sampling: true })) {
     if (row.isHeader) {
       out.set(row.sheet, { headers: row.cells, columns: row.cells.map(() => []), rows: 0 });
       continue;

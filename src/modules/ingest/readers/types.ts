@@ -41,9 +41,17 @@ export interface TableSource {
    * Throws IMPORT_EMPTY_FILE at the end when no sheet had a header, and IMPORT_BAD_ENCODING or
    * IMPORT_FILE_CORRUPT when damage shows up only partway through the file.
    */
-  rows(): AsyncIterable<TableRow>;
+  rows(options?: RowsOptions): AsyncIterable<TableRow>;
   /** How far the current rows() pass has read, in bytes of the file (or of its worksheets): for progress. */
   meter?: ReadMeter;
+}
+
+export interface RowsOptions {
+  /**
+   * Only the first rows are wanted (a sample): a workbook's merged ranges, listed after all of a
+   * sheet's rows, are not read first, so rows under a vertical merge keep their empty cells.
+   */
+  sampling?: boolean;
 }
 
 export interface ReadMeter {

@@ -116,6 +116,52 @@ describe('xlsx reader', () => {
     ]);
   });
 
+  it('gives each row under a vertical merge the merged value, as Excel shows it; horizontal merges stay', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名单');
+    ws.addRow(['三季度客户名单']);
+    ws.mergeCells('A1:C1');
+    ws.addRow(['客户名称', '姓名', '手机']);
+    ws.addRow(['星辰科技有限公司', '甲', '13900000001']);
+    ws.addRow(['', '乙', '13900000002']);
+    ws.addRow(['', '丙', '13900000003']);
+    ws.mergeCells('A3:A5');
+    ws.addRow(['月光贸易有限公司', '丁', '13900000004']);
+    // A block merge: its first column is filled down, the columns to its right are not.
+    ws.addRow(['海风物流有限公司', '', '13900000005']);
+    ws.addRow(['', '', '13900000006']);
+    ws.mergeCells('A7:B8');
+    const path = dir.path('merged.xlsx');
+    await wb.xlsx.writeFile(path);
+    const rows = await collectRows(await openTable(path));
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['三季度客户名单'],
+      ['客户名称', '姓名', '手机'],
+      ['星辰科技有限公司', '甲', '13900000001'],
+      ['星辰科技有限公司', '乙', '13900000002'],
+      ['星辰科技有限公司', '丙', '13900000003'],
+      ['月光贸易有限公司', '丁', '13900000004'],
+      ['海风物流有限公司', '', '13900000005'],
+      ['海风物流有限公司', '', '13900000006'],
+    ]);
+  });
+
+  it('reads every merge of a sheet with thousands of them (the list spans many inflated chunks)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名单');
+    ws.addRow(['客户名称', '姓名']);
+    for (let i = 0; i < 3000; i++) {
+      ws.addRow([`公司${i}`, `甲${i}`]);
+      ws.addRow(['', `乙${i}`]);
+      ws.mergeCells(`A${2 + 2 * i}:A${3 + 2 * i}`);
+    }
+    const path = dir.path('many-merges.xlsx');
+    await wb.xlsx.writeFile(path);
+    const rows = (await collectRows(await openTable(path))).slice(1);
+    expect(rows).toHaveLength(6000);
+    expect(rows.every((r, k) => r.cells[0] === `公司${Math.floor(k / 2)}`)).toBe(true);
+  });
+
   it('reads only the requested sheet, hidden ones included, and refuses unknown names', async () => {
     const hidden = await openTable(workbookPath, { sheet: '省市区' });
     expect(hidden.sheets).toEqual(['省市区']);

@@ -11,6 +11,7 @@ import {
   type SheetInfo,
   type WorkbookManifest,
 } from './workbook-manifest.js';
+import { type MergedRange, MergeFiller, readVerticalMerges } from './xlsx-merges.js';
 import { type RepackPart, repackForExceljs } from './xlsx-repack.js';
 import { moveNumberFormats, numberFormatOf } from './xlsx-styles.js';
 import { ZipFormatError } from './zip-directory.js';
@@ -19,6 +20,8 @@ import { ZipFormatError } from './zip-directory.js';
  * Opens a workbook for streaming. The sheet list comes from the ZIP directory up front (which also
  * rejects damaged files before any row is read); rows then stream through exceljs's WorkbookReader fed
  * by repackForExceljs, holding one row in memory at a time plus the workbook's shared-string table.
+ * Before a full read, each sheet's XML is scanned once for its vertical merges (xlsx-merges.ts), so
+ * the rows under a merged cell get its value.
  */
 export async function openXlsx(
   path: string,
@@ -37,7 +40,7 @@ export async function openXlsx(
   return {
     format: 'xlsx',
     sheets: wanted.map((s) => s.name),
-    rows: () => readRows(path, fileName, manifest, wanted, meter, isHeader),
+    rows: (options) => readRows(path, fileName, manifest, wanted, meter, isHeader, !options?.sampling),
     meter,
   };
 }
@@ -91,6 +94,7 @@ async function* readRows(
   sheets: SheetInfo[],
   meter: ReadMeter,
   isHeader: OpenTableOptions['isHeader'],
+  fillMerges: boolean,
 ): AsyncGenerator<TableRow> {
   // Sheets are renumbered sheet1..sheetN in the order wanted; exceljs announces each by that number.
   const parts: RepackPart[] = [
@@ -100,6 +104,9 @@ async function* readRows(
     ...(manifest.styles ? [{ name: 'xl/styles.xml', source: manifest.styles }] : []),
     ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, source: s.part as PartLocation })),
   ];
+  const merges: MergedRange[][] = [];
+  // About 1 s per 100 MB of sheet XML, so a sample does without.
+  if (fillMerges) for (const s of sheets) merges.push(await readVerticalMerges(path, s.part as PartLocation));
   meter.done = 0;
   const input = repackForExceljs(path, parts, meter);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -110,8 +117,11 @@ async function* readRows(
     entries: 'emit',
   });
   let current: SheetInfo | undefined;
+  let filler = new MergeFiller([]);
   (reader as unknown as EventEmitter).on('entry', (entry: { type?: string; id?: unknown }) => {
-    if (entry.type === 'worksheet') current = sheets[Number(entry.id) - 1];
+    if (entry.type !== 'worksheet') return;
+    current = sheets[Number(entry.id) - 1];
+    filler = new MergeFiller(merges[Number(entry.id) - 1] ?? []);
   });
   let sawHeader = false;
   try {
@@ -121,7 +131,7 @@ async function* readRows(
       const shaper = new RowShaper(current.name, isHeader);
       for await (const row of worksheet) {
         const rowNumber = Number.isInteger(row.number) && row.number > 0 ? row.number : shaper.nextRowNumber;
-        yield* shaper.accept(rowNumber, rowCells(row, manifest.date1904));
+        yield* shaper.accept(rowNumber, filler.fill(rowNumber, rowCells(row, manifest.date1904)));
       }
       yield* shaper.finish();
       sawHeader ||= shaper.sawHeader;

@@ -45,7 +45,12 @@ async function* repack(path: string, parts: RepackPart[], meter?: ReadMeter): As
   yield endOfCentralDirectory();
 }
 
-async function* inflatedText(path: string, part: PartLocation, meter?: ReadMeter): AsyncGenerator<string> {
+/** A part's XML, inflated and decoded as it streams. */
+export async function* inflatedText(
+  path: string,
+  part: PartLocation,
+  meter?: ReadMeter,
+): AsyncGenerator<string> {
   const { entry, dataOffset } = part;
   if (entry.compressedSize === 0) return;
   if (entry.method !== 0 && entry.method !== 8) {
