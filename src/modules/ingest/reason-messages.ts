@@ -27,6 +27,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '该字段不适用于此客户类型',
     en: 'this field does not apply to the customer type',
   },
+  SUMMARY_ROW: {
+    zh: '合计/小计行，不是客户',
+    en: 'a total or subtotal row, not a customer',
+  },
   EXTRA_CELLS: {
     zh: '该行在最后一个表头右侧还有内容（从此列起）：可能是未加引号的逗号使整行错位',
     en: 'the row has cells right of the last header (from this column): an unquoted comma may have shifted the row',

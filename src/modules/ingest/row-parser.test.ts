@@ -125,4 +125,34 @@ describe('parseRow', () => {
       reasons: [{ code: 'ID_PRECISION_LOST', column: 'D', header: '身份证号' }],
     });
   });
+
+  it('rejects a 合计 / 小计 row as SUMMARY_ROW rather than importing a customer named 合计', () => {
+    expect(parseRow(plan, ['', '合计', '', '', '', '', '', '', '3'], strict)).toEqual({
+      type: 'rejected',
+      reasons: [{ code: 'SUMMARY_ROW', column: 'B', header: '姓名', field: 'name' }],
+    });
+    expect(parseRow(plan, ['小计：'], strict)).toMatchObject({
+      reasons: [{ code: 'SUMMARY_ROW', column: 'A' }],
+    });
+    // A name that merely contains the word is a name.
+    expect(parseRow(plan, ['个人', '合计辉', '13800138000'], strict)).toMatchObject({ type: 'valid' });
+  });
+
+  it('keeps a landline found in a mobile column (联系电话) as the landline, unless the sheet has one', () => {
+    const mixed = planSheet('s', ['姓名', '联系电话'], {}, catalog);
+    expect(parseRow(mixed, ['王五', '0571-88886666'], strict)).toMatchObject({
+      type: 'valid',
+      values: { name: '王五', landline: '0571-88886666' },
+    });
+    expect(parseRow(mixed, ['王五', '13800138000'], strict)).toMatchObject({
+      values: { mobile: '13800138000' },
+    });
+    expect(parseRow(mixed, ['王五', '12345'], strict)).toMatchObject({
+      reasons: [{ code: 'MOBILE_FORMAT' }],
+    });
+    const both = planSheet('s', ['姓名', '手机', '办公电话'], {}, catalog);
+    expect(parseRow(both, ['王五', '0571-88886666', ''], strict)).toMatchObject({
+      reasons: [{ code: 'MOBILE_FORMAT', column: 'B' }],
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { AppError } from '../../kernel/errors/app-error.js';
-import { normaliseText } from '../../kernel/identifiers/index.js';
+import { normaliseText, validateLandline } from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
 import type { ColumnStats } from './column-stats.js';
@@ -53,6 +53,9 @@ const KIND_BY_WORD = new Map(
 export function kindFromCell(text: string): CustomerKind | null {
   return KIND_BY_WORD.get(normaliseText(text).toLowerCase()) ?? null;
 }
+
+/** A row that totals the list (合计, 小计…), in its first non-blank cell. */
+const SUMMARY_WORDS = /^(合计|总计|小计|共计|总共|汇总)[:：]?$/;
 
 const TYPE_REASON: Partial<Record<FieldDef['type'], string>> = {
   date: 'DATE_FORMAT',
@@ -112,6 +115,13 @@ export function parseRow(
 ): ParsedRow {
   if (cells.every((c) => c.trim() === '')) return { type: 'blank' };
   stats?.row(plan.sheet);
+  // 合计 / 小计 rows close many exported lists: a total is not a customer (and 合计 would pass as a name).
+  const first = cells.find((c) => c.trim() !== '') as string;
+  if (SUMMARY_WORDS.test(normaliseText(first)))
+    return {
+      type: 'rejected',
+      reasons: [reasonAt('SUMMARY_ROW', plan.columns[cells.indexOf(first)] ?? null)],
+    };
   const reasons: RowReason[] = [];
   const flags: string[] = [];
   /** Cells a lenient import leaves out: named again should the row still be rejected. */
@@ -155,6 +165,16 @@ export function parseRow(
     try {
       value = normaliseFieldValue(column.def, raw);
     } catch (err) {
+      // 联系电话 columns mix mobiles and office numbers: a landline there is kept as the landline, unless
+      // the sheet has a landline column of its own.
+      if (column.field === 'mobile' && !plan.columns.some((c) => c.field === 'landline')) {
+        const landline = validateLandline(raw);
+        if (landline.ok) {
+          stats?.cell(plan.sheet, column, raw, true);
+          values.landline = landline.value;
+          continue;
+        }
+      }
       stats?.cell(plan.sheet, column, raw, false);
       const code = reasonCode(err, column.def);
       if (opts.lenient) {
