@@ -1,3 +1,4 @@
+import { columnNumber } from '../ingest-types.js';
 import type { PartLocation } from './workbook-manifest.js';
 import { inflatedText } from './xlsx-repack.js';
 
@@ -36,19 +37,15 @@ export async function readVerticalMerges(path: string, part: PartLocation): Prom
     for (let m = MERGE_CELL.exec(text); m !== null; m = MERGE_CELL.exec(text)) {
       consumed = MERGE_CELL.lastIndex;
       const [, c1, r1, c2, r2] = m as unknown as [string, string, string, string, string];
-      const range = { top: Number(r1), left: columnOf(c1), bottom: Number(r2), right: columnOf(c2) };
-      if (range.bottom > range.top) ranges.push(range);
+      const left = columnNumber(c1);
+      const right = columnNumber(c2);
+      if (left === null || right === null || Number(r2) <= Number(r1)) continue;
+      ranges.push({ top: Number(r1), left, bottom: Number(r2), right });
     }
     // A tag cut by the chunk's end is completed by the next chunk.
     carry = text.slice(Math.max(consumed, text.length - 256));
   }
   return ranges.sort((a, b) => a.top - b.top);
-}
-
-function columnOf(letters: string): number {
-  let n = 0;
-  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
 }
 
 /**
