@@ -176,6 +176,30 @@ for (const target of engines()) {
       expect(parents[0]?.parent_id).not.toBeNull();
     });
 
+    it('counts flags by kind: a gender the ID number contradicts, a cell left out under --lenient', async () => {
+      const path = join(dir, `flags-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        [
+          '姓名,身份证号,性别,手机',
+          // 110105198511206000: a woman's number (even 17th digit); its own, shared with no other test.
+          '甄一,110105198511206000,男,13900138041',
+          '甄二,110105198511206000,女,13900138042',
+          '甄三,110105198511206001,女,13900138043',
+          '',
+        ].join('\r\n'),
+      );
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], lenient: true });
+      // 甄二 shares 甄一's ID number: merged into it.
+      expect(report.counts).toMatchObject({
+        read: 3,
+        imported: 2,
+        merged: 1,
+        flagged: 2,
+        byFlag: { 'inconsistent:gender': 1, 'lenient:idNumber': 1 },
+      });
+    });
+
     it('merges a duplicate of a stored customer: empty fields filled, a differing value kept as a conflict', async () => {
       const id = await f.app.customers.create(f.actor, {
         kind: 'individual',

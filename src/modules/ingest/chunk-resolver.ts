@@ -279,7 +279,7 @@ export function resolveChunk(
         continue;
       }
       counts.merged++;
-      if (row.flags.length > 0) counts.flagged++;
+      countFlags(counts, row.flags);
       if (target.type === 'existing' && !target.ownBatch) counts.mergedWithStore++;
       if (target.type === 'pending') {
         const customer = target.customer;
@@ -299,11 +299,17 @@ export function resolveChunk(
     const customer = newCustomer(row.kind, row.values, row.flags, sealed);
     if (row.kind === 'contact' && row.company) customer.companyId = companyFor(row.company, row.flags);
     counts.imported++;
-    if (row.flags.length > 0) counts.flagged++;
+    countFlags(counts, row.flags);
     counts.byKind[row.kind]++;
     register([...mapKeys, ...companyMapKeys], ctx.dryRun ? SEEN : { type: 'pending', customer });
   }
   return plan;
+}
+
+function countFlags(counts: ImportCounts, flags: readonly string[]): void {
+  if (flags.length === 0) return;
+  counts.flagged++;
+  for (const f of new Set(flags)) counts.byFlag[f] = (counts.byFlag[f] ?? 0) + 1;
 }
 
 /** Applies an existing customer's ops; returns the new values, flags, conflicts and whether anything changed. */

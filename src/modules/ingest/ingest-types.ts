@@ -96,6 +96,8 @@ export interface ImportCounts {
   /** Rejections per reason code (a row counts once per distinct code). */
   byReason: Record<string, number>;
   byKind: Record<CustomerKind, number>;
+  /** Flagged rows per flag (lenient:idNumber, inconsistent:gender…); a row counts once per flag. */
+  byFlag: Record<string, number>;
 }
 
 export interface ColumnDetectionSummary {
@@ -214,6 +216,7 @@ export function emptyCounts(): ImportCounts {
     companiesCreated: 0,
     byReason: {},
     byKind: { individual: 0, company: 0, contact: 0 },
+    byFlag: {},
   };
 }
 
@@ -226,6 +229,9 @@ export function addCounts(into: ImportCounts, delta: ImportCounts): void {
   for (const [k, n] of Object.entries(delta.byReason)) into.byReason[k] = (into.byReason[k] ?? 0) + n;
   for (const [k, n] of Object.entries(delta.byKind))
     into.byKind[k as CustomerKind] = (into.byKind[k as CustomerKind] ?? 0) + n;
+  // Batches stored before byFlag existed have none.
+  into.byFlag ??= {};
+  for (const [k, n] of Object.entries(delta.byFlag ?? {})) into.byFlag[k] = (into.byFlag[k] ?? 0) + n;
 }
 
 /** A sheet of a batch: data rows read, and the header's row when titles stood above it (not imported). */

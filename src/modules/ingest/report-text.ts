@@ -42,6 +42,11 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
     for (const [code, n] of reasons)
       lines.push(`  ${code.padEnd(20)} ${String(n).padStart(6)}  ${reasonMessage(code)[lang]}`);
   }
+  const flags = Object.entries(c.byFlag ?? {}).sort((a, b) => b[1] - a[1]);
+  if (flags.length) {
+    lines.push(zh ? '标记 / flags:' : 'Flags:');
+    for (const [flag, n] of flags) lines.push(`  ${flag.padEnd(24)} ${String(n).padStart(6)}`);
+  }
   if (r.quarantine && Object.keys(r.quarantine).length)
     lines.push(
       `${zh ? '隔离区 / quarantine' : 'Quarantine'}: ${Object.entries(r.quarantine)

@@ -155,4 +155,19 @@ describe('parseRow', () => {
       reasons: [{ code: 'MOBILE_FORMAT', column: 'B' }],
     });
   });
+
+  it('flags a 性别 or 生日 the ID number contradicts, and imports the row as given', () => {
+    // 11010519491231002X: born 1949-12-31, female (the 17th digit is even).
+    const people = planSheet('s', ['姓名', '身份证号', '性别', '生日'], {}, catalog);
+    const id = '11010519491231002X';
+    expect(parseRow(people, ['王五', id, '女', '1949-12-31'], strict)).toMatchObject({ flags: [] });
+    expect(parseRow(people, ['王五', id, '女士', '1949/12/31'], strict)).toMatchObject({ flags: [] });
+    expect(parseRow(people, ['王五', id, '男', '1950-01-01'], strict)).toMatchObject({
+      type: 'valid',
+      values: { gender: '男', birthday: '1950-01-01' },
+      flags: ['inconsistent:birthday', 'inconsistent:gender'],
+    });
+    // A word it does not know is not compared.
+    expect(parseRow(people, ['王五', id, '保密', ''], strict)).toMatchObject({ flags: [] });
+  });
 });

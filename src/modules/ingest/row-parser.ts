@@ -1,5 +1,5 @@
 import { AppError } from '../../kernel/errors/app-error.js';
-import { normaliseText, validateLandline } from '../../kernel/identifiers/index.js';
+import { normaliseText, validateIdNumber, validateLandline } from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
 import type { ColumnStats } from './column-stats.js';
@@ -94,6 +94,36 @@ function inferKind(values: Record<string, FieldValue>, kept: readonly KeptColumn
   return 'individual';
 }
 
+const SEX_WORDS: ReadonlyMap<string, 'M' | 'F'> = new Map([
+  ['男', 'M'],
+  ['男性', 'M'],
+  ['先生', 'M'],
+  ['m', 'M'],
+  ['male', 'M'],
+  ['女', 'F'],
+  ['女性', 'F'],
+  ['女士', 'F'],
+  ['f', 'F'],
+  ['female', 'F'],
+]);
+
+/**
+ * The ID number carries the birth date and sex: a 性别 or 生日 cell that says otherwise is imported as
+ * given and the customer flagged (inconsistent:gender / inconsistent:birthday), for the list's owner to
+ * check. A gender word not in SEX_WORDS is not compared.
+ */
+function disagreementsWithIdNumber(values: Record<string, FieldValue>): string[] {
+  const id = validateIdNumber(values.idNumber as string);
+  if (!id.ok) return [];
+  const out: string[] = [];
+  if (typeof values.birthday === 'string' && values.birthday.slice(0, 10) !== id.info.birthDate)
+    out.push('inconsistent:birthday');
+  const sex =
+    typeof values.gender === 'string' ? SEX_WORDS.get(normaliseText(values.gender).toLowerCase()) : undefined;
+  if (sex !== undefined && sex !== id.info.sex) out.push('inconsistent:gender');
+  return out;
+}
+
 /** Index of the first non-blank cell at or after `width` (the header's width), or -1. */
 function firstExtraCell(cells: readonly string[], width: number): number {
   for (let i = width; i < cells.length; i++) if ((cells[i] ?? '').trim() !== '') return i;
@@ -117,7 +147,7 @@ export function parseRow(
   stats?.row(plan.sheet);
   // 合计 / 小计 rows close many exported lists: a total is not a customer (and 合计 would pass as a name).
   const first = cells.find((c) => c.trim() !== '') as string;
-  if (SUMMARY_WORDS.test(normaliseText(first)))
+  if (first.length <= 8 && SUMMARY_WORDS.test(normaliseText(first)))
     return {
       type: 'rejected',
       reasons: [reasonAt('SUMMARY_ROW', plan.columns[cells.indexOf(first)] ?? null)],
@@ -212,6 +242,8 @@ export function parseRow(
       };
   }
   if (!IDENTIFYING[finalKind].some((k) => k in values)) reasons.push(reasonAt('NOT_IDENTIFYING', null));
+  if (typeof values.idNumber === 'string' && (values.gender !== undefined || values.birthday !== undefined))
+    flags.push(...disagreementsWithIdNumber(values));
   if (reasons.length > 0) return { type: 'rejected', reasons: [...dropped, ...reasons] };
   return {
     type: 'valid',

@@ -73,6 +73,15 @@ function ReportView({ report, labels }: { report: ImportReport; labels: Map<stri
             </Tag>
           ))}
         </Descriptions.Item>
+        {Object.keys(c.byFlag ?? {}).length > 0 && (
+          <Descriptions.Item label={t('flagged')} span={4}>
+            {Object.entries(c.byFlag ?? {}).map(([k, n]) => (
+              <Tag key={k} color="processing" data-testid="flag-count">
+                {k} × {n}
+              </Tag>
+            ))}
+          </Descriptions.Item>
+        )}
       </Descriptions>
       {report.sheets
         .filter((s) => s.headerRow !== undefined)
