@@ -63,6 +63,8 @@ interface ImportResult {
   rowsPerSec: number;
   cpuSeconds: number;
   maxRssMb: number;
+  /** The import's own split: the rows, then the indexes built at the batch's end (report.timings). */
+  phases?: { rowsSeconds: number; indexSeconds: number };
   /** With `--profile`: each thread's CPU by category, in µs per row read (see cpu-breakdown.ts). */
   cpu?: ReturnType<typeof cpuBreakdown>;
 }
@@ -91,7 +93,13 @@ function importBoth(data: string, files: string[]): ImportResult[] {
       ['import', file, '--data', data, '--purpose', 'sales', ...single],
       profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
-    const report = run.out as { rowsRead: number; imported: number; merged: number; rejected: number };
+    const report = run.out as {
+      rowsRead: number;
+      imported: number;
+      merged: number;
+      rejected: number;
+      timings?: ImportResult['phases'];
+    };
     const result: ImportResult = {
       store: i === 0 ? 'empty' : 'full',
       rowsRead: report.rowsRead,
@@ -102,6 +110,7 @@ function importBoth(data: string, files: string[]): ImportResult[] {
       rowsPerSec: perSec(report.rowsRead, run.ms),
       cpuSeconds: Math.round(run.cpuMs / 100) / 10,
       maxRssMb: run.maxRssMb,
+      ...(report.timings ? { phases: report.timings } : {}),
     };
     if (profileDir) {
       result.cpu = cpuBreakdown(profileDir, report.rowsRead);

@@ -72,8 +72,13 @@ for (const target of engines()) {
       expect(countsOf(report)).toEqual(expected);
       expect(report.counts.companiesCreated).toBe(0);
       expect(await activeCustomers(f)).toBe(before + expected.imported);
+      // Where the time went: the rows, then the indexes at the end; kept with the batch.
+      expect(report.timings?.rowsSeconds).toBeGreaterThan(0);
+      expect(report.timings?.indexSeconds).toBeGreaterThanOrEqual(0);
+      const stored = await f.app.ingest.report(f.actor, report.batchId as string);
+      expect(stored.timings).toEqual(report.timings);
       // The report holds masked examples only.
-      const json = JSON.stringify(await f.app.ingest.report(f.actor, report.batchId as string));
+      const json = JSON.stringify(stored);
       expect(json).not.toMatch(/1[3-9]\d{9}/);
       expect(json).not.toMatch(/\d{17}[\dX]/);
       // Contacts hang under their company.

@@ -54,6 +54,8 @@ import { createVaultWriter } from './vault-writer.js';
 
 export { type IngestDeps, leaseAlive } from './batch-setup.js';
 
+const seconds = (ms: number): number => Math.round(ms / 100) / 10;
+
 export type RollbackFn = (
   actor: Actor,
   batchId: string,
@@ -171,6 +173,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       (await deferPublicValueIndex(store.db, store.engine, expectedPublicValues(file.size)));
     // A large load beside a large store: the org's lookup keys read once into a filter, so the chunks
     // look up only keys the store may hold (dropped as soon as anything else writes; ADR 0013).
+    const rowsStarted = performance.now();
     let filter: StoreKeyFilter | null = null;
     let marks: WriteMarks | null = null;
     const tally: LookupTally = { keys: 0, lookedUp: 0 };
@@ -285,10 +288,15 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       }
       input.onLookups?.(tally);
       const report = reportOf(clock, base, opts, file, source, counts, stats, rowsDone, 'completed');
+      const indexStarted = performance.now();
       await store.bulkTransaction(async (trx) => {
         // Built first, while the import's small page cache holds (the publish restores the default).
         if (deferred) await ensurePublicValueIndex(trx, store.engine);
         await vault.publishPending(trx, batchId);
+        report.timings = {
+          rowsSeconds: seconds(indexStarted - rowsStarted),
+          indexSeconds: seconds(performance.now() - indexStarted),
+        };
         await repo.updateBatch(trx, batchId, {
           status: 'completed',
           report: JSON.stringify(report),

@@ -175,6 +175,12 @@ export interface ImportReport extends Partial<ImportTotals> {
   rolledBack: boolean;
   /** Path of the rejects file, when one was asked for. */
   rejectsFile?: string;
+  /**
+   * Where a completed run's time went, in seconds: reading, checking and writing the rows, then making
+   * them searchable (the search and public-value indexes built at the batch's end). A resumed batch
+   * reports its last run.
+   */
+  timings?: { rowsSeconds: number; indexSeconds: number };
 }
 
 export interface BatchSummary {

@@ -42,6 +42,12 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
     for (const [code, n] of reasons)
       lines.push(`  ${code.padEnd(20)} ${String(n).padStart(6)}  ${reasonMessage(code)[lang]}`);
   }
+  if (r.timings)
+    lines.push(
+      zh
+        ? `用时 / time: 读写 ${r.timings.rowsSeconds} s，建立索引 ${r.timings.indexSeconds} s`
+        : `time: rows ${r.timings.rowsSeconds} s, indexes ${r.timings.indexSeconds} s`,
+    );
   const flags = Object.entries(c.byFlag ?? {}).sort((a, b) => b[1] - a[1]);
   if (flags.length) {
     lines.push(zh ? '标记 / flags:' : 'Flags:');
