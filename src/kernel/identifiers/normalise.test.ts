@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { foldToHalfWidth, normaliseMobile, normaliseText } from './normalise.js';
+import { validateBankCard } from './bank-card.js';
+import { validateIdNumber } from './id-number.js';
+import { validateLandline } from './landline.js';
+import { validateMobile } from './mobile.js';
+import { foldToHalfWidth, normaliseMobile, normaliseText, withoutTextGuard } from './normalise.js';
+import { validateUscc } from './uscc.js';
 
 describe('normaliseText', () => {
   it('folds full-width characters, trims and collapses inner whitespace', () => {
@@ -49,5 +54,34 @@ describe('foldToHalfWidth', () => {
     const folded = foldToHalfWidth(s);
     expect(folded).toBe('手机:138 A');
     expect(folded.length).toBe(s.length);
+  });
+});
+
+describe('withoutTextGuard', () => {
+  it('drops the marks that keep a code as text in Excel', () => {
+    expect(withoutTextGuard("'13800138000")).toBe('13800138000');
+    expect(withoutTextGuard('＇13800138000')).toBe('13800138000');
+    expect(withoutTextGuard('‘11010519491231002X')).toBe('11010519491231002X');
+    expect(withoutTextGuard(' ="0571-88888888" ')).toBe('0571-88888888');
+    expect(withoutTextGuard("'")).toBe('');
+  });
+
+  it('leaves anything else as it is', () => {
+    expect(withoutTextGuard('13800138000')).toBe('13800138000');
+    expect(withoutTextGuard("138'00138000")).toBe("138'00138000");
+    expect(withoutTextGuard('="unclosed')).toBe('="unclosed');
+  });
+
+  it('lets every code validator read a guarded cell', () => {
+    expect(validateMobile("'138 0013 8000")).toMatchObject({ ok: true, value: '13800138000' });
+    expect(validateIdNumber("'11010519491231002x")).toMatchObject({ ok: true, value: '11010519491231002X' });
+    expect(validateUscc("'91350100M000100Y43")).toMatchObject({ ok: true, value: '91350100M000100Y43' });
+    expect(validateLandline("'010-62345678")).toMatchObject({ ok: true, value: '010-62345678' });
+    expect(validateBankCard("'6222600260001072444")).toMatchObject({
+      ok: true,
+      value: '6222600260001072444',
+    });
+    // The guard is removed once: what follows must still be a valid code.
+    expect(validateIdNumber("''11010519491231002X").ok).toBe(false);
   });
 });

@@ -8,6 +8,18 @@ export function normaliseText(s: string): string {
   return s.normalize('NFKC').trim().replace(/\s+/g, ' ');
 }
 
+/**
+ * Removes the marks people and exporters put before a code so Excel keeps it as text: a leading
+ * apostrophe ('13800138000, also the full-width ＇ and curly ‘ ’ an input method types) and the
+ * ="…" formula form. Excel hides them in the cell, but CSVs written by hand or by other systems keep
+ * them, and the digits inside are the value. Only for codes: free text keeps every character.
+ */
+export function withoutTextGuard(raw: string): string {
+  const s = raw.trim();
+  if (s.length >= 3 && s.startsWith('="') && s.endsWith('"')) return s.slice(2, -1).trim();
+  return /^['＇‘’`]/.test(s) ? s.slice(1).trim() : s;
+}
+
 /** Separators people put inside phone numbers: spaces, hyphens and dashes of all widths, dots, brackets. */
 const PHONE_SEPARATORS = /[\s\-‐‑‒–—―−.()]/g;
 

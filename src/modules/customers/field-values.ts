@@ -8,6 +8,7 @@ import {
   validateLandline,
   validateMobile,
   validateUscc,
+  withoutTextGuard,
 } from '../../kernel/identifiers/index.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
 
@@ -53,7 +54,9 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
     case 'bankCard':
       return fromValidation(def.key, validateBankCard(text));
     case 'date': {
-      const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(text);
+      const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(
+        withoutTextGuard(text),
+      );
       if (!m) invalid(def.key, 'expected a date like 2025-01-05');
       const iso = `${m[1]}-${(m[2] as string).padStart(2, '0')}-${(m[3] as string).padStart(2, '0')}`;
       const d = new Date(`${iso}T00:00:00Z`);
@@ -63,7 +66,9 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
     }
     case 'number':
     case 'money': {
-      const n = Number(text.replace(/[¥￥,，\s元]/g, ''));
+      // Number('') is 0: a cell of only a currency sign or a text mark is not a zero.
+      const digits = withoutTextGuard(text).replace(/[¥￥,，\s元]/g, '');
+      const n = digits === '' ? Number.NaN : Number(digits);
       if (!Number.isFinite(n)) invalid(def.key, 'expected a number');
       return n;
     }
