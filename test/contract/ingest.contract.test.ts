@@ -152,6 +152,41 @@ for (const target of engines()) {
       },
     );
 
+    // A grouped header as registration templates have: 联系方式 over 手机 and 邮箱, the other names merged
+    // down over both header rows, a title above.
+    it.each(['inline', 'thread'] as const)(
+      'reads a two-row grouped header as one, column by column (%s)',
+      async (producer) => {
+        const book = new ExcelJS.Workbook();
+        const sheet = book.addWorksheet('登记表');
+        sheet.addRow(['2025年客户登记表']);
+        sheet.mergeCells('A1:E1');
+        sheet.addRow(['序号', '姓名', '联系方式', '', '备注']);
+        sheet.addRow(['', '', '手机', '邮箱', '']);
+        for (const range of ['A2:A3', 'B2:B3', 'C2:D2', 'E2:E3']) sheet.mergeCells(range);
+        for (let i = 0; i < 1200; i++)
+          sheet.addRow([i + 1, `分组${i}`, '', `grouped${i}.${producer}@example.cn`, i % 2 ? '老客户' : '']);
+        const path = join(dir, `grouped-${target.engine}-${producer}.xlsx`);
+        await book.xlsx.writeFile(path);
+        const before = await activeCustomers(f);
+        const report = await f.app.ingest.run(f.actor, path, {
+          purposes: ['sales'],
+          chunkSize: 500,
+          producer,
+        });
+        // Read as one row, 手机 and 邮箱 would have no header and the names no column: all rejected.
+        expect(report.counts).toMatchObject({ read: 1200, imported: 1200, rejected: 0 });
+        expect(report.sheets).toEqual([{ name: '登记表', rows: 1200, headerRow: 2, headerRows: 2 }]);
+        expect(report.columns.slice(1).map((c) => [c.header, c.field])).toEqual([
+          ['姓名', 'name'],
+          ['手机', 'mobile'],
+          ['邮箱', 'email'],
+          ['备注', 'notes'],
+        ]);
+        expect(await activeCustomers(f)).toBe(before + 1200);
+      },
+    );
+
     it('links every contact under a company name merged down over them to that company', async () => {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('联系人');

@@ -208,4 +208,17 @@ describe('import through the compiled CLI', () => {
     const list = cli(['customer', 'list', '--json'], env);
     expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toEqual([]);
   });
+  it('says in the text report where a grouped header stood, and reads codes typed to stay text', () => {
+    const env = initData('grouped-header');
+    const file = join(root, 'grouped.csv');
+    // As Excel saves a grouped header: 序号 and 姓名 merged down keep their text in the upper row; the
+    // mobile typed with an apostrophe so Excel would keep it as text.
+    writeFileSync(file, "客户名单\n序号,姓名,联系方式,\n,,手机,邮箱\n1,张三,'13812345678,a@b.cn\n");
+    const text = cli(['import', file, '--purpose', 'sales', '--dry-run'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('grouped：两行表头在第 2–3 行，按列合并；其上 1 行为标题或说明，未导入');
+    expect(text.stdout).toMatch(/读取 1 {2}新增 1 /);
+    const en = cli(['import', file, '--purpose', 'sales', '--dry-run', '--lang', 'en'], env);
+    expect(en.stdout).toContain('grouped: two-row header on rows 2–3, combined column by column');
+  });
 });

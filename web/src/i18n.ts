@@ -236,6 +236,8 @@ const zh = {
   fixRetryHint: '只填写需要修正的单元格；留空的保持原值（占位符为脱敏后的原值）。',
   clearCells: '清空这些单元格（如错位到表头之外的内容）',
   headerRowNote: '工作表 {sheet} 的表头在第 {row} 行；其上 {above} 行为标题或说明，不导入。',
+  twoRowHeaderNote:
+    '工作表 {sheet} 的表头占第 {row}–{next} 行（分组表头），已按列合并：下一行有名称的列用下一行，其余用上一行。其上 {above} 行不导入。',
   retryImported: '已导入（{outcome}）',
   retryStillInvalid: '仍然无效：{reason}',
   discarded: '已丢弃',
@@ -499,6 +501,8 @@ const en: Dict = {
   clearCells: 'Clear these cells (such as content shifted beyond the headers)',
   headerRowNote:
     'Sheet {sheet}: the header is on row {row}; the {above} row(s) above it (titles, notes) are not imported.',
+  twoRowHeaderNote:
+    'Sheet {sheet}: the header spans rows {row}–{next} (grouped), combined column by column: the lower row names a column where it has text, the upper row elsewhere. The {above} row(s) above it are not imported.',
   retryImported: 'Imported ({outcome})',
   retryStillInvalid: 'Still invalid: {reason}',
   discarded: 'Discarded',

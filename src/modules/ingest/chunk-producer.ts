@@ -7,7 +7,14 @@ import { ColumnStats } from './column-stats.js';
 import { chunkIndexer, type IndexMemo } from './dedupe-keys.js';
 import type { SheetSample } from './file-scan.js';
 import { looksLikeHeaderRow } from './header-mapping.js';
-import { chunked, type ParsedChunk, parseChunk, planner, type StoredOptions } from './import-pipeline.js';
+import {
+  chunked,
+  type ParsedChunk,
+  type PlanFor,
+  parseChunk,
+  planner,
+  type StoredOptions,
+} from './import-pipeline.js';
 import { type OpenTableOptions, openTable } from './readers/index.js';
 import type { PreSealed } from './vault-writer.js';
 
@@ -77,8 +84,8 @@ export async function* produceChunks(
   });
   const planFor = planner(input.opts, () => input.catalog, input.samples);
   const stats = new ColumnStats(input.stats ?? undefined);
-  const plans = (sheet: string, headers: string[], headerRow: number) => {
-    const plan = planFor(sheet, headers, headerRow);
+  const plans: PlanFor = (sheet, headers, headerRow, headerRows) => {
+    const plan = planFor(sheet, headers, headerRow, headerRows);
     stats.plan(plan);
     return plan;
   };

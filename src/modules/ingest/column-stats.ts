@@ -35,20 +35,20 @@ export function maskCell(
 export class ColumnStats {
   private readonly entries = new Map<string, Entry>();
   private readonly sheetRows = new Map<string, number>();
-  private readonly headerRows = new Map<string, number>();
+  private readonly headers = new Map<string, Pick<SheetSummary, 'headerRow' | 'headerRows'>>();
 
   constructor(restored?: { columns: ColumnReport[]; sheets: SheetSummary[] }) {
     for (const c of restored?.columns ?? []) this.entries.set(`${c.sheet}\u0000${c.column}`, { report: c });
     for (const s of restored?.sheets ?? []) {
       this.sheetRows.set(s.name, s.rows);
-      if (s.headerRow !== undefined) this.headerRows.set(s.name, s.headerRow);
+      if (s.headerRow !== undefined) this.headers.set(s.name, headerOf(s));
     }
   }
 
   /** Registers (or refreshes the mapping of) a sheet's columns. */
   plan(plan: SheetPlan): void {
     if (!this.sheetRows.has(plan.sheet)) this.sheetRows.set(plan.sheet, 0);
-    if (plan.headerRow !== undefined) this.headerRows.set(plan.sheet, plan.headerRow);
+    if (plan.headerRow !== undefined) this.headers.set(plan.sheet, headerOf(plan));
     for (const c of plan.columns) {
       const key = `${plan.sheet}\u0000${c.letter}`;
       const previous = this.entries.get(key)?.report;
@@ -104,11 +104,15 @@ export class ColumnStats {
   }
 
   sheets(): SheetSummary[] {
-    return [...this.sheetRows].map(([name, rows]) => {
-      const headerRow = this.headerRows.get(name);
-      return headerRow === undefined ? { name, rows } : { name, rows, headerRow };
-    });
+    return [...this.sheetRows].map(([name, rows]) => ({ name, rows, ...this.headers.get(name) }));
   }
+}
+
+/** Where a sheet's header stands, when it is not a single first row. */
+function headerOf(
+  at: Pick<SheetSummary, 'headerRow' | 'headerRows'>,
+): Pick<SheetSummary, 'headerRow' | 'headerRows'> {
+  return at.headerRows === 2 ? { headerRow: at.headerRow, headerRows: 2 } : { headerRow: at.headerRow };
 }
 
 function round(x: number): number {

@@ -2,12 +2,18 @@ import type { DataScope } from '../../kernel/authz/data-scope.js';
 import { type IngestDeps, reportOf } from './batch-setup.js';
 import { resolveChunk } from './chunk-resolver.js';
 import { ColumnStats } from './column-stats.js';
-import { blockedRows, chunked, matchStore, parseChunk, type StoredOptions } from './import-pipeline.js';
+import {
+  blockedRows,
+  chunked,
+  matchStore,
+  type PlanFor,
+  parseChunk,
+  type StoredOptions,
+} from './import-pipeline.js';
 import { createIngestRepo } from './ingest-repo.js';
 import { addCounts, emptyCounts, type ImportReport } from './ingest-types.js';
 import type { TableSource } from './readers/index.js';
 import { RejectsFile } from './rejects-file.js';
-import type { SheetPlan } from './sheet-plan.js';
 
 export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' | 'orgId'>) {
   const { store, keys, clock, orgId } = deps;
@@ -18,7 +24,7 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
     opts: StoredOptions,
     file: { sha256: string; size: number },
     source: TableSource,
-    planFor: (sheet: string, headers: string[], headerRow: number) => SheetPlan,
+    planFor: PlanFor,
     chunkSize: number,
     startedAt: string,
     rejectsPath: string | undefined,
@@ -31,11 +37,16 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
     const rejects = rejectsPath ? new RejectsFile(rejectsPath) : null;
     let rowsDone = 0;
     try {
-      for await (const chunk of chunked(source.rows(), 0, chunkSize, (sheet, headers, headerRow) => {
-        const plan = planFor(sheet, headers, headerRow);
-        stats.plan(plan);
-        return plan;
-      })) {
+      for await (const chunk of chunked(
+        source.rows(),
+        0,
+        chunkSize,
+        (sheet, headers, headerRow, headerRows) => {
+          const plan = planFor(sheet, headers, headerRow, headerRows);
+          stats.plan(plan);
+          return plan;
+        },
+      )) {
         const parsed = parseChunk(chunk.items, opts, stats);
         const matches = await matchStore(
           repo,

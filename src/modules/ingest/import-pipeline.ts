@@ -100,11 +100,14 @@ export function blockedRows(parsed: ParsedChunk, blocked: readonly RowRef[]): Re
  * blank rows too); rows up to `skip` were committed by an earlier run and are passed over, but headers
  * are always read so each sheet's plan is rebuilt. The last chunk may be empty: it carries the end.
  */
+/** A sheet's plan from its header: the cells, the header's row and, when it spans two, that count. */
+export type PlanFor = (sheet: string, headers: string[], headerRow: number, headerRows?: number) => SheetPlan;
+
 export async function* chunked(
   rows: AsyncIterable<TableRow>,
   skip: number,
   size: number,
-  planFor: (sheet: string, headers: string[], headerRow: number) => SheetPlan,
+  planFor: PlanFor,
 ): AsyncGenerator<{ items: ChunkItem[]; lastSeq: number }> {
   let seq = 0;
   let items: ChunkItem[] = [];
@@ -112,7 +115,7 @@ export async function* chunked(
   for await (const row of rows) {
     seq++;
     if (row.isHeader) {
-      plans.set(row.sheet, planFor(row.sheet, row.cells, row.rowNumber));
+      plans.set(row.sheet, planFor(row.sheet, row.cells, row.rowNumber, row.headerRows));
       continue;
     }
     if (seq <= skip) continue;
@@ -169,12 +172,13 @@ export function planner(
   opts: Pick<StoredOptions, 'mapping' | 'createFields'>,
   catalog: () => ReadonlyMap<string, FieldDef>,
   samples: ReadonlyMap<string, SheetSample>,
-): (sheet: string, headers: string[], headerRow?: number) => SheetPlan {
+): (sheet: string, headers: string[], headerRow?: number, headerRows?: number) => SheetPlan {
   const previewed = new Set<string>();
-  return (sheet, headers, headerRow) => {
+  return (sheet, headers, headerRow, headerRows) => {
     const defs = catalog();
     const plan = planSheet(sheet, headers, opts.mapping, defs, samples.get(sheet)?.columns);
-    if (headerRow !== undefined && headerRow > 1) plan.headerRow = headerRow;
+    if (headerRow !== undefined && (headerRow > 1 || headerRows === 2)) plan.headerRow = headerRow;
+    if (headerRows === 2) plan.headerRows = 2;
     for (const c of plan.columns) {
       if (c.role !== 'unmapped' || !c.proposal) continue;
       // A custom field labelled like the header (made by an earlier import) is used like a synonym.

@@ -245,6 +245,8 @@ export interface SheetSummary {
   name: string;
   rows: number;
   headerRow?: number;
+  /** 2 when the header spans two rows (group labels over column names). */
+  headerRows?: 2;
 }
 
 /** 1 -> "A", 27 -> "AA". */

@@ -1,5 +1,5 @@
 import type { Lang } from '../../kernel/errors/app-error.js';
-import type { BatchSummary, ImportReport, QuarantineItem } from './ingest-types.js';
+import type { BatchSummary, ImportReport, QuarantineItem, SheetSummary } from './ingest-types.js';
 import { describeReasons, reasonMessage } from './reason-messages.js';
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
@@ -24,12 +24,7 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
       : `read ${c.read}  imported ${c.imported}  merged ${c.merged} (with existing ${c.mergedWithStore})  skipped ${c.skipped}  rejected ${c.rejected}  blank ${c.blank}  flagged ${c.flagged}  conflicts ${c.conflicts}`,
   );
   for (const s of r.sheets ?? [])
-    if (s.headerRow !== undefined)
-      lines.push(
-        zh
-          ? `${s.name}：表头在第 ${s.headerRow} 行，其上 ${s.headerRow - 1} 行为标题或说明，未导入 / header on row ${s.headerRow}`
-          : `${s.name}: header on row ${s.headerRow}; the ${s.headerRow - 1} row(s) above it (titles, notes) were not imported`,
-      );
+    if (s.headerRow !== undefined) lines.push(headerLine(s.name, s.headerRow, s.headerRows, zh));
   if (c.companiesCreated)
     lines.push(
       zh
@@ -98,4 +93,21 @@ export function quarantineText(items: readonly QuarantineItem[], lang: Lang): st
       ].join('\n'),
     )
     .join('\n');
+}
+
+/** Where a sheet's header stood, when not alone on its first row. */
+function headerLine(sheet: string, row: number, span: SheetSummary['headerRows'], zh: boolean): string {
+  const above = row - 1;
+  if (span === 2) {
+    const rows = `${row}–${row + 1}`;
+    const dropped = zh
+      ? `；其上 ${above} 行为标题或说明，未导入`
+      : `; the ${above} row(s) above it (titles, notes) were not imported`;
+    return zh
+      ? `${sheet}：两行表头在第 ${rows} 行，按列合并${above > 0 ? dropped : ''} / two-row header on rows ${rows}`
+      : `${sheet}: two-row header on rows ${rows}, combined column by column${above > 0 ? dropped : ''}`;
+  }
+  return zh
+    ? `${sheet}：表头在第 ${row} 行，其上 ${above} 行为标题或说明，未导入 / header on row ${row}`
+    : `${sheet}: header on row ${row}; the ${above} row(s) above it (titles, notes) were not imported`;
 }

@@ -27,8 +27,10 @@ export interface SheetPlan {
   headers: string[];
   columns: ColumnPlan[];
   kindColumn: number | null;
-  /** The header's row in the sheet, when not its first row (titles above it). */
+  /** The header's (first) row in the sheet, when not its first row (titles above it) or it spans two. */
   headerRow?: number;
+  /** 2 when the header spans two rows (group labels over column names), combined column by column. */
+  headerRows?: 2;
 }
 
 /** The pseudo-field a mapping file may use for the customer-type column. */

@@ -91,9 +91,10 @@ function ReportView({ report, labels }: { report: ImportReport; labels: Map<stri
             type="info"
             showIcon
             data-testid="header-row-note"
-            message={t('headerRowNote', {
+            message={t(s.headerRows === 2 ? 'twoRowHeaderNote' : 'headerRowNote', {
               sheet: s.name,
               row: String(s.headerRow),
+              next: String((s.headerRow ?? 1) + 1),
               above: String((s.headerRow ?? 1) - 1),
             })}
           />

@@ -13,6 +13,12 @@ export const HEADER_SEARCH_ROWS = 10;
  * non-blank rows: Chinese workbooks often open with a title (2024年客户名单) or a 制表日期 line. The
  * rows above it are emitted as `preamble`. Without `isHeader`, or when it accepts none of those rows,
  * the first non-blank row is the header, as before. Until then at most that many rows are held.
+ *
+ * Grouped headers span two rows: group labels (客户信息, 联系方式) over the column names, with some
+ * names merged down over both rows, so their text stands in the upper row only. With `isHeader`, two
+ * adjacent rows make one header when the lower one reads as a header too, or when the upper one (two
+ * or more cells) names columns the lower leaves blank. A column takes the lower row's text, else the
+ * upper's; the header row is emitted at the upper row's number with `headerRows: 2`.
  */
 export class RowShaper {
   private headerSeen = false;
@@ -21,7 +27,9 @@ export class RowShaper {
   /** Last row number that was emitted. */
   private lastEmitted = 0;
   /** Non-blank rows read while looking for the header. */
-  private held: Array<{ rowNumber: number; cells: string[] }> = [];
+  private held: HeldRow[] = [];
+  /** The header, kept until the next non-blank row shows whether it continues on that row. */
+  private header: HeldRow | null = null;
 
   constructor(
     private readonly sheet: string,
@@ -33,23 +41,56 @@ export class RowShaper {
     const trimmed = dropTrailingEmpty(cells);
     this.lastRow = Math.max(this.lastRow, rowNumber);
     if (trimmed.every((cell) => cell.trim() === '')) return;
+    const header = this.header;
+    if (header) {
+      this.header = null;
+      if (rowNumber === header.rowNumber + 1 && this.isHeader?.(trimmed)) {
+        yield* this.emitHeader(header, { rowNumber, cells: trimmed });
+        return;
+      }
+      yield* this.emitHeader(header);
+    }
     if (this.headerSeen || !this.isHeader) {
       yield* this.emit(rowNumber, trimmed, !this.headerSeen);
       return;
     }
     if (this.isHeader(trimmed)) {
+      const above = this.held.at(-1);
+      const grouped = above !== undefined && namesBlankColumns(above, { rowNumber, cells: trimmed });
+      if (grouped) this.held.pop();
       for (const h of this.held) yield* this.emit(h.rowNumber, h.cells, false, true);
       this.held = [];
-      yield* this.emit(rowNumber, trimmed, true);
+      if (grouped) yield* this.emitHeader(above, { rowNumber, cells: trimmed });
+      else this.header = { rowNumber, cells: trimmed };
       return;
     }
     this.held.push({ rowNumber, cells: trimmed });
     if (this.held.length >= HEADER_SEARCH_ROWS) yield* this.fallBack();
   }
 
-  /** Rows still held at the end of the sheet: no row was accepted as the header. */
+  /** Rows still held at the end of the sheet: no row was accepted as the header, or its next row is unseen. */
   *finish(): Generator<TableRow> {
+    if (this.header) {
+      const header = this.header;
+      this.header = null;
+      yield* this.emitHeader(header);
+    }
     if (!this.headerSeen) yield* this.fallBack();
+  }
+
+  /** The header: one row, or an upper and a lower row combined column by column. */
+  private *emitHeader(upper: HeldRow, lower?: HeldRow): Generator<TableRow> {
+    if (!lower) {
+      yield* this.emit(upper.rowNumber, upper.cells, true);
+      return;
+    }
+    const width = Math.max(upper.cells.length, lower.cells.length);
+    const cells = Array.from({ length: width }, (_, i) => {
+      const below = lower.cells[i] ?? '';
+      return below.trim() !== '' ? below : (upper.cells[i] ?? '');
+    });
+    for (const row of this.emit(upper.rowNumber, cells, true)) yield { ...row, headerRows: 2 };
+    this.lastEmitted = lower.rowNumber;
   }
 
   /** The first held row becomes the header; the rest follow as data. */
@@ -81,6 +122,22 @@ export class RowShaper {
   get sawHeader(): boolean {
     return this.headerSeen;
   }
+}
+
+interface HeldRow {
+  rowNumber: number;
+  cells: string[];
+}
+
+/**
+ * Whether the row right above a header holds names for columns the header leaves blank: the text of a
+ * cell merged down over both rows stands in the upper row only. A one-cell row is a title, not a
+ * group row, even when it stands over a blank header cell.
+ */
+function namesBlankColumns(above: HeldRow, header: HeldRow): boolean {
+  if (above.rowNumber !== header.rowNumber - 1) return false;
+  const filled = above.cells.filter((c) => c.trim() !== '').length;
+  return filled >= 2 && above.cells.some((c, i) => c.trim() !== '' && (header.cells[i] ?? '').trim() === '');
 }
 
 function dropTrailingEmpty(cells: string[]): string[] {

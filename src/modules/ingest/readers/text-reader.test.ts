@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { looksLikeHeaderRow } from '../header-mapping.js';
 import { SAMPLE_BYTES } from './encoding.js';
 import { openTable } from './index.js';
 import { appErrorOf, collectRows, scratchDir } from './test-support.js';
@@ -103,6 +104,51 @@ describe('delimited text reader', () => {
     // Without the test the first non-blank row stays the header.
     const plain = await collectRows(await openTable(await fixture('titled.csv', text)));
     expect(plain.filter((r) => r.isHeader).map((r) => r.rowNumber)).toEqual([1]);
+  });
+
+  it('combines a two-row header: a group row over the column names, names merged down standing above', async () => {
+    const isHeader = (cells: readonly string[]) => looksLikeHeaderRow(cells);
+    // As Excel saves a grouped header to CSV: 序号, 姓名 and 备注 merged down over both rows keep their
+    // text in the upper row only; 联系方式 spans 手机 and 邮箱.
+    const text = '客户名单\n序号,姓名,联系方式,,备注\n,,手机,邮箱,\n1,张三,13812345678,a@b.cn,VIP\n';
+    const rows = await collectRows(await openTable(await fixture('grouped.csv', text), { isHeader }));
+    expect(
+      rows.map((r) => [r.rowNumber, r.isHeader, r.preamble ?? false, r.headerRows ?? 1, r.cells]),
+    ).toEqual([
+      [1, false, true, 1, ['客户名单']],
+      [2, true, false, 2, ['序号', '姓名', '手机', '邮箱', '备注']],
+      [4, false, false, 1, ['1', '张三', '13812345678', 'a@b.cn', 'VIP']],
+    ]);
+  });
+
+  it('combines two header-like rows, the lower naming a column where it has text', async () => {
+    const isHeader = (cells: readonly string[]) => looksLikeHeaderRow(cells);
+    // The upper row reads as a header itself (姓名, 身份证号 merged down; 联系方式 over two columns).
+    const text = '姓名,身份证号,联系方式,\n,,手机,email\n张三,11010519491231002X,13812345678,a@b.cn\n';
+    const rows = await collectRows(await openTable(await fixture('grouped2.csv', text), { isHeader }));
+    expect(rows.map((r) => [r.rowNumber, r.isHeader, r.headerRows ?? 1, r.cells[2]])).toEqual([
+      [1, true, 2, '手机'],
+      [3, false, 1, '13812345678'],
+    ]);
+    expect(rows[0]?.cells).toEqual(['姓名', '身份证号', '手机', 'email']);
+  });
+
+  it('keeps a one-row header when the row above is a title or the row below is data', async () => {
+    const isHeader = (cells: readonly string[]) => looksLikeHeaderRow(cells);
+    // A one-cell title over a header with a blank column is no group row; a blank row breaks adjacency.
+    const text = '2024年客户名单\n,姓名,手机\n1,张三,13812345678\n';
+    const rows = await collectRows(await openTable(await fixture('titled2.csv', text), { isHeader }));
+    expect(rows.map((r) => [r.rowNumber, r.isHeader, r.headerRows ?? 1])).toEqual([
+      [1, false, 1],
+      [2, true, 1],
+      [3, false, 1],
+    ]);
+    const apart = '姓名,手机,联系方式\n\n,,email\n';
+    const split = await collectRows(await openTable(await fixture('apart.csv', apart), { isHeader }));
+    expect(split.filter((r) => r.isHeader).map((r) => [r.rowNumber, r.headerRows ?? 1])).toEqual([[1, 1]]);
+    // A header that is the last row of its file is still emitted.
+    const alone = await collectRows(await openTable(await fixture('alone.csv', '姓名,手机\n'), { isHeader }));
+    expect(alone.map((r) => [r.rowNumber, r.isHeader])).toEqual([[1, true]]);
   });
 
   it('falls back to the first non-blank row when none of the first ten reads as a header', async () => {

@@ -27,6 +27,8 @@ export interface TableRow {
   isHeader: boolean;
   /** A row above the header (a title, a 制表日期 line): not data. */
   preamble?: true;
+  /** On a header spanning two rows (group labels over column names): 2, and `cells` combines both. */
+  headerRows?: 2;
 }
 
 export interface TableSource {
