@@ -9,6 +9,7 @@ import {
   looksLikeHeaderRow,
   mapHeaders,
   normaliseHeader,
+  PHONE_HEADERS,
 } from './header-mapping.js';
 
 function fieldsOf(headers: string[], override?: Record<string, string>): (string | null)[] {
@@ -48,6 +49,8 @@ describe('HEADER_SYNONYMS', () => {
         owner.set(key, field);
       }
     }
+    // A phone header (mobile or landline, decided per sheet) is no field's synonym.
+    for (const phone of PHONE_HEADERS) expect(owner.get(normaliseHeader(phone)), phone).toBeUndefined();
   });
 });
 
@@ -84,10 +87,23 @@ describe('mapHeaders', () => {
   });
 
   it('keeps the first of two columns aiming at one field', () => {
-    expect(mapHeaders(['手机', '联系电话', ''])).toEqual([
+    expect(mapHeaders(['手机', '手机号码', ''])).toEqual([
       { column: 1, header: '手机', field: 'mobile', via: 'synonym' },
-      { column: 2, header: '联系电话', field: null, via: 'none' },
+      { column: 2, header: '手机号码', field: null, via: 'none' },
       { column: 3, header: '', field: null, via: 'none' },
+    ]);
+  });
+
+  it('maps a 电话 column to the mobile, or to the landline when a column names the mobile, wherever it stands', () => {
+    const fields = (headers: string[]) => mapHeaders(headers).map((m) => m.field);
+    expect(fields(['姓名', '联系电话'])).toEqual(['name', 'mobile']);
+    expect(fields(['姓名', '电话', '手机号'])).toEqual(['name', 'landline', 'mobile']);
+    expect(fields(['联系方式', '座机', '手机'])).toEqual([null, 'landline', 'mobile']);
+    expect(fields(['电话', 'Tel'])).toEqual(['mobile', 'landline']);
+    // An override still wins, and leaves the phone column the field it did not take.
+    expect(mapHeaders(['电话', '备用'], { 备用: 'mobile' }).map((m) => m.field)).toEqual([
+      'landline',
+      'mobile',
     ]);
   });
 

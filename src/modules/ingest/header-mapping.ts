@@ -28,11 +28,42 @@ const MAX_MAPPING_BYTES = 1024 * 1024;
 
 /** Header texts seen in Chinese CRM exports and templates, per field key; matched after normaliseHeader. */
 export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
-  name: ['姓名', '客户姓名', '联系人', '联系人姓名', 'name', 'full name', 'contact'],
-  mobile: ['手机', '手机号', '手机号码', '移动电话', '联系电话', '电话号码', 'mobile', 'phone', 'cell'],
-  idNumber: ['身份证', '身份证号', '身份证号码', '证件号码', '证件号', 'id number', 'id card'],
-  email: ['邮箱', '电子邮件', '电子邮箱', 'email', 'e-mail'],
-  address: ['地址', '联系地址', '详细地址', '住址', 'address'],
+  name: ['姓名', '客户姓名', '联系人', '联系人姓名', '真实姓名', '用户姓名', 'name', 'full name', 'contact'],
+  mobile: [
+    '手机',
+    '手机号',
+    '手机号码',
+    '移动电话',
+    '联系手机',
+    '客户手机',
+    '手机号码1',
+    'mobile',
+    'phone',
+    'cell',
+  ],
+  idNumber: [
+    '身份证',
+    '身份证号',
+    '身份证号码',
+    '公民身份号码',
+    '证件号码',
+    '证件号',
+    'id number',
+    'id card',
+  ],
+  email: ['邮箱', '电子邮件', '电子邮箱', '电子信箱', '邮件', '邮箱地址', 'email', 'e-mail', 'mail'],
+  address: [
+    '地址',
+    '联系地址',
+    '详细地址',
+    '通讯地址',
+    '通信地址',
+    '收货地址',
+    '家庭住址',
+    '家庭地址',
+    '住址',
+    'address',
+  ],
   companyName: [
     '客户名称',
     '公司名称',
@@ -40,13 +71,24 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     '单位',
     '单位名称',
     '工作单位',
+    '客户单位',
+    '所属公司',
+    '公司',
     'company',
     'company name',
   ],
-  uscc: ['统一社会信用代码', '信用代码', '社会信用代码', 'uscc', 'credit code'],
-  landline: ['座机', '固定电话', '办公电话'],
+  uscc: [
+    '统一社会信用代码',
+    '信用代码',
+    '社会信用代码',
+    '社会统一信用代码',
+    '统一信用代码',
+    'uscc',
+    'credit code',
+  ],
+  landline: ['座机', '固定电话', '办公电话', '座机号码'],
   gender: ['性别'],
-  birthday: ['生日', '出生日期'],
+  birthday: ['生日', '出生日期', '出生年月日'],
   wechat: ['微信', '微信号'],
   qq: ['QQ', 'QQ号', 'QQ号码'],
   title: ['职务', '职位'],
@@ -63,6 +105,22 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   amount: ['金额', '消费金额', '累计消费'],
   website: ['网址'],
 };
+
+/**
+ * Headers that hold a mobile in most lists but an office number in some (电话, 联系电话): the mobile when
+ * no column claims it by a specific name, else the landline. A landline found in such a column while
+ * it is the mobile column is kept as the landline (row-parser).
+ */
+export const PHONE_HEADERS: readonly string[] = [
+  '联系电话',
+  '电话',
+  '电话号码',
+  '联系方式',
+  'tel',
+  'telephone',
+];
+const PHONE_FIELDS = ['mobile', 'landline'] as const;
+const PHONE_INDEX: ReadonlySet<string> = new Set(PHONE_HEADERS.map(normaliseHeader));
 
 /** Normalised header text -> field key; a field's own key also matches, so our exports read back. */
 const SYNONYM_INDEX: ReadonlyMap<string, string> = new Map(
@@ -119,14 +177,22 @@ export function mapHeaders(headers: string[], override: Record<string, string> =
       mapping.via = 'override';
     }
   }
-  normalised.forEach((text, index) => {
-    if (overrides.has(index)) return;
-    const field = SYNONYM_INDEX.get(text);
-    if (field === undefined || taken.has(field)) return;
+  const claim = (index: number, field: string) => {
     taken.add(field);
     const mapping = result[index] as HeaderMapping;
     mapping.field = field;
     mapping.via = 'synonym';
+  };
+  normalised.forEach((text, index) => {
+    if (overrides.has(index)) return;
+    const field = SYNONYM_INDEX.get(text);
+    if (field !== undefined && !taken.has(field)) claim(index, field);
+  });
+  // Phone columns last, so 手机 takes the mobile wherever it stands and 电话 beside it the landline.
+  normalised.forEach((text, index) => {
+    if (overrides.has(index) || !PHONE_INDEX.has(text)) return;
+    const field = PHONE_FIELDS.find((f) => !taken.has(f));
+    if (field !== undefined) claim(index, field);
   });
   return result;
 }
@@ -246,7 +312,7 @@ export function looksLikeHeaderRow(cells: readonly string[], override: Record<st
     if (cell.trim() === '') continue;
     filled++;
     const text = normaliseHeader(cell);
-    if (SYNONYM_INDEX.has(text) || named.has(text)) known++;
+    if (SYNONYM_INDEX.has(text) || PHONE_INDEX.has(text) || named.has(text)) known++;
   }
   return filled > 0 && known >= Math.min(2, filled);
 }
