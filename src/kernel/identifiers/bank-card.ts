@@ -1,5 +1,5 @@
 import { luhnValid } from './checksums.js';
-import { normaliseText, withoutTextGuard } from './normalise.js';
+import { codeText, normaliseText } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { ValidationWithInfo } from './types.js';
 
@@ -26,7 +26,7 @@ function score(digits: string, luhn: boolean): number {
 
 /** Validates a bank card number: 16–19 digits after removing spaces and dashes. Never fails on Luhn alone. */
 export function validateBankCard(raw: string): ValidationWithInfo<BankCardInfo> {
-  const s = withoutTextGuard(normaliseText(raw)).replace(/[\s-]/g, '');
+  const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '');
   if (s === '') return invalid('EMPTY');
   if (!/^\d{16,19}$/.test(s)) return invalid('BANKCARD_FORMAT');
   const luhn = luhnValid(s);

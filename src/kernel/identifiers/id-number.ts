@@ -7,7 +7,7 @@ import {
   isRealDate,
 } from './calendar.js';
 import { idNumberCheckChar } from './checksums.js';
-import { normaliseText, withoutTextGuard } from './normalise.js';
+import { codeText, normaliseText } from './normalise.js';
 import { invalid } from './reasons.js';
 import { lookupRegion, provinceName, type RegionPrecision } from './regions.js';
 import type { ValidationWithInfo } from './types.js';
@@ -122,7 +122,7 @@ function classifyRegion(id18: string, upgraded: boolean): RegionPart | null {
  * permits. The canonical value is the 18-character form with an upper-case X.
  */
 export function validateIdNumber(raw: string, opts: IdNumberOptions = {}): ValidationWithInfo<IdNumberInfo> {
-  const s = withoutTextGuard(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
+  const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
   if (s === '') return invalid('EMPTY');
 
   let id18: string;

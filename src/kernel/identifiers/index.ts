@@ -46,7 +46,7 @@ export {
   type MobileSegmentTable,
 } from './mobile-segments.js';
 export { validateIpv4, validateIpv6 } from './network.js';
-export { normaliseMobile, normaliseText, withoutTextGuard } from './normalise.js';
+export { codeText, normaliseMobile, normaliseText } from './normalise.js';
 export { isLikelyChineseName } from './person-name.js';
 export { invalid, REASON_MESSAGES } from './reasons.js';
 export { lookupRegion, provinceName, type RegionMatch, type RegionPrecision } from './regions.js';

@@ -1,4 +1,4 @@
-import { normaliseText, withoutTextGuard } from './normalise.js';
+import { codeText, normaliseText } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { ValidationWithInfo } from './types.js';
 
@@ -66,7 +66,7 @@ function parse(s: string): LandlineInfo | null {
  * The canonical value is `0571-88888888` or `0571-88888888-123`.
  */
 export function validateLandline(raw: string): ValidationWithInfo<LandlineInfo> {
-  const s = withoutTextGuard(normaliseText(raw));
+  const s = codeText(normaliseText(raw));
   if (s === '') return invalid('EMPTY');
   const info = parse(s);
   if (info === null) return invalid('LANDLINE_FORMAT');

@@ -4,7 +4,7 @@ import {
   type MobileCarrier,
   type MobileSegmentTable,
 } from './mobile-segments.js';
-import { holdsSeveral, normaliseMobile, withoutTextGuard } from './normalise.js';
+import { codeText, holdsSeveral, normaliseMobile } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { ValidationWithInfo } from './types.js';
 
@@ -28,7 +28,7 @@ function carrierOf(national: string, segments: MobileSegmentTable): MobileCarrie
 /** Validates a mainland mobile number. The canonical value is the 11-digit national number. */
 export function validateMobile(raw: string, opts: MobileOptions = {}): ValidationWithInfo<MobileInfo> {
   if (raw.trim() === '') return invalid('EMPTY');
-  const national = normaliseMobile(withoutTextGuard(raw));
+  const national = normaliseMobile(codeText(raw));
   if (national === null)
     return invalid(
       holdsSeveral(raw, (p) => normaliseMobile(p) !== null) ? 'MOBILE_MULTIPLE' : 'MOBILE_FORMAT',

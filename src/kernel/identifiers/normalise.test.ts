@@ -3,7 +3,7 @@ import { validateBankCard } from './bank-card.js';
 import { validateIdNumber } from './id-number.js';
 import { validateLandline } from './landline.js';
 import { validateMobile } from './mobile.js';
-import { foldToHalfWidth, normaliseMobile, normaliseText, withoutTextGuard } from './normalise.js';
+import { codeText, foldToHalfWidth, normaliseMobile, normaliseText } from './normalise.js';
 import { validateUscc } from './uscc.js';
 
 describe('normaliseText', () => {
@@ -57,23 +57,32 @@ describe('foldToHalfWidth', () => {
   });
 });
 
-describe('withoutTextGuard', () => {
+describe('codeText', () => {
   it('drops the marks that keep a code as text in Excel', () => {
-    expect(withoutTextGuard("'13800138000")).toBe('13800138000');
-    expect(withoutTextGuard('＇13800138000')).toBe('13800138000');
-    expect(withoutTextGuard('‘11010519491231002X')).toBe('11010519491231002X');
-    expect(withoutTextGuard(' ="0571-88888888" ')).toBe('0571-88888888');
-    expect(withoutTextGuard("'")).toBe('');
+    expect(codeText("'13800138000")).toBe('13800138000');
+    expect(codeText('＇13800138000')).toBe('13800138000');
+    expect(codeText('‘11010519491231002X')).toBe('11010519491231002X');
+    expect(codeText(' ="0571-88888888" ')).toBe('0571-88888888');
+    expect(codeText("'")).toBe('');
+  });
+
+  it('drops the .0 a number column gains through a float, and nothing else after a point', () => {
+    expect(codeText('13800138000.0')).toBe('13800138000');
+    expect(codeText("'6222600260001072444.00")).toBe('6222600260001072444');
+    expect(codeText('13800138000.5')).toBe('13800138000.5');
+    expect(codeText('1990.03')).toBe('1990.03');
   });
 
   it('leaves anything else as it is', () => {
-    expect(withoutTextGuard('13800138000')).toBe('13800138000');
-    expect(withoutTextGuard("138'00138000")).toBe("138'00138000");
-    expect(withoutTextGuard('="unclosed')).toBe('="unclosed');
+    expect(codeText('13800138000')).toBe('13800138000');
+    expect(codeText("138'00138000")).toBe("138'00138000");
+    expect(codeText('="unclosed')).toBe('="unclosed');
   });
 
   it('lets every code validator read a guarded cell', () => {
     expect(validateMobile("'138 0013 8000")).toMatchObject({ ok: true, value: '13800138000' });
+    expect(validateMobile('13800138000.0')).toMatchObject({ ok: true, value: '13800138000' });
+    expect(validateIdNumber('110105491231002.0')).toMatchObject({ ok: true });
     expect(validateIdNumber("'11010519491231002x")).toMatchObject({ ok: true, value: '11010519491231002X' });
     expect(validateUscc("'91350100M000100Y43")).toMatchObject({ ok: true, value: '91350100M000100Y43' });
     expect(validateLandline("'010-62345678")).toMatchObject({ ok: true, value: '010-62345678' });

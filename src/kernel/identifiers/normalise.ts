@@ -9,15 +9,19 @@ export function normaliseText(s: string): string {
 }
 
 /**
- * Removes the marks people and exporters put before a code so Excel keeps it as text: a leading
- * apostrophe ('13800138000, also the full-width ＇ and curly ‘ ’ an input method types) and the
- * ="…" formula form. Excel hides them in the cell, but CSVs written by hand or by other systems keep
- * them, and the digits inside are the value. Only for codes: free text keeps every character.
+ * The code a cell holds, without what spreadsheets and scripts wrap around it:
+ * - the marks that keep a code as text in Excel: a leading apostrophe ('13800138000, also the
+ *   full-width ＇ and curly ‘ ’ an input method types) and the ="…" formula form. Excel hides them in
+ *   the cell, but CSVs written by hand or by other systems keep them;
+ * - the ".0" a column of numbers gains on its way through a float (13800138000.0, as pandas writes a
+ *   numeric column with a gap in it).
+ * Only for codes: free text keeps every character.
  */
-export function withoutTextGuard(raw: string): string {
-  const s = raw.trim();
-  if (s.length >= 3 && s.startsWith('="') && s.endsWith('"')) return s.slice(2, -1).trim();
-  return /^['＇‘’`]/.test(s) ? s.slice(1).trim() : s;
+export function codeText(raw: string): string {
+  let s = raw.trim();
+  if (s.length >= 3 && s.startsWith('="') && s.endsWith('"')) s = s.slice(2, -1).trim();
+  else if (/^['＇‘’`]/.test(s)) s = s.slice(1).trim();
+  return /^\d+\.0+$/.test(s) ? s.slice(0, s.indexOf('.')) : s;
 }
 
 /** Separators people put inside phone numbers: spaces, hyphens and dashes of all widths, dots, brackets. */

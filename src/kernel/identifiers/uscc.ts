@@ -1,5 +1,5 @@
 import { orgCodeCheckChar, usccCheckChar } from './checksums.js';
-import { normaliseText, withoutTextGuard } from './normalise.js';
+import { codeText, normaliseText } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { ValidationWithInfo } from './types.js';
 
@@ -26,7 +26,7 @@ const USCC_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
 /** Validates a unified social credit code (GB 32100-2015). The canonical value is upper case. */
 export function validateUscc(raw: string): ValidationWithInfo<UsccInfo> {
-  const s = withoutTextGuard(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
+  const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
   if (s === '') return invalid('EMPTY');
   if (!USCC_PATTERN.test(s)) return invalid('USCC_FORMAT');
   if (usccCheckChar(s.slice(0, 17)) !== s[17]) return invalid('USCC_CHECKSUM');

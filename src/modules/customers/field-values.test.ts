@@ -10,6 +10,19 @@ describe('normaliseFieldValue', () => {
     expect(normaliseFieldValue(def('money'), "'1,200元")).toBe(1200);
   });
 
+  it('reads a date written as eight digits, and still checks the calendar', () => {
+    expect(normaliseFieldValue(def('date'), '19900307')).toBe('1990-03-07');
+    expect(() => normaliseFieldValue(def('date'), '19900230')).toThrow();
+  });
+
+  it('closes up a Chinese name padded with spaces, not a name in Latin letters', () => {
+    const name = { ...def('text'), mask: 'name' } as FieldDef;
+    expect(normaliseFieldValue(name, '张　 三')).toBe('张三');
+    expect(normaliseFieldValue(name, '欧阳 娜娜')).toBe('欧阳娜娜');
+    expect(normaliseFieldValue(name, 'Li Lei')).toBe('Li Lei');
+    expect(normaliseFieldValue(def('text'), '北京 朝阳')).toBe('北京 朝阳');
+  });
+
   it('keeps the apostrophe of free text', () => {
     expect(normaliseFieldValue(def('text'), "'s-Hertogenbosch")).toBe("'s-Hertogenbosch");
   });

@@ -1,5 +1,6 @@
 import { AppError } from '../../kernel/errors/app-error.js';
 import {
+  codeText,
   normaliseText,
   type Validation,
   validateBankCard,
@@ -8,9 +9,11 @@ import {
   validateLandline,
   validateMobile,
   validateUscc,
-  withoutTextGuard,
 } from '../../kernel/identifiers/index.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
+
+/** A Chinese name written with spaces between its characters (张 三, 欧阳 娜娜). */
+const SPACED_HAN_NAME = /^[\p{Script=Han}·]+(?:\s+[\p{Script=Han}·]+)+$/u;
 
 function fromValidation(field: string, v: Validation): string {
   if (v.ok) return v.value;
@@ -54,8 +57,13 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
     case 'bankCard':
       return fromValidation(def.key, validateBankCard(text));
     case 'date': {
+      const code = codeText(text);
+      // 19900307, as systems that store dates as numbers export them.
+      const spelled = /^\d{8}$/.test(code)
+        ? `${code.slice(0, 4)}-${code.slice(4, 6)}-${code.slice(6)}`
+        : code;
       const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(
-        withoutTextGuard(text),
+        spelled,
       );
       if (!m) invalid(def.key, 'expected a date like 2025-01-05');
       const iso = `${m[1]}-${(m[2] as string).padStart(2, '0')}-${(m[3] as string).padStart(2, '0')}`;
@@ -67,7 +75,7 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
     case 'number':
     case 'money': {
       // Number('') is 0: a cell of only a currency sign or a text mark is not a zero.
-      const digits = withoutTextGuard(text).replace(/[¥￥,，\s元]/g, '');
+      const digits = codeText(text).replace(/[¥￥,，\s元]/g, '');
       const n = digits === '' ? Number.NaN : Number(digits);
       if (!Number.isFinite(n)) invalid(def.key, 'expected a number');
       return n;
@@ -83,6 +91,8 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       return text;
     default:
       if (text.length > 4000) invalid(def.key, 'longer than 4000 characters');
+      // 张  三: two-character names padded to line up with three-character ones.
+      if (def.mask === 'name' && SPACED_HAN_NAME.test(text)) return text.replace(/\s+/g, '');
       return text;
   }
 }
