@@ -115,6 +115,40 @@ describe('console admin flows in Chromium', () => {
     }
   });
 
+  it('remaps a column in the import preview: the import waits for a new preview, then uses the mapping', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-remap-'));
+    const file = join(dir, 'fair.csv');
+    // Headers no synonym knows: without a mapping nothing identifies these rows.
+    writeFileSync(file, '\ufeff到访人,号码\r\n欧阳一,13912340101\r\n欧阳二,13912340102\r\n');
+    try {
+      await signIn(b.page, 'zhou.mgr', PASSWORD);
+      await b.page.getByTestId('main-menu').waitFor();
+      await b.page.goto(`${s.base}/import`);
+      await b.page.locator('input[type="file"]').setInputFiles(file);
+      await pick(b.page, 'import-purposes', 'sales');
+      await b.page.keyboard.press('Escape');
+      await b.page.getByTestId('import-preview').click();
+      await b.page.getByTestId('mapping-table').waitFor();
+      expect(await b.page.getByTestId('count-imported').textContent()).toBe('0');
+
+      await pick(b.page, 'map-A', '(name)', 'name');
+      await pick(b.page, 'map-B', '(mobile)', 'mobile');
+      await b.page.getByTestId('mapping-changed').waitFor();
+      expect(await b.page.getByTestId('import-confirm').isDisabled()).toBe(true);
+      await b.page.getByTestId('import-preview').click();
+      await expect.poll(() => b.page.getByTestId('count-imported').textContent()).toBe('2');
+      expect(await b.page.getByTestId('mapping-changed').count()).toBe(0);
+      await screenshot(b.page, 'import-remapped');
+
+      await b.page.getByTestId('import-confirm').click();
+      await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
+      expect(await b.page.getByTestId('count-imported').textContent()).toBe('2');
+      await signOut(b.page);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an admin disables a user on the Users page and that user can no longer sign in', async () => {
     // Before: wu.sales signs in.
     await signIn(b.page, 'wu.sales', PASSWORD);

@@ -142,4 +142,44 @@ describe('import and export over HTTP', () => {
     for (const secret of ['13800001111', '1380000222', 'situ@example.cn', '11010519491231002X'])
       expect(logs).not.toContain(secret);
   });
+
+  it('takes a column mapping and custom-field creation with the upload, and refuses a bad mapping by name', async () => {
+    const file = {
+      name: '展会名单.csv',
+      content: Buffer.from('\ufeff客户名,号码,展位\r\n欧阳明,13800003333,A12\r\n'),
+    };
+    const post = (fields: Array<[string, string]>) =>
+      server.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: multipart([['purpose', 'sales'], ...fields], file),
+      });
+    const mapping = JSON.stringify({ columns: { 客户名: 'name', B: 'mobile' } });
+    const preview = await post([
+      ['dryRun', 'true'],
+      ['mapping', mapping],
+    ]);
+    expect(preview.statusCode).toBe(200);
+    const report = preview.json() as {
+      counts: Record<string, number>;
+      columns: Array<{ field: string | null }>;
+    };
+    expect(report.columns.map((c) => c.field)).toEqual(['name', 'mobile', null]);
+    expect(report.counts).toMatchObject({ read: 1, imported: 1, rejected: 0 });
+
+    const done = await post([
+      ['mapping', mapping],
+      ['createFields', 'true'],
+    ]);
+    expect(done.statusCode).toBe(201);
+    const fields = await server.inject({ url: '/api/v1/fields', headers: auth() });
+    const labels = (fields.json() as { items: Array<{ labelZh: string }> }).items.map((x) => x.labelZh);
+    expect(labels).toContain('展位');
+
+    const bad = await post([['mapping', '{"columns": {"客户名": "no such field!"}}']]);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ error: { code: 'IMPORT_MAPPING_INVALID' } });
+    expect(bad.body).not.toContain('欧阳');
+  });
 });

@@ -210,12 +210,21 @@ export async function loadMappingFile(path: string): Promise<Record<string, stri
       : err;
   });
   if (bytes.length > MAX_MAPPING_BYTES) invalid(`${fileName} is larger than 1 MiB`);
+  return parseMapping(bytes.toString('utf8'), fileName);
+}
+
+/**
+ * Reads a mapping from JSON text (a file's, or an upload's `mapping` field), in the mapping file's
+ * format; `source` names it in errors.
+ */
+export function parseMapping(text: string, source: string): Record<string, string> {
+  if (Buffer.byteLength(text) > MAX_MAPPING_BYTES) invalid(`${source} is larger than 1 MiB`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8').replace(/^\ufeff/, ''));
+    parsed = JSON.parse(text.replace(/^\ufeff/, ''));
   } catch {
     // JSON.parse's message quotes the offending text, so it is not passed on.
-    invalid(`${fileName} is not valid JSON`);
+    invalid(`${source} is not valid JSON`);
   }
   if (!isPlainObject(parsed)) invalid('expected a JSON object');
   const columns = isPlainObject(parsed.columns) ? parsed.columns : parsed;

@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
 import type { CustomerKind } from '../customers/customer-types.js';
+import { parseMapping } from './header-mapping.js';
 import { ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
 import { receiveUpload } from './upload.js';
 
@@ -43,7 +44,9 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
           summary: '上传并导入客户名单 / upload and import a customer list',
           description:
             'multipart/form-data: `file` (.xlsx/.csv/.tsv/.txt), `purpose` (repeat, or `purposes` comma-separated), ' +
-            '`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`. The upload is ' +
+            '`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`, ' +
+            '`mapping` (JSON in the format of `--mapping`: `{"columns": {"<header or column letter>": "<field>|-"}}`), ' +
+            '`createFields` (create the proposed custom fields of unmapped columns). The upload is ' +
             'kept in a 0600 temporary file under the data directory and deleted afterwards.',
           consumes: ['multipart/form-data'],
           response: {
@@ -68,6 +71,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
               detail: 'onDuplicate must be skip, merge or overwrite',
             });
           const kind = one(f.kind);
+          const mappingField = one(f.mapping);
           if (kind && !['individual', 'company', 'contact'].includes(kind))
             throw new AppError('VALIDATION_FAILED', {
               detail: 'kind must be individual, company or contact',
@@ -80,6 +84,8 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
             kind: kind as CustomerKind | undefined,
             sheet: one(f.sheet),
             encoding: one(f.encoding),
+            mapping: mappingField === undefined ? undefined : parseMapping(mappingField, 'mapping'),
+            createFields: flag(f.createFields),
             fileName: upload.fileName,
           });
           return reply.status(report.dryRun ? 200 : 201).send(report);

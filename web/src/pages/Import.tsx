@@ -37,6 +37,22 @@ interface Options {
   purposes: string[];
   onDuplicate: 'skip' | 'merge' | 'overwrite';
   lenient: boolean;
+  createFields: boolean;
+}
+
+/** Column overrides sent as `mapping`: header text (or letter, for a blank header) -> field key or "-". */
+type Mapping = Record<string, string>;
+
+/** The key a column is overridden by: its header, which serves every sheet, else its letter. */
+function mappingKey(c: ColumnReport): string {
+  return c.header.trim() !== '' ? c.header : c.column;
+}
+
+/** In a preview, the columns' fields can be changed: the next preview and the import use the choice. */
+interface MappingEdit {
+  mapping: Mapping;
+  fields: FieldDef[];
+  onChange: (column: ColumnReport, field: string) => void;
 }
 
 /** 下载模板: a CSV (UTF-8 with BOM, so Excel opens it) whose headers are the catalog's Chinese labels. */
@@ -50,8 +66,21 @@ function downloadTemplate(fields: FieldDef[]): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-function ReportView({ report, labels }: { report: ImportReport; labels: Map<string, string> }): ReactNode {
+function ReportView({
+  report,
+  labels,
+  edit,
+}: {
+  report: ImportReport;
+  labels: Map<string, string>;
+  edit?: MappingEdit | undefined;
+}): ReactNode {
   const { t } = useI18n();
+  const fieldOptions = edit && [
+    { value: '-', label: t('notImported') },
+    { value: 'kind', label: `${t('kindColumn')} (kind)` },
+    ...edit.fields.map((f) => ({ value: f.key, label: `${labels.get(f.key) ?? f.key} (${f.key})` })),
+  ];
   const c = report.counts;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="import-report">
@@ -112,8 +141,19 @@ function ReportView({ report, labels }: { report: ImportReport; labels: Map<stri
           {
             title: t('field'),
             dataIndex: 'field',
-            render: (f: string | null) =>
-              f ? (
+            render: (f: string | null, c) =>
+              edit ? (
+                <Select
+                  size="small"
+                  showSearch
+                  optionFilterProp="label"
+                  style={{ minWidth: 180 }}
+                  value={edit.mapping[mappingKey(c)] ?? f ?? '-'}
+                  options={fieldOptions}
+                  onChange={(v: string) => edit.onChange(c, v)}
+                  data-testid={`map-${c.column}`}
+                />
+              ) : f ? (
                 (labels.get(f) ?? f)
               ) : (
                 <Typography.Text type="secondary">{t('notImported')}</Typography.Text>
@@ -359,6 +399,8 @@ export default function Import(): ReactNode {
   const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [quarantine, setQuarantine] = useState<BatchSummary | null>(null);
+  const [mapping, setMapping] = useState<Mapping>({});
+  const [mappingChanged, setMappingChanged] = useState(false);
   const purposes = useLoad(() => get<{ items: Purpose[] }>('/purposes'), []);
   const fields = useLoad(() => get<{ items: FieldDef[] }>('/fields'), []);
   const batches = useLoad(() => get<unknown>('/imports'), [result]);
@@ -374,13 +416,17 @@ export default function Import(): ReactNode {
     body.append('dryRun', String(dryRun));
     body.append('onDuplicate', o.onDuplicate);
     body.append('lenient', String(o.lenient));
+    body.append('createFields', String(o.createFields));
+    if (Object.keys(mapping).length > 0) body.append('mapping', JSON.stringify({ columns: mapping }));
     body.append('file', file, file.name);
     setBusy(dryRun ? 'preview' : 'import');
     setError(null);
     try {
       const report = await api<ImportReport>('POST', '/imports', body);
-      if (dryRun) setPreview(report);
-      else {
+      if (dryRun) {
+        setPreview(report);
+        setMappingChanged(false);
+      } else {
         setResult(report);
         setPreview(null);
         message.success(t('importDone'));
@@ -418,7 +464,7 @@ export default function Import(): ReactNode {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ onDuplicate: 'merge', lenient: false, purposes: [] }}
+          initialValues={{ onDuplicate: 'merge', lenient: false, createFields: false, purposes: [] }}
         >
           <Form.Item label={t('uploadFile')} required>
             <Upload
@@ -428,6 +474,8 @@ export default function Import(): ReactNode {
                 setFile(f);
                 setPreview(null);
                 setResult(null);
+                setMapping({});
+                setMappingChanged(false);
                 return false;
               }}
               onRemove={() => setFile(null)}
@@ -463,6 +511,9 @@ export default function Import(): ReactNode {
             <Form.Item name="lenient" valuePropName="checked" label=" ">
               <Checkbox>{t('lenient')}</Checkbox>
             </Form.Item>
+            <Form.Item name="createFields" valuePropName="checked" label=" ">
+              <Checkbox data-testid="import-create-fields">{t('createFields')}</Checkbox>
+            </Form.Item>
           </Space>
           <Space>
             <Button
@@ -476,7 +527,7 @@ export default function Import(): ReactNode {
             <Button
               type="primary"
               onClick={() => run(false)}
-              disabled={!file || !preview}
+              disabled={!file || !preview || mappingChanged}
               loading={busy === 'import'}
               data-testid="import-confirm"
             >
@@ -486,6 +537,15 @@ export default function Import(): ReactNode {
         </Form>
         {busy === 'import' && (
           <Progress percent={99} status="active" showInfo={false} style={{ marginTop: 16 }} />
+        )}
+        {mappingChanged && (
+          <Alert
+            type="warning"
+            showIcon
+            message={t('mappingChanged')}
+            style={{ marginTop: 16 }}
+            data-testid="mapping-changed"
+          />
         )}
         {error && (
           <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} data-testid="import-error" />
@@ -501,7 +561,21 @@ export default function Import(): ReactNode {
         )}
         {result && <Progress percent={100} style={{ marginTop: 8 }} />}
         <div style={{ marginTop: 16 }}>
-          {(result ?? preview) && <ReportView report={(result ?? preview)!} labels={labels} />}
+          {result && <ReportView report={result} labels={labels} />}
+          {!result && preview && (
+            <ReportView
+              report={preview}
+              labels={labels}
+              edit={{
+                mapping,
+                fields: fields.data?.items ?? [],
+                onChange: (c, field) => {
+                  setMapping((m) => ({ ...m, [mappingKey(c)]: field }));
+                  setMappingChanged(true);
+                },
+              }}
+            />
+          )}
         </div>
       </Card>
       <Card title={t('importHistory')}>
