@@ -221,4 +221,21 @@ describe('import through the compiled CLI', () => {
     const en = cli(['import', file, '--purpose', 'sales', '--dry-run', '--lang', 'en'], env);
     expect(en.stdout).toContain('grouped: two-row header on rows 2–3, combined column by column');
   });
+
+  it('suggests a mapping in the dry run and takes it inline with --mapping', () => {
+    const env = initData('inline-mapping');
+    const file = join(root, 'fair.csv');
+    writeFileSync(file, '到访人,号码\n欧阳一,13912340101\n');
+    const dry = cli(['import', file, '--purpose', 'sales', '--dry-run'], env);
+    expect(dry.stdout).toContain(`--mapping '{"B":"mobile"}'`);
+    expect(dry.stdout).toMatch(/新增 0 /);
+    const run = cli(
+      ['import', file, '--purpose', 'sales', '--mapping', '{"A":"name","B":"mobile"}', '--json'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ imported: 1, rejected: 0 });
+    const bad = cli(['import', file, '--purpose', 'sales', '--mapping', '{"B":', '--json'], env);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'IMPORT_MAPPING_INVALID' } });
+  });
 });

@@ -4,7 +4,7 @@ import type { Actor } from '../../kernel/authz/permissions.js';
 import { type CliContext, collectField, collectList, progressBar } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
-import { loadMappingFile } from './header-mapping.js';
+import { loadMappingFile, parseMapping } from './header-mapping.js';
 import { DEFAULT_CHUNK_ROWS, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
 import { REJECTS_WARNING } from './rejects-file.js';
 import { batchLine, quarantineText, reportText } from './report-text.js';
@@ -34,7 +34,10 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--purpose <key>', '处理目的（可多次）/ purpose (repeatable)', collectList, [])
     .option('--sheet <name>', '只导入该工作表 / only this worksheet')
     .option('--encoding <enc>', '文本编码，如 gbk、utf8 / text encoding')
-    .option('--mapping <file>', '列映射 JSON / column mapping file')
+    .option(
+      '--mapping <file|json>',
+      '列映射 JSON 文件，或以 { 开头的 JSON 本身 / column mapping file, or the JSON itself when it starts with {',
+    )
     .option('--dry-run', '只预览映射和质量报告，不写入 / preview only, write nothing')
     .option(
       '--lenient',
@@ -54,7 +57,11 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
       ctx.run(
         command,
         async (app, actor) => {
-          const mapping = o.mapping ? await loadMappingFile(o.mapping) : undefined;
+          const mapping = o.mapping
+            ? o.mapping.trimStart().startsWith('{')
+              ? parseMapping(o.mapping, '--mapping')
+              : await loadMappingFile(o.mapping)
+            : undefined;
           const bar = progressBar(ctx.io, '导入 / importing', { quiet: Boolean(o.dryRun) });
           let shown = false;
           const report = await app.ingest.run(actor, file, {

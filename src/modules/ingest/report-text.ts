@@ -68,7 +68,7 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
       const p = col.proposal;
       lines.push(
         p.builtinField
-          ? `      ${zh ? '建议映射到内置字段' : 'looks like built-in field'} ${p.builtinField}（--mapping）`
+          ? `      ${zh ? '建议映射到内置字段' : 'looks like built-in field'} ${p.builtinField}（--mapping '{"${col.column}":"${p.builtinField}"}'）`
           : `      ${zh ? '建议自定义字段' : 'proposed custom field'} ${p.customKey ?? ''} (${p.grade})${zh ? '，用 --create-fields 创建' : ', create with --create-fields'}`,
       );
     }

@@ -48,6 +48,15 @@ function mappingKey(c: ColumnReport): string {
   return c.header.trim() !== '' ? c.header : c.column;
 }
 
+/**
+ * The built-in field the content of an unmapped column suggests (a column of mobiles under an unknown
+ * header), while the user has not chosen one for it.
+ */
+function suggestionFor(c: ColumnReport, mapping: Mapping): string | null {
+  if (c.field !== null || mapping[mappingKey(c)] !== undefined) return null;
+  return c.proposal?.builtinField ?? null;
+}
+
 /** In a preview, the columns' fields can be changed: the next preview and the import use the choice. */
 interface MappingEdit {
   mapping: Mapping;
@@ -143,16 +152,28 @@ function ReportView({
             dataIndex: 'field',
             render: (f: string | null, c) =>
               edit ? (
-                <Select
-                  size="small"
-                  showSearch
-                  optionFilterProp="label"
-                  style={{ minWidth: 180 }}
-                  value={edit.mapping[mappingKey(c)] ?? f ?? '-'}
-                  options={fieldOptions}
-                  onChange={(v: string) => edit.onChange(c, v)}
-                  data-testid={`map-${c.column}`}
-                />
+                <Space size={4} wrap>
+                  <Select
+                    size="small"
+                    showSearch
+                    optionFilterProp="label"
+                    style={{ minWidth: 180 }}
+                    value={edit.mapping[mappingKey(c)] ?? f ?? '-'}
+                    options={fieldOptions}
+                    onChange={(v: string) => edit.onChange(c, v)}
+                    data-testid={`map-${c.column}`}
+                  />
+                  {suggestionFor(c, edit.mapping) && (
+                    <Button
+                      size="small"
+                      type="link"
+                      onClick={() => edit.onChange(c, suggestionFor(c, edit.mapping) as string)}
+                      data-testid={`suggest-${c.column}`}
+                    >
+                      {t('useSuggestion', { field: labels.get(c.proposal?.builtinField ?? '') ?? '' })}
+                    </Button>
+                  )}
+                </Space>
               ) : f ? (
                 (labels.get(f) ?? f)
               ) : (
