@@ -187,6 +187,24 @@ for (const target of engines()) {
       },
     );
 
+    it('keeps rows whose cells sit under a header merged across two columns (not EXTRA_CELLS)', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('会员');
+      sheet.addRow(['姓名', '手机', '']);
+      sheet.mergeCells('B1:C1');
+      for (let i = 1; i <= 3; i++) sheet.addRow([`横并${i}`, `1390013806${i}`, `1390013807${i}`]);
+      const path = join(dir, `merged-header-${target.engine}.xlsx`);
+      await book.xlsx.writeFile(path);
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({ read: 3, imported: 3, rejected: 0 });
+      // The second column of the merge is named too; the mobile went to the first, so it awaits a mapping.
+      expect(report.columns.map((c) => [c.column, c.header, c.field])).toEqual([
+        ['A', '姓名', 'name'],
+        ['B', '手机', 'mobile'],
+        ['C', '手机', null],
+      ]);
+    });
+
     it('links every contact under a company name merged down over them to that company', async () => {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('联系人');

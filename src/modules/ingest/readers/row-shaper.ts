@@ -31,9 +31,14 @@ export class RowShaper {
   /** The header, kept until the next non-blank row shows whether it continues on that row. */
   private header: HeldRow | null = null;
 
+  /**
+   * @param widenHeader gives the cells of a header row the text of header cells merged across columns
+   *   (xlsx-merges.ts headerWidener); a header row only, so the merge's other columns are named too.
+   */
   constructor(
     private readonly sheet: string,
     private readonly isHeader?: (cells: readonly string[]) => boolean,
+    private readonly widenHeader?: (rowNumber: number, cells: string[]) => string[],
   ) {}
 
   /** Rows to emit on reaching physical row `rowNumber`; rows skipped since the last call are blank. */
@@ -50,8 +55,12 @@ export class RowShaper {
       }
       yield* this.emitHeader(header);
     }
-    if (this.headerSeen || !this.isHeader) {
-      yield* this.emit(rowNumber, trimmed, !this.headerSeen);
+    if (this.headerSeen) {
+      yield* this.emit(rowNumber, trimmed, false);
+      return;
+    }
+    if (!this.isHeader) {
+      yield* this.emitHeader({ rowNumber, cells: trimmed });
       return;
     }
     if (this.isHeader(trimmed)) {
@@ -81,13 +90,15 @@ export class RowShaper {
   /** The header: one row, or an upper and a lower row combined column by column. */
   private *emitHeader(upper: HeldRow, lower?: HeldRow): Generator<TableRow> {
     if (!lower) {
-      yield* this.emit(upper.rowNumber, upper.cells, true);
+      yield* this.emit(upper.rowNumber, this.headerCells(upper), true);
       return;
     }
-    const width = Math.max(upper.cells.length, lower.cells.length);
+    const above = this.headerCells(upper);
+    const below = this.headerCells(lower);
+    const width = Math.max(above.length, below.length);
     const cells = Array.from({ length: width }, (_, i) => {
-      const below = lower.cells[i] ?? '';
-      return below.trim() !== '' ? below : (upper.cells[i] ?? '');
+      const text = below[i] ?? '';
+      return text.trim() !== '' ? text : (above[i] ?? '');
     });
     for (const row of this.emit(upper.rowNumber, cells, true)) yield { ...row, headerRows: 2 };
     this.lastEmitted = lower.rowNumber;
@@ -97,7 +108,15 @@ export class RowShaper {
   private *fallBack(): Generator<TableRow> {
     const held = this.held;
     this.held = [];
-    for (const [i, h] of held.entries()) yield* this.emit(h.rowNumber, h.cells, i === 0);
+    for (const [i, h] of held.entries()) {
+      if (i === 0) yield* this.emitHeader(h);
+      else yield* this.emit(h.rowNumber, h.cells, false);
+    }
+  }
+
+  /** A header row's cells, with the text of cells merged across columns given to each column. */
+  private headerCells(row: HeldRow): string[] {
+    return this.widenHeader ? this.widenHeader(row.rowNumber, row.cells) : row.cells;
   }
 
   private *emit(

@@ -2,7 +2,7 @@ import { columnNumber } from '../ingest-types.js';
 import type { PartLocation } from './workbook-manifest.js';
 import { inflatedText } from './xlsx-repack.js';
 
-/** A merged range of a worksheet, 1-based rows and columns, spanning more than one row. */
+/** A merged range of a worksheet, 1-based rows and columns. */
 export interface MergedRange {
   top: number;
   left: number;
@@ -13,12 +13,28 @@ export interface MergedRange {
 const MERGE_CELL = /<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"/g;
 
 /**
- * The worksheet's merged ranges that span several rows. Excel lists them after the rows
- * (`<mergeCells>` follows `<sheetData>`), so the part is read through once before its rows are
- * streamed: inflated and scanned in chunks, nothing of it kept but the ranges.
+ * Rows a header may stand on, for merges across columns: a sheet's first ten non-blank rows lie within
+ * them unless it opens with a hundred blank ones. Merges across columns below are not kept (a sheet may
+ * merge a cell in every data row).
  */
-export async function readVerticalMerges(path: string, part: PartLocation): Promise<MergedRange[]> {
+export const HEADER_MERGE_ROWS = 100;
+
+export interface SheetMerges {
+  /** Ranges spanning several rows, by top row. */
+  vertical: MergedRange[];
+  /** Ranges spanning several columns whose top row is within HEADER_MERGE_ROWS, by top row. */
+  acrossNearTop: MergedRange[];
+}
+
+/**
+ * The worksheet's merged ranges that span several rows, and those across columns near its top (where
+ * the header is). Excel lists them after the rows (`<mergeCells>` follows `<sheetData>`), so the part
+ * is read through once before its rows are streamed: inflated and scanned in chunks, nothing of it kept
+ * but the ranges.
+ */
+export async function readMerges(path: string, part: PartLocation): Promise<SheetMerges> {
   const ranges: MergedRange[] = [];
+  const across: MergedRange[] = [];
   let carry = '';
   let inMerges = false;
   for await (const chunk of inflatedText(path, part)) {
@@ -39,13 +55,43 @@ export async function readVerticalMerges(path: string, part: PartLocation): Prom
       const [, c1, r1, c2, r2] = m as unknown as [string, string, string, string, string];
       const left = columnNumber(c1);
       const right = columnNumber(c2);
-      if (left === null || right === null || Number(r2) <= Number(r1)) continue;
-      ranges.push({ top: Number(r1), left, bottom: Number(r2), right });
+      if (left === null || right === null) continue;
+      const range = { top: Number(r1), left, bottom: Number(r2), right };
+      if (range.bottom > range.top) ranges.push(range);
+      if (right > left && range.top <= HEADER_MERGE_ROWS) across.push(range);
     }
     // A tag cut by the chunk's end is completed by the next chunk.
     carry = text.slice(Math.max(consumed, text.length - 256));
   }
-  return ranges.sort((a, b) => a.top - b.top);
+  const byTop = (a: MergedRange, b: MergedRange) => a.top - b.top;
+  return { vertical: ranges.sort(byTop), acrossNearTop: across.sort(byTop) };
+}
+
+/**
+ * A header cell merged across columns (手机 over two columns of numbers) names each of them: Excel keeps
+ * its text in the first column only, which would leave the others without a header and their cells
+ * beyond the header's last name (EXTRA_CELLS). Only header rows are widened: a data cell merged across
+ * columns (an address over two) belongs to its first column alone.
+ */
+export function headerWidener(
+  ranges: readonly MergedRange[],
+): (rowNumber: number, cells: string[]) => string[] {
+  return (rowNumber, cells) => {
+    let out = cells;
+    for (const range of ranges) {
+      if (range.top > rowNumber) break;
+      if (range.top !== rowNumber) continue;
+      const text = cells[range.left - 1] ?? '';
+      if (text.trim() === '') continue;
+      for (let column = range.left + 1; column <= range.right; column++) {
+        if ((out[column - 1] ?? '').trim() !== '') continue;
+        if (out === cells) out = [...cells];
+        while (out.length < column) out.push('');
+        out[column - 1] = text;
+      }
+    }
+    return out;
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { looksLikeHeaderRow } from '../header-mapping.js';
 import { openTable } from './index.js';
 import { appErrorOf, collectRows, scratchDir, writeStoredZip } from './test-support.js';
 import type { TableRow } from './types.js';
@@ -133,7 +134,7 @@ describe('xlsx reader', () => {
     ws.mergeCells('A7:B8');
     const path = dir.path('merged.xlsx');
     await wb.xlsx.writeFile(path);
-    const rows = await collectRows(await openTable(path));
+    const rows = await collectRows(await openTable(path, { isHeader: (cells) => looksLikeHeaderRow(cells) }));
     expect(rows.map((r) => r.cells)).toEqual([
       ['三季度客户名单'],
       ['客户名称', '姓名', '手机'],
@@ -144,6 +145,32 @@ describe('xlsx reader', () => {
       ['海风物流有限公司', '', '13900000005'],
       ['海风物流有限公司', '', '13900000006'],
     ]);
+  });
+
+  it('names every column a header cell is merged across; merges across columns in other rows stay', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('名单');
+    ws.addRow(['2024年客户名单']);
+    ws.mergeCells('A1:D1');
+    ws.addRow(['姓名', '手机', '', '地址']);
+    ws.mergeCells('B2:C2');
+    ws.addRow(['甲', '13900000001', '13900000011', '杭州市']);
+    ws.addRow(['乙', '13900000002', '', '']);
+    ws.mergeCells('B4:D4');
+    const path = dir.path('merged-header.xlsx');
+    await wb.xlsx.writeFile(path);
+    const isHeader = (cells: readonly string[]) => looksLikeHeaderRow(cells);
+    const rows = await collectRows(await openTable(path, { isHeader }));
+    expect(rows.map((r) => [r.isHeader, r.cells])).toEqual([
+      [false, ['2024年客户名单']],
+      [true, ['姓名', '手机', '手机', '地址']],
+      [false, ['甲', '13900000001', '13900000011', '杭州市']],
+      [false, ['乙', '13900000002']],
+    ]);
+    // A sample reads no merges: the header keeps its blank.
+    const sample: TableRow[] = [];
+    for await (const row of (await openTable(path, { isHeader })).rows({ sampling: true })) sample.push(row);
+    expect(sample[1]?.cells).toEqual(['姓名', '手机', '', '地址']);
   });
 
   it('reads every merge of a sheet with thousands of them (the list spans many inflated chunks)', async () => {

@@ -11,7 +11,7 @@ import {
   type SheetInfo,
   type WorkbookManifest,
 } from './workbook-manifest.js';
-import { type MergedRange, MergeFiller, readVerticalMerges } from './xlsx-merges.js';
+import { headerWidener, MergeFiller, readMerges, type SheetMerges } from './xlsx-merges.js';
 import { type RepackPart, repackForExceljs } from './xlsx-repack.js';
 import { moveNumberFormats, numberFormatOf } from './xlsx-styles.js';
 import { ZipFormatError } from './zip-directory.js';
@@ -20,8 +20,8 @@ import { ZipFormatError } from './zip-directory.js';
  * Opens a workbook for streaming. The sheet list comes from the ZIP directory up front (which also
  * rejects damaged files before any row is read); rows then stream through exceljs's WorkbookReader fed
  * by repackForExceljs, holding one row in memory at a time plus the workbook's shared-string table.
- * Before a full read, each sheet's XML is scanned once for its vertical merges (xlsx-merges.ts), so
- * the rows under a merged cell get its value.
+ * Before a full read, each sheet's XML is scanned once for its merges (xlsx-merges.ts), so the rows
+ * under a merged cell get its value, and a header cell merged across columns names each of them.
  */
 export async function openXlsx(
   path: string,
@@ -104,9 +104,9 @@ async function* readRows(
     ...(manifest.styles ? [{ name: 'xl/styles.xml', source: manifest.styles }] : []),
     ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, source: s.part as PartLocation })),
   ];
-  const merges: MergedRange[][] = [];
+  const merges: SheetMerges[] = [];
   // About 1 s per 100 MB of sheet XML, so a sample does without.
-  if (fillMerges) for (const s of sheets) merges.push(await readVerticalMerges(path, s.part as PartLocation));
+  if (fillMerges) for (const s of sheets) merges.push(await readMerges(path, s.part as PartLocation));
   meter.done = 0;
   const input = repackForExceljs(path, parts, meter);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -118,17 +118,21 @@ async function* readRows(
   });
   let current: SheetInfo | undefined;
   let filler = new MergeFiller([]);
+  let sheetMerges: SheetMerges | undefined;
   (reader as unknown as EventEmitter).on('entry', (entry: { type?: string; id?: unknown }) => {
     if (entry.type !== 'worksheet') return;
     current = sheets[Number(entry.id) - 1];
-    filler = new MergeFiller(merges[Number(entry.id) - 1] ?? []);
+    sheetMerges = merges[Number(entry.id) - 1];
+    filler = new MergeFiller(sheetMerges?.vertical ?? []);
   });
   let sawHeader = false;
   try {
     for await (const worksheet of reader) {
       if (!current) continue;
       moveNumberFormats(reader);
-      const shaper = new RowShaper(current.name, isHeader);
+      // Header cells merged across columns name each of them (the header row only).
+      const across = sheetMerges?.acrossNearTop ?? [];
+      const shaper = new RowShaper(current.name, isHeader, across.length ? headerWidener(across) : undefined);
       for await (const row of worksheet) {
         const rowNumber = Number.isInteger(row.number) && row.number > 0 ? row.number : shaper.nextRowNumber;
         yield* shaper.accept(rowNumber, filler.fill(rowNumber, rowCells(row, manifest.date1904)));
