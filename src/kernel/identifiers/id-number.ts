@@ -122,7 +122,8 @@ function classifyRegion(id18: string, upgraded: boolean): RegionPart | null {
  * permits. The canonical value is the 18-character form with an upper-case X.
  */
 export function validateIdNumber(raw: string, opts: IdNumberOptions = {}): ValidationWithInfo<IdNumberInfo> {
-  const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
+  // × typed for the check character X: the two look alike in most fonts.
+  const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '').replace(/×$/, 'X').toUpperCase();
   if (s === '') return invalid('EMPTY');
 
   let id18: string;

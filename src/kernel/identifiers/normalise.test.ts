@@ -90,6 +90,7 @@ describe('codeText', () => {
       ok: true,
       value: '6222600260001072444',
     });
+    expect(validateIdNumber('11010519491231002×')).toMatchObject({ ok: true, value: '11010519491231002X' });
     // The guard is removed once: what follows must still be a valid code.
     expect(validateIdNumber("''11010519491231002X").ok).toBe(false);
   });

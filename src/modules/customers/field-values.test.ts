@@ -23,6 +23,14 @@ describe('normaliseFieldValue', () => {
     expect(normaliseFieldValue(def('text'), '北京 朝阳')).toBe('北京 朝阳');
   });
 
+  it('reads amounts in 万, 千 and 亿, and dates with the milliseconds of a database export', () => {
+    expect(normaliseFieldValue(def('money'), '1.1万元')).toBe(11000);
+    expect(normaliseFieldValue(def('money'), '￥3千')).toBe(3000);
+    expect(normaliseFieldValue(def('number'), '2亿')).toBe(200000000);
+    expect(() => normaliseFieldValue(def('money'), '万')).toThrow();
+    expect(normaliseFieldValue(def('date'), '1990-03-07 00:00:00.000')).toBe('1990-03-07 00:00:00');
+  });
+
   it('keeps the apostrophe of free text', () => {
     expect(normaliseFieldValue(def('text'), "'s-Hertogenbosch")).toBe("'s-Hertogenbosch");
   });

@@ -62,9 +62,11 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       const spelled = /^\d{8}$/.test(code)
         ? `${code.slice(0, 4)}-${code.slice(4, 6)}-${code.slice(6)}`
         : code;
-      const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$/.exec(
-        spelled,
-      );
+      // A database export adds milliseconds (1990-03-07 00:00:00.000); they are dropped.
+      const m =
+        /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?$/.exec(
+          spelled,
+        );
       if (!m) invalid(def.key, 'expected a date like 2025-01-05');
       const iso = `${m[1]}-${(m[2] as string).padStart(2, '0')}-${(m[3] as string).padStart(2, '0')}`;
       const d = new Date(`${iso}T00:00:00Z`);
@@ -73,13 +75,8 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       return m[4] ? `${iso} ${m[4].length === 5 ? `${m[4]}:00` : m[4]}` : iso;
     }
     case 'number':
-    case 'money': {
-      // Number('') is 0: a cell of only a currency sign or a text mark is not a zero.
-      const digits = codeText(text).replace(/[¥￥,，\s元]/g, '');
-      const n = digits === '' ? Number.NaN : Number(digits);
-      if (!Number.isFinite(n)) invalid(def.key, 'expected a number');
-      return n;
-    }
+    case 'money':
+      return chineseNumber(def.key, codeText(text));
     case 'boolean': {
       if (['1', 'true', 'yes', 'y', '是', '对'].includes(text.toLowerCase())) return true;
       if (['0', 'false', 'no', 'n', '否', '不是'].includes(text.toLowerCase())) return false;
@@ -95,6 +92,20 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       if (def.mask === 'name' && SPACED_HAN_NAME.test(text)) return text.replace(/\s+/g, '');
       return text;
   }
+}
+
+/** 万, 千 and 亿 as sales lists write amounts (1.2万元 is 12000). */
+const CHINESE_MULTIPLIERS: Readonly<Record<string, number>> = { 千: 1e3, 万: 1e4, 亿: 1e8 };
+
+function chineseNumber(field: string, text: string): number {
+  const bare = text.replace(/[¥￥,，\s元]/g, '');
+  const unit = CHINESE_MULTIPLIERS[bare.slice(-1)];
+  const digits = unit === undefined ? bare : bare.slice(0, -1);
+  // Number('') is 0: a cell of only a currency sign, a unit or a text mark is not a zero.
+  const n = digits === '' ? Number.NaN : Number(digits);
+  if (!Number.isFinite(n)) invalid(field, 'expected a number');
+  // toPrecision(15) drops the binary noise of the multiplication (1.1 × 10000 is 11000.000000000002).
+  return unit === undefined ? n : Number((n * unit).toPrecision(15));
 }
 
 /** Normalised form used for blind indexes and exact find (ARCHITECTURE §2). */
