@@ -61,6 +61,11 @@ describe('validateMobile', () => {
     // One of them malformed: the cell is simply wrong.
     const v = validateMobile('13812345611/1381234561');
     expect(v.ok ? 'ok' : v.reason).toBe('MOBILE_FORMAT');
+    // A number outside the mainland says so, so the fix (another column) is plain.
+    for (const raw of ['+852 9123 4567', '00886-912-345-678', '+1 (415) 555-0100'])
+      expect(validateMobile(raw)).toMatchObject({ ok: false, reason: 'MOBILE_FOREIGN' });
+    for (const raw of ['+86 1381234567', '+8613812345'])
+      expect(validateMobile(raw)).toMatchObject({ ok: false, reason: 'MOBILE_FORMAT' });
     // Separators inside one number still make one number.
     expect(validateMobile('138-1234-5678')).toMatchObject({ ok: true, value: '13812345678' });
   });

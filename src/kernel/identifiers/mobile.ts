@@ -4,9 +4,12 @@ import {
   type MobileCarrier,
   type MobileSegmentTable,
 } from './mobile-segments.js';
-import { codeText, holdsSeveral, normaliseMobile } from './normalise.js';
+import { codeText, holdsSeveral, normaliseMobile, stripPhoneSeparators } from './normalise.js';
 import { invalid } from './reasons.js';
 import type { ValidationWithInfo } from './types.js';
+
+/** An international number with a country code other than China's: +852 9123 4567, 00886-912-345-678. */
+const FOREIGN_NUMBER = /^(?:\+|00)(?!86)[1-9]\d{0,2}\d{6,12}$/;
 
 export interface MobileInfo {
   carrier: MobileCarrier | 'unknown';
@@ -29,10 +32,12 @@ function carrierOf(national: string, segments: MobileSegmentTable): MobileCarrie
 export function validateMobile(raw: string, opts: MobileOptions = {}): ValidationWithInfo<MobileInfo> {
   if (raw.trim() === '') return invalid('EMPTY');
   const national = normaliseMobile(codeText(raw));
-  if (national === null)
+  if (national === null) {
+    if (holdsSeveral(raw, (p) => normaliseMobile(p) !== null)) return invalid('MOBILE_MULTIPLE');
     return invalid(
-      holdsSeveral(raw, (p) => normaliseMobile(p) !== null) ? 'MOBILE_MULTIPLE' : 'MOBILE_FORMAT',
+      FOREIGN_NUMBER.test(stripPhoneSeparators(codeText(raw))) ? 'MOBILE_FOREIGN' : 'MOBILE_FORMAT',
     );
+  }
   const carrier = carrierOf(national, opts.segments ?? MOBILE_SEGMENTS);
   if (carrier === undefined && !MOBILE_STRICT_PATTERN.test(national)) return invalid('MOBILE_SEGMENT');
   return { ok: true, value: national, info: { carrier: carrier ?? 'unknown' } };

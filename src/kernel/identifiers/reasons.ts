@@ -36,6 +36,10 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     zh: '一个单元格里有多个手机号：只能填一个，其余请放到另一列',
     en: 'the cell holds several mobile numbers: keep one, move the others to another column',
   },
+  MOBILE_FOREIGN: {
+    zh: '境外手机号（如 +852、+886）：手机号字段只收中国大陆号码，请放到另一列（可映射为自定义字段）',
+    en: 'a mobile number outside the mainland (such as +852 or +886): the mobile field takes mainland numbers only; move it to another column (it can be mapped to a custom field)',
+  },
   MOBILE_SEGMENT: { zh: '手机号号段未分配', en: 'mobile number segment is not allocated' },
   LANDLINE_FORMAT: {
     zh: '固定电话格式错误（应为 区号-号码[-分机]）',

@@ -22,6 +22,7 @@ export type IdentifierReason =
   | 'USCC_CHECKSUM'
   | 'MOBILE_FORMAT'
   | 'MOBILE_MULTIPLE'
+  | 'MOBILE_FOREIGN'
   | 'MOBILE_SEGMENT'
   | 'LANDLINE_FORMAT'
   | 'EMAIL_FORMAT'
