@@ -66,6 +66,9 @@ describe('validateMobile', () => {
       expect(validateMobile(raw)).toMatchObject({ ok: false, reason: 'MOBILE_FOREIGN' });
     for (const raw of ['+86 1381234567', '+8613812345'])
       expect(validateMobile(raw)).toMatchObject({ ok: false, reason: 'MOBILE_FORMAT' });
+    // The long-distance 0 of old lists; not before a landline's area code.
+    expect(validateMobile('013912345678')).toMatchObject({ ok: true, value: '13912345678' });
+    expect(validateMobile('01012345678').ok).toBe(false);
     // Separators inside one number still make one number.
     expect(validateMobile('138-1234-5678')).toMatchObject({ ok: true, value: '13812345678' });
   });

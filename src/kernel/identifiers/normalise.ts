@@ -33,7 +33,8 @@ const PHONE_SEPARATORS = /[\s\-‐‑‒–—―−.()]/g;
  */
 export function normaliseMobile(raw: string): string | null {
   const compact = raw.normalize('NFKC').replace(PHONE_SEPARATORS, '');
-  const match = /^(?:(?:\+|00)?86)?(1\d{10})$/.exec(compact);
+  // A 0 before a mobile is the long-distance prefix old lists dialled from another city (013912345678).
+  const match = /^(?:(?:\+|00)?86|0(?=1[3-9]))?(1\d{10})$/.exec(compact);
   return match?.[1] ?? null;
 }
 

@@ -39,11 +39,18 @@ describe('validateUscc', () => {
       const v = validateUscc(raw);
       return v.ok ? 'ok' : v.reason;
     };
-    expect(reasonOf('91350100M000100I43')).toBe('USCC_FORMAT');
-    expect(reasonOf('91350100M000100O43')).toBe('USCC_FORMAT');
+    expect(reasonOf('91350100M000100S43')).toBe('USCC_FORMAT');
+    expect(reasonOf('91350100M000100V43')).toBe('USCC_FORMAT');
     expect(reasonOf('91350100M000100Y4')).toBe('USCC_FORMAT');
     expect(reasonOf('913501A0M000100Y43')).toBe('USCC_FORMAT');
     expect(reasonOf('')).toBe('EMPTY');
+  });
+
+  it('reads O and I, outside the alphabet, as the 0 and 1 they were typed for; the check still decides', () => {
+    expect(validateUscc('9135O1OOMOOO1OOY43')).toMatchObject({ ok: true, value: '91350100M000100Y43' });
+    expect(validateUscc('913501OOM000I00Y43')).toMatchObject({ ok: true, value: '91350100M000100Y43' });
+    // Read as 1, the I makes another code, whose check character is not 3.
+    expect(validateUscc('91350100M000100I43')).toMatchObject({ ok: false, reason: 'USCC_CHECKSUM' });
   });
 
   it('USCC_CHECKSUM when the last character is wrong', () => {

@@ -26,8 +26,11 @@ const USCC_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
 /** Validates a unified social credit code (GB 32100-2015). The canonical value is upper case. */
 export function validateUscc(raw: string): ValidationWithInfo<UsccInfo> {
-  const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
-  if (s === '') return invalid('EMPTY');
+  const typed = codeText(normaliseText(raw)).replace(/[\s-]/g, '').toUpperCase();
+  if (typed === '') return invalid('EMPTY');
+  // O and I are not in the code's alphabet: typed for 0 and 1, they are read as those digits (the check
+  // character still has to agree).
+  const s = /[OI]/.test(typed) ? typed.replace(/O/g, '0').replace(/I/g, '1') : typed;
   if (!USCC_PATTERN.test(s)) return invalid('USCC_FORMAT');
   if (usccCheckChar(s.slice(0, 17)) !== s[17]) return invalid('USCC_CHECKSUM');
   const orgCode = s.slice(8, 17);
