@@ -125,17 +125,24 @@ export function applyDefect(
   return out;
 }
 
-/** The same individual as typed again by someone else: padded name, formatted mobile, lower-case x. */
+/**
+ * The same individual as typed again by someone else, or passed through other software: a padded name
+ * (张  三 lined up with three-character names), a formatted mobile (+86, separators, the apostrophe that
+ * keeps Excel from converting it, a float's .0, the long-distance 0), an ID number in lower case, after
+ * an apostrophe, or with × for its X. Every variant is the same customer once normalised.
+ */
 export function reformatDuplicate(fields: Record<string, string>, rng: Rng): Record<string, string> {
   const name = fields.name ?? '';
   const m = fields.mobile ?? '';
+  const id = fields.idNumber ?? '';
   const [a, b, c] = [m.slice(0, 3), m.slice(3, 7), m.slice(7)];
-  const mobileVariant = rng.int(0, 2);
+  const spaced = name.length === 2 ? `${name[0]}  ${name[1]}` : ` ${name}`;
+  const mobiles = [`+86 ${a}-${b}-${c}`, `${a} ${b} ${c}`, `${a}-${b}-${c}`, `'${m}`, `${m}.0`, `0${m}`];
+  const ids = [id.toLowerCase(), `'${id}`, id.endsWith('X') ? `${id.slice(0, 17)}×` : id.toLowerCase()];
   return {
     ...fields,
-    name: rng.pick([` ${name} `, `${name}  `, `  ${name}`]),
-    mobile:
-      mobileVariant === 0 ? `+86 ${a}-${b}-${c}` : mobileVariant === 1 ? `${a} ${b} ${c}` : `${a}-${b}-${c}`,
-    idNumber: (fields.idNumber ?? '').toLowerCase(),
+    name: rng.pick([` ${name} `, `${name}  `, `  ${name}`, spaced]),
+    mobile: rng.pick(mobiles),
+    idNumber: rng.pick(ids),
   };
 }

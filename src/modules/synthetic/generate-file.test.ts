@@ -55,8 +55,13 @@ interface Recount {
 
 const nfkc = (s: string): string => s.normalize('NFKC');
 
+/** The text a code cell means: without Excel's apostrophe, a float's .0, and with × read as X. */
+function codeOf(raw: string): string {
+  return nfkc(raw).trim().replace(/^'/, '').replace(/\.0$/, '').replace(/×$/, 'X');
+}
+
 function idReason(raw: string): string | null {
-  const s = nfkc(raw).trim().toUpperCase();
+  const s = codeOf(raw).toUpperCase();
   if (!/^\d{17}[\dX]$/.test(s)) return 'ID_FORMAT';
   if (idNumberCheckChar(s.slice(0, 17)) !== s[17]) return 'ID_CHECKSUM';
   const [y, m, d] = [Number(s.slice(6, 10)), Number(s.slice(10, 12)), Number(s.slice(12, 14))];
@@ -66,7 +71,9 @@ function idReason(raw: string): string | null {
 }
 
 function normalMobile(raw: string): string | null {
-  const s = nfkc(raw).replace(/[\s-]/g, '').replace(/^\+86/, '');
+  const s = codeOf(raw)
+    .replace(/[\s-]/g, '')
+    .replace(/^(\+86|0(?=1))/, '');
   return /^1\d{10}$/.test(s) && MOBILE_SEGMENTS.includes(s.slice(0, 3)) ? s : null;
 }
 
@@ -131,10 +138,9 @@ function recount(rows: string[][]): Recount {
     // A contact's company row must have been imported before it.
     if (kind === '联系人') expect(importedCompanies.has(cell('客户名称'))).toBe(true);
     if (kind !== '个人') continue;
-    const key = nfkc(cell('身份证号')).toUpperCase();
-    const canonical = [cell('姓名').trim(), normalMobile(cell('手机')), key, ...row.slice(col('邮箱'))].join(
-      '|',
-    );
+    const key = codeOf(cell('身份证号')).toUpperCase();
+    const name = cell('姓名').replace(/\s+/g, '');
+    const canonical = [name, normalMobile(cell('手机')), key, ...row.slice(col('邮箱'))].join('|');
     const earlier = firstSeen.get(key);
     if (earlier === undefined) firstSeen.set(key, canonical);
     else {

@@ -96,9 +96,12 @@ describe('kernel validators', () => {
       // Duplicates normalise to the very values of their original.
       const [id, mobile, email] = checks;
       const key = id?.ok ? id.value : '';
-      const value = [cell('姓名').trim(), mobile?.ok ? mobile.value : '', email?.ok ? email.value : ''].join(
-        '|',
-      );
+      // The catalog closes up a Chinese name padded with spaces (张  三).
+      const value = [
+        cell('姓名').replace(/\s+/g, ''),
+        mobile?.ok ? mobile.value : '',
+        email?.ok ? email.value : '',
+      ].join('|');
       const earlier = canonical.get(key);
       if (earlier === undefined) canonical.set(key, value);
       else {
