@@ -205,6 +205,32 @@ for (const target of engines()) {
       ]);
     });
 
+    it('composes 省份, 城市 and 区县 columns into the region of each customer', async () => {
+      const path = join(dir, `regions-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        '姓名,手机,省份,城市,区县,详细地址\r\n区一,13900138091,浙江省,杭州市,西湖区,文三路90号\r\n区二,13900138092,北京市,北京市,朝阳区,\r\n',
+      );
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({ read: 2, imported: 2, rejected: 0 });
+      expect(report.columns.map((c) => c.field)).toEqual([
+        'name',
+        'mobile',
+        'region',
+        'region',
+        'region',
+        'address',
+      ]);
+      const regions = await f.app.kernel.store.db
+        .selectFrom('customer_public')
+        .innerJoin('customers', 'customers.id', 'customer_public.customer_id')
+        .select('customer_public.value')
+        .where('customers.batch_id', '=', report.batchId)
+        .where('customer_public.field', '=', 'region')
+        .execute();
+      expect(regions.map((r) => JSON.parse(r.value)).sort()).toEqual(['北京市朝阳区', '浙江省杭州市西湖区']);
+    });
+
     it('links every contact under a company name merged down over them to that company', async () => {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('联系人');

@@ -122,6 +122,27 @@ export const PHONE_HEADERS: readonly string[] = [
 const PHONE_FIELDS = ['mobile', 'landline'] as const;
 const PHONE_INDEX: ReadonlySet<string> = new Set(PHONE_HEADERS.map(normaliseHeader));
 
+export type RegionPart = 'province' | 'city' | 'district';
+
+/**
+ * Headers of the columns Chinese CRM exports split a region into (省份 | 城市 | 区县), composed into the
+ * one `region` field (浙江省杭州市西湖区) when no column is the region itself.
+ */
+const REGION_PART_HEADERS: ReadonlyMap<string, RegionPart> = new Map(
+  (
+    [
+      ['province', ['省', '省份', '所在省份', '所在省', '省/直辖市', '省份/直辖市', '省/市', 'province']],
+      ['city', ['市', '城市', '所在城市', '所在市', '地级市', 'city']],
+      ['district', ['区', '区县', '区/县', '县/区', '县区', '所在区县', '区域', 'district', 'county']],
+    ] as const
+  ).flatMap(([part, headers]) => headers.map((h): [string, RegionPart] => [normaliseHeader(h), part])),
+);
+
+/** The region part a header names (省份 -> province), if any. */
+export function regionPartOf(header: string): RegionPart | undefined {
+  return REGION_PART_HEADERS.get(normaliseHeader(header));
+}
+
 /** Normalised header text -> field key; a field's own key also matches, so our exports read back. */
 const SYNONYM_INDEX: ReadonlyMap<string, string> = new Map(
   Object.entries(HEADER_SYNONYMS).flatMap(([field, synonyms]) =>
@@ -321,7 +342,8 @@ export function looksLikeHeaderRow(cells: readonly string[], override: Record<st
     if (cell.trim() === '') continue;
     filled++;
     const text = normaliseHeader(cell);
-    if (SYNONYM_INDEX.has(text) || PHONE_INDEX.has(text) || named.has(text)) known++;
+    if (SYNONYM_INDEX.has(text) || PHONE_INDEX.has(text) || REGION_PART_HEADERS.has(text) || named.has(text))
+      known++;
   }
   return filled > 0 && known >= Math.min(2, filled);
 }

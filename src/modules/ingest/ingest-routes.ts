@@ -5,7 +5,7 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import { parseMapping } from './header-mapping.js';
-import { ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import { type ImportReport, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
 import { receiveUpload } from './upload.js';
 
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -60,6 +60,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
         if (!req.isMultipart())
           throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'send multipart/form-data' });
         const upload = await receiveUpload(req.parts(), app.kernel.dataDir);
+        let report: ImportReport;
         try {
           const f = upload.fields;
           const purposes = [...(f.purpose ?? []), ...(f.purposes ?? []).flatMap((p) => p.split(','))]
@@ -76,7 +77,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
             throw new AppError('VALIDATION_FAILED', {
               detail: 'kind must be individual, company or contact',
             });
-          const report = await app.ingest.run(actor, upload.path, {
+          report = await app.ingest.run(actor, upload.path, {
             purposes,
             dryRun: flag(f.dryRun),
             lenient: flag(f.lenient),
@@ -88,10 +89,11 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
             createFields: flag(f.createFields),
             fileName: upload.fileName,
           });
-          return reply.status(report.dryRun ? 200 : 201).send(report);
         } finally {
+          // Before the reply: a client that has its answer finds no copy of its file left behind.
           await upload.remove();
         }
+        return reply.status(report.dryRun ? 200 : 201).send(report);
       },
     );
   });

@@ -156,6 +156,31 @@ describe('parseRow', () => {
     });
   });
 
+  it('composes 省份, 城市 and 区县 columns into the region, unless a column is the region itself', () => {
+    const split = planSheet('s', ['姓名', '手机', '省份', '城市', '区/县', '详细地址'], {}, catalog);
+    expect(split.columns.map((c) => c.field)).toEqual([
+      'name',
+      'mobile',
+      'region',
+      'region',
+      'region',
+      'address',
+    ]);
+    const regionOf = (cells: string[]) => {
+      const row = parseRow(split, ['王五', '13800138000', ...cells, '文三路90号'], strict);
+      return row.type === 'valid' ? row.values.region : row.type;
+    };
+    expect(regionOf(['浙江省', '杭州市', '西湖区'])).toBe('浙江省杭州市西湖区');
+    // A municipality repeats itself; a district cell may spell out the whole region; parts may be missing.
+    expect(regionOf(['北京市', '北京市', '朝阳区'])).toBe('北京市朝阳区');
+    expect(regionOf(['浙江省', '杭州市', '浙江省杭州市滨江区'])).toBe('浙江省杭州市滨江区');
+    expect(regionOf(['', '杭州市', ''])).toBe('杭州市');
+    expect(regionOf(['', '', ''])).toBeUndefined();
+    // With a 省市区 column of its own, the parts are left to the user (unmapped).
+    const whole = planSheet('s', ['姓名', '省市区', '省份'], {}, catalog);
+    expect(whole.columns.map((c) => c.field)).toEqual(['name', 'region', null]);
+  });
+
   it('flags a 性别 or 生日 the ID number contradicts, and imports the row as given', () => {
     // 11010519491231002X: born 1949-12-31, female (the 17th digit is even).
     const people = planSheet('s', ['姓名', '身份证号', '性别', '生日'], {}, catalog);

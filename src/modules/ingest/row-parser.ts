@@ -130,6 +130,16 @@ function firstExtraCell(cells: readonly string[], width: number): number {
   return -1;
 }
 
+/**
+ * The region so far with one more part (省, then 市, then 区), skipping a part it already holds and
+ * taking a part that repeats it whole: 北京市 | 北京市 | 朝阳区 is 北京市朝阳区, and a district cell that
+ * spells out 浙江省杭州市西湖区 replaces 浙江省杭州市.
+ */
+function withRegionPart(region: string | null, part: string): string {
+  if (region === null || part.startsWith(region)) return part;
+  return region.includes(part) ? region : region + part;
+}
+
 /** A column whose value a row kept. */
 type KeptColumn = ColumnPlan & { def: FieldDef; field: string };
 
@@ -175,6 +185,8 @@ export function parseRow(
   // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage. A sheet
   // plan maps a field to one column at most (planSheet), so a field is never kept twice.
   const kept: KeptColumn[] = [];
+  /** 省, 市 and 区 cells, composed into the region after the loop. */
+  let region: string | null = null;
   let kind: CustomerKind | null = null;
   for (const column of plan.columns) {
     const raw = cells[column.index] ?? '';
@@ -215,9 +227,15 @@ export function parseRow(
     }
     if (value === undefined) continue;
     stats?.cell(plan.sheet, column, Array.isArray(value) ? value.join(';') : String(value), true);
+    if (column.regionPart && typeof value === 'string') {
+      if (region === null) kept.push(column as KeptColumn);
+      region = withRegionPart(region, value);
+      continue;
+    }
     values[column.field] = value;
     kept.push(column as KeptColumn);
   }
+  if (region !== null) values.region = region;
   const finalKind = kind ?? opts.defaultKind ?? inferKind(values, kept);
   for (const column of kept) {
     const key = column.field;

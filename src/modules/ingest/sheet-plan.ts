@@ -6,7 +6,7 @@ import {
   type IdentifierKind,
 } from '../../kernel/identifiers/index.js';
 import type { FieldDef } from '../customers/customer-types.js';
-import { mapHeaders, normaliseHeader } from './header-mapping.js';
+import { mapHeaders, normaliseHeader, type RegionPart, regionPartOf } from './header-mapping.js';
 import { type ColumnReport, columnLetter } from './ingest-types.js';
 
 /** How one column of one sheet is read. */
@@ -20,6 +20,8 @@ export interface ColumnPlan {
   via: ColumnReport['via'];
   detected: ColumnDetection | null;
   proposal: ColumnReport['proposal'];
+  /** One of the 省 / 市 / 区 columns that together make the region (the field is `region`). */
+  regionPart?: RegionPart;
 }
 
 export interface SheetPlan {
@@ -100,6 +102,14 @@ export function planSheet(
       found.field = KIND_FIELD;
       found.via = 'kind';
       kindColumn = found.index;
+    }
+  }
+  const regionDef = catalog.get('region');
+  if (regionDef && !columns.some((c) => c.field === 'region')) {
+    for (const c of columns) {
+      const part = c.role === 'unmapped' ? regionPartOf(c.header) : undefined;
+      if (part === undefined) continue;
+      Object.assign(c, { role: 'field', field: 'region', def: regionDef, via: 'synonym', regionPart: part });
     }
   }
   const taken = new Set(columns.map((c) => c.field).filter((f): f is string => f !== null));
