@@ -122,6 +122,11 @@ export const PHONE_HEADERS: readonly string[] = [
 const PHONE_FIELDS = ['mobile', 'landline'] as const;
 const PHONE_INDEX: ReadonlySet<string> = new Set(PHONE_HEADERS.map(normaliseHeader));
 
+/** Whether a header is one of PHONE_HEADERS (mobile or landline, decided per sheet). */
+export function isPhoneHeader(header: string): boolean {
+  return PHONE_INDEX.has(normaliseHeader(header));
+}
+
 export type RegionPart = 'province' | 'city' | 'district';
 
 /**

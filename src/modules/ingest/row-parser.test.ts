@@ -156,6 +156,18 @@ describe('parseRow', () => {
     });
   });
 
+  it('takes a 电话 column beside a 手机 column for the landline only when its content is landlines', () => {
+    const headers = ['姓名', '手机', '电话'];
+    const names = ['王一', '王二', '王三', '王四', '王五'];
+    const mobiles = ['13800138001', '13800138002', '13800138003', '13800138004', '13800138005'];
+    const landlines = ['0571-88886661', '0571-88886662', '010-62345671', '021-55556661', '0755-26661234'];
+    const fields = (third: string[]) =>
+      planSheet('s', headers, {}, catalog, [names, mobiles, third]).columns.map((c) => c.field);
+    expect(fields(landlines)).toEqual(['name', 'mobile', 'landline']);
+    // Second mobiles there would be rejected as malformed landlines: the column waits for a mapping.
+    expect(fields(mobiles.map((m) => m.replace('138', '139')))).toEqual(['name', 'mobile', null]);
+  });
+
   it('composes 省份, 城市 and 区县 columns into the region, unless a column is the region itself', () => {
     const split = planSheet('s', ['姓名', '手机', '省份', '城市', '区/县', '详细地址'], {}, catalog);
     expect(split.columns.map((c) => c.field)).toEqual([

@@ -6,7 +6,13 @@ import {
   type IdentifierKind,
 } from '../../kernel/identifiers/index.js';
 import type { FieldDef } from '../customers/customer-types.js';
-import { mapHeaders, normaliseHeader, type RegionPart, regionPartOf } from './header-mapping.js';
+import {
+  isPhoneHeader,
+  mapHeaders,
+  normaliseHeader,
+  type RegionPart,
+  regionPartOf,
+} from './header-mapping.js';
 import { type ColumnReport, columnLetter } from './ingest-types.js';
 
 /** How one column of one sheet is read. */
@@ -91,6 +97,14 @@ export function planSheet(
       return { ...base, role: 'kind', field: KIND_FIELD, def: null, via: 'kind' };
     }
     const def = m.field ? catalog.get(m.field) : undefined;
+    // A 电话 column beside a 手机 column is the landline only when its content says so: a second
+    // mobile there would fail as a landline, so such a column is left for the user to map.
+    const notLandline =
+      m.field === 'landline' &&
+      m.via === 'synonym' &&
+      isPhoneHeader(m.header) &&
+      base.detected?.kind !== 'landline';
+    if (notLandline) return { ...base, role: 'unmapped', field: null, def: null, via: 'none' };
     if (def && m.field) return { ...base, role: 'field', field: m.field, def, via: m.via };
     if (m.via === 'override') return { ...base, role: 'ignored', field: null, def: null, via: 'override' };
     return { ...base, role: 'unmapped', field: null, def: null, via: 'none' };
