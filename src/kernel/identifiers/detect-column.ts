@@ -97,6 +97,14 @@ const MATCHERS: ReadonlyArray<readonly [IdentifierKind, Matcher]> = [
   ],
 ];
 
+const MATCHER_OF: ReadonlyMap<IdentifierKind, Matcher> = new Map(MATCHERS);
+
+/** Whether one value is of a kind a column was classified as (the column's own check, value by value). */
+export function matchesKind(kind: IdentifierKind, value: string): boolean {
+  const matcher = MATCHER_OF.get(kind);
+  return matcher !== undefined && matcher(value.trim(), undefined) !== null;
+}
+
 interface Tally {
   kind: IdentifierKind;
   matched: number;

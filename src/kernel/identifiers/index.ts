@@ -19,7 +19,7 @@ export {
   KIND_CLASSIFICATION,
   type KindClassification,
 } from './classification.js';
-export { type ColumnOptions, detectColumn } from './detect-column.js';
+export { type ColumnOptions, detectColumn, matchesKind } from './detect-column.js';
 export { type DetectOptions, detectInText } from './detect-text.js';
 export { validateEmail } from './email.js';
 export {

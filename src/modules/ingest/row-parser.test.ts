@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDef } from '../customers/customer-types.js';
 import { DEFAULT_FIELDS } from '../customers/default-fields.js';
+import { ColumnStats } from './column-stats.js';
 import { cellText } from './readers/cell-text.js';
 import { kindFromCell, parseRow } from './row-parser.js';
 import { planSheet } from './sheet-plan.js';
@@ -166,6 +167,23 @@ describe('parseRow', () => {
     expect(fields(landlines)).toEqual(['name', 'mobile', 'landline']);
     // Second mobiles there would be rejected as malformed landlines: the column waits for a mapping.
     expect(fields(mobiles.map((m) => m.replace('138', '139')))).toEqual(['name', 'mobile', null]);
+  });
+
+  it('reports how full an unmapped column is and how much of it is its detected kind; ignores 序号', () => {
+    const mobiles = ['13800138001', '13800138002', '13800138003', '13800138004', 'n/a'];
+    const p = planSheet('s', ['序号', '姓名', '号码'], {}, catalog, [[], [], mobiles]);
+    expect(p.columns.map((c) => [c.role, c.detected?.kind ?? null])).toEqual([
+      ['ignored', null],
+      ['field', null],
+      ['unmapped', 'mobile'],
+    ]);
+    const stats = new ColumnStats();
+    stats.plan(p);
+    for (const [i, m] of mobiles.entries()) parseRow(p, [String(i + 1), '王五', m], strict, stats);
+    const [numbers, , unmapped] = stats.columns();
+    expect(numbers).toMatchObject({ fillRate: 1, validRate: 1 });
+    expect(unmapped).toMatchObject({ field: null, fillRate: 1, validRate: 0.8 });
+    expect(unmapped?.examples[0]).toBe('138****8001');
   });
 
   it('composes 省份, 城市 and 区县 columns into the region, unless a column is the region itself', () => {

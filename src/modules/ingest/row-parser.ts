@@ -1,5 +1,10 @@
 import { AppError } from '../../kernel/errors/app-error.js';
-import { normaliseText, validateIdNumber, validateLandline } from '../../kernel/identifiers/index.js';
+import {
+  matchesKind,
+  normaliseText,
+  validateIdNumber,
+  validateLandline,
+} from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
 import type { ColumnStats } from './column-stats.js';
@@ -200,6 +205,12 @@ export function parseRow(
           dropped.push(reasonAt('KIND_UNKNOWN', column));
         } else reasons.push(reasonAt('KIND_UNKNOWN', column));
       }
+      continue;
+    }
+    if (column.role === 'unmapped' || column.role === 'ignored') {
+      // Not imported, but reported: how full the column is, and how much of it is the kind its sample
+      // suggested, help decide its mapping.
+      stats?.cell(plan.sheet, column, raw, column.detected ? matchesKind(column.detected.kind, raw) : true);
       continue;
     }
     if (column.role !== 'field' || !column.def || !column.field) continue;

@@ -41,6 +41,11 @@ export interface SheetPlan {
   headerRows?: 2;
 }
 
+/** Headers of a column that numbers the rows (序号), ignored unless a mapping names it. */
+const ROW_NUMBER_HEADERS: ReadonlySet<string> = new Set(
+  ['序号', '行号', '序', 'no', 'no.', '#'].map(normaliseHeader),
+);
+
 /** The pseudo-field a mapping file may use for the customer-type column. */
 export const KIND_FIELD = 'kind';
 const KIND_HEADERS = new Set(
@@ -107,6 +112,9 @@ export function planSheet(
     if (notLandline) return { ...base, role: 'unmapped', field: null, def: null, via: 'none' };
     if (def && m.field) return { ...base, role: 'field', field: m.field, def, via: m.via };
     if (m.via === 'override') return { ...base, role: 'ignored', field: null, def: null, via: 'override' };
+    // 序号 numbers the list's rows; it describes no customer.
+    if (ROW_NUMBER_HEADERS.has(normaliseHeader(m.header)))
+      return { ...base, role: 'ignored', field: null, def: null, via: 'none' };
     return { ...base, role: 'unmapped', field: null, def: null, via: 'none' };
   });
   if (kindColumn === null) {
