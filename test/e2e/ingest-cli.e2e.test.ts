@@ -228,6 +228,8 @@ describe('import through the compiled CLI', () => {
     writeFileSync(file, '到访人,号码\n欧阳一,13912340101\n');
     const dry = cli(['import', file, '--purpose', 'sales', '--dry-run'], env);
     expect(dry.stdout).toContain(`--mapping '{"B":"mobile"}'`);
+    // Unmapped, no column identifies a customer: the report says so for the sheet, and what to do.
+    expect(dry.stdout).toContain('fair：没有能识别客户的列');
     expect(dry.stdout).toMatch(/新增 0 /);
     const run = cli(
       ['import', file, '--purpose', 'sales', '--mapping', '{"A":"name","B":"mobile"}', '--json'],

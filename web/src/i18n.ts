@@ -166,6 +166,8 @@ const zh = {
   examples: '示例（脱敏）',
   notImported: '不导入',
   kindColumn: '客户类型',
+  noCustomerColumns:
+    '工作表 {sheet} 没有能识别客户的列（姓名、手机、证件号、邮箱、客户名称、统一社会信用代码），其行都会被拒绝。若是说明页可忽略；否则请在下表中指定列的字段。',
   useSuggestion: '按内容建议：{field}',
   createFields: '为未识别的列创建自定义字段',
   mappingChanged: '列映射已修改：请先按新映射重新预览，再确认导入。',
@@ -439,6 +441,8 @@ const en: Dict = {
   examples: 'Examples (masked)',
   notImported: 'Not imported',
   kindColumn: 'Customer type',
+  noCustomerColumns:
+    "Sheet {sheet} has no column that identifies a customer (name, mobile, ID number, email, company name, USCC), so its rows will all be rejected. Ignore it if it is a notes sheet; otherwise choose the columns' fields below.",
   useSuggestion: 'Suggested by content: {field}',
   createFields: 'Create custom fields for unrecognised columns',
   mappingChanged: 'The column mapping changed: preview again with it before you confirm the import.',

@@ -35,20 +35,20 @@ export function maskCell(
 export class ColumnStats {
   private readonly entries = new Map<string, Entry>();
   private readonly sheetRows = new Map<string, number>();
-  private readonly headers = new Map<string, Pick<SheetSummary, 'headerRow' | 'headerRows'>>();
+  private readonly notes = new Map<string, SheetNotes>();
 
   constructor(restored?: { columns: ColumnReport[]; sheets: SheetSummary[] }) {
     for (const c of restored?.columns ?? []) this.entries.set(`${c.sheet}\u0000${c.column}`, { report: c });
     for (const s of restored?.sheets ?? []) {
       this.sheetRows.set(s.name, s.rows);
-      if (s.headerRow !== undefined) this.headers.set(s.name, headerOf(s));
+      this.notes.set(s.name, notesOf(s));
     }
   }
 
   /** Registers (or refreshes the mapping of) a sheet's columns. */
   plan(plan: SheetPlan): void {
     if (!this.sheetRows.has(plan.sheet)) this.sheetRows.set(plan.sheet, 0);
-    if (plan.headerRow !== undefined) this.headers.set(plan.sheet, headerOf(plan));
+    this.notes.set(plan.sheet, notesOf(plan));
     for (const c of plan.columns) {
       const key = `${plan.sheet}\u0000${c.letter}`;
       const previous = this.entries.get(key)?.report;
@@ -104,15 +104,19 @@ export class ColumnStats {
   }
 
   sheets(): SheetSummary[] {
-    return [...this.sheetRows].map(([name, rows]) => ({ name, rows, ...this.headers.get(name) }));
+    return [...this.sheetRows].map(([name, rows]) => ({ name, rows, ...this.notes.get(name) }));
   }
 }
 
-/** Where a sheet's header stands, when it is not a single first row. */
-function headerOf(
-  at: Pick<SheetSummary, 'headerRow' | 'headerRows'>,
-): Pick<SheetSummary, 'headerRow' | 'headerRows'> {
-  return at.headerRows === 2 ? { headerRow: at.headerRow, headerRows: 2 } : { headerRow: at.headerRow };
+type SheetNotes = Pick<SheetSummary, 'headerRow' | 'headerRows' | 'noCustomerColumns'>;
+
+/** What the report says of a sheet besides its rows: where its header stands, if not alone on row 1; no customer columns. */
+function notesOf(at: SheetNotes): SheetNotes {
+  return {
+    ...(at.headerRow !== undefined ? { headerRow: at.headerRow } : {}),
+    ...(at.headerRows === 2 ? { headerRows: 2 as const } : {}),
+    ...(at.noCustomerColumns ? { noCustomerColumns: true as const } : {}),
+  };
 }
 
 function round(x: number): number {

@@ -247,6 +247,8 @@ export interface SheetSummary {
   headerRow?: number;
   /** 2 when the header spans two rows (group labels over column names). */
   headerRows?: 2;
+  /** No column identifies a customer (姓名, 手机, 证件号, 邮箱, 客户名称, USCC): its rows are all rejected. */
+  noCustomerColumns?: true;
 }
 
 /** 1 -> "A", 27 -> "AA". */

@@ -23,8 +23,15 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
       ? `读取 ${c.read}  新增 ${c.imported}  合并 ${c.merged}（与已有客户 ${c.mergedWithStore}）  跳过 ${c.skipped}  拒绝 ${c.rejected}  空行 ${c.blank}  标记 ${c.flagged}  冲突 ${c.conflicts}`
       : `read ${c.read}  imported ${c.imported}  merged ${c.merged} (with existing ${c.mergedWithStore})  skipped ${c.skipped}  rejected ${c.rejected}  blank ${c.blank}  flagged ${c.flagged}  conflicts ${c.conflicts}`,
   );
-  for (const s of r.sheets ?? [])
+  for (const s of r.sheets ?? []) {
     if (s.headerRow !== undefined) lines.push(headerLine(s.name, s.headerRow, s.headerRows, zh));
+    if (s.noCustomerColumns)
+      lines.push(
+        zh
+          ? `${s.name}：没有能识别客户的列（姓名、手机、证件号、邮箱、客户名称、统一社会信用代码），其行都会被拒绝：若是说明页，用 --sheet 只导入客户表；否则用 --mapping 指明列 / no column identifies a customer`
+          : `${s.name}: no column identifies a customer (name, mobile, ID number, email, company name, USCC), so its rows are all rejected: if it is a notes sheet, import the customer sheet with --sheet; otherwise name the columns with --mapping`,
+      );
+  }
   if (c.companiesCreated)
     lines.push(
       zh

@@ -186,6 +186,16 @@ describe('parseRow', () => {
     expect(unmapped?.examples[0]).toBe('138****8001');
   });
 
+  it('marks a sheet none of whose columns identifies a customer (a 填写说明 sheet)', () => {
+    const notes = planSheet('填写说明', ['字段', '说明', '备注'], {}, catalog);
+    expect(notes.noCustomerColumns).toBe(true);
+    expect(parseRow(notes, ['手机', '必填'], strict)).toMatchObject({
+      reasons: [{ code: 'NOT_IDENTIFYING' }],
+    });
+    expect(plan.noCustomerColumns).toBeUndefined();
+    expect(planSheet('s', ['客户名称', '行业'], {}, catalog).noCustomerColumns).toBeUndefined();
+  });
+
   it('composes 省份, 城市 and 区县 columns into the region, unless a column is the region itself', () => {
     const split = planSheet('s', ['姓名', '手机', '省份', '城市', '区/县', '详细地址'], {}, catalog);
     expect(split.columns.map((c) => c.field)).toEqual([

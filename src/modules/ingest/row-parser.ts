@@ -9,7 +9,7 @@ import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-t
 import { normaliseFieldValue } from '../customers/field-values.js';
 import type { ColumnStats } from './column-stats.js';
 import { columnLetter, type RowReason } from './ingest-types.js';
-import type { ColumnPlan, SheetPlan } from './sheet-plan.js';
+import { type ColumnPlan, IDENTIFYING_FIELDS, type SheetPlan } from './sheet-plan.js';
 
 export interface ValidRow {
   type: 'valid';
@@ -28,11 +28,6 @@ export interface ParseOptions {
 }
 
 /** Same lists as the customer service: what a customer of each kind must carry at least one of. */
-const IDENTIFYING: Record<CustomerKind, readonly string[]> = {
-  individual: ['name', 'mobile', 'idNumber', 'email'],
-  company: ['companyName', 'uscc'],
-  contact: ['name', 'mobile', 'email'],
-};
 
 const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
   individual: ['个人', '个人客户', '个人用户', '自然人', '散客', 'individual', 'person', 'personal', 'b2c'],
@@ -270,7 +265,8 @@ export function parseRow(
         ...(typeof uscc === 'string' ? { uscc } : {}),
       };
   }
-  if (!IDENTIFYING[finalKind].some((k) => k in values)) reasons.push(reasonAt('NOT_IDENTIFYING', null));
+  if (!IDENTIFYING_FIELDS[finalKind].some((k) => k in values))
+    reasons.push(reasonAt('NOT_IDENTIFYING', null));
   if (typeof values.idNumber === 'string' && (values.gender !== undefined || values.birthday !== undefined))
     flags.push(...disagreementsWithIdNumber(values));
   if (reasons.length > 0) return { type: 'rejected', reasons: [...dropped, ...reasons] };

@@ -5,7 +5,7 @@ import {
   detectColumn,
   type IdentifierKind,
 } from '../../kernel/identifiers/index.js';
-import type { FieldDef } from '../customers/customer-types.js';
+import type { CustomerKind, FieldDef } from '../customers/customer-types.js';
 import {
   isPhoneHeader,
   mapHeaders,
@@ -39,7 +39,17 @@ export interface SheetPlan {
   headerRow?: number;
   /** 2 when the header spans two rows (group labels over column names), combined column by column. */
   headerRows?: 2;
+  /** No column maps to a field that identifies a customer: every row will be NOT_IDENTIFYING. */
+  noCustomerColumns?: true;
 }
+
+/** The fields of which a row of each kind must have one (else NOT_IDENTIFYING). */
+export const IDENTIFYING_FIELDS: Readonly<Record<CustomerKind, readonly string[]>> = {
+  individual: ['name', 'mobile', 'idNumber', 'email'],
+  company: ['companyName', 'uscc'],
+  contact: ['name', 'mobile', 'email'],
+};
+const ANY_IDENTIFYING: ReadonlySet<string> = new Set(Object.values(IDENTIFYING_FIELDS).flat());
 
 /** Headers of a column that numbers the rows (序号), ignored unless a mapping names it. */
 const ROW_NUMBER_HEADERS: ReadonlySet<string> = new Set(
@@ -144,7 +154,10 @@ export function planSheet(
       customKey: null,
     };
   }
-  return { sheet, headers, columns, kindColumn };
+  const identifies = columns.some(
+    (c) => c.role === 'field' && c.field !== null && ANY_IDENTIFYING.has(c.field),
+  );
+  return { sheet, headers, columns, kindColumn, ...(identifies ? {} : { noCustomerColumns: true as const }) };
 }
 
 /** A custom field key not in the catalog: custom1, custom2, … */

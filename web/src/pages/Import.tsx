@@ -137,6 +137,17 @@ function ReportView({
             })}
           />
         ))}
+      {report.sheets
+        .filter((s) => s.noCustomerColumns)
+        .map((s) => (
+          <Alert
+            key={`${s.name}:no-customer`}
+            type="warning"
+            showIcon
+            data-testid="no-customer-columns"
+            message={t('noCustomerColumns', { sheet: s.name })}
+          />
+        ))}
       <Table<ColumnReport>
         size="small"
         rowKey={(r) => `${r.sheet}:${r.column}`}
