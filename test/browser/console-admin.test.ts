@@ -130,6 +130,8 @@ describe('console admin flows in Chromium', () => {
       await b.page.getByTestId('import-preview').click();
       await b.page.getByTestId('mapping-table').waitFor();
       expect(await b.page.getByTestId('count-imported').textContent()).toBe('0');
+      // No column identifies these customers yet: the preview says so.
+      await b.page.getByTestId('no-customer-columns').waitFor();
 
       await pick(b.page, 'map-A', '(name)', 'name');
       // 号码's content says mobile: one click takes the suggestion.
@@ -140,6 +142,7 @@ describe('console admin flows in Chromium', () => {
       await b.page.getByTestId('import-preview').click();
       await expect.poll(() => b.page.getByTestId('count-imported').textContent()).toBe('2');
       expect(await b.page.getByTestId('mapping-changed').count()).toBe(0);
+      expect(await b.page.getByTestId('no-customer-columns').count()).toBe(0);
       await screenshot(b.page, 'import-remapped');
 
       await b.page.getByTestId('import-confirm').click();
