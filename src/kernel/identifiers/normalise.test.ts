@@ -66,6 +66,17 @@ describe('codeText', () => {
     expect(codeText("'")).toBe('');
   });
 
+  it('drops a label before a code and a note in brackets after it, not an extension', () => {
+    expect(codeText('手机：13800138000')).toBe('13800138000');
+    expect(codeText('ID: 11010519491231002X')).toBe('11010519491231002X');
+    expect(codeText('13800138000（微信同号）')).toBe('13800138000');
+    expect(codeText('13800138000 【常用】')).toBe('13800138000');
+    expect(codeText('0571-88886666(801)')).toBe('0571-88886666(801)');
+    expect(codeText('(010)62345678')).toBe('(010)62345678');
+    expect(validateMobile('电话:138-0013-8000(本人)')).toMatchObject({ ok: true, value: '13800138000' });
+    expect(validateLandline('0571-88886666(801)')).toMatchObject({ ok: true });
+  });
+
   it('drops the .0 a number column gains through a float, and nothing else after a point', () => {
     expect(codeText('13800138000.0')).toBe('13800138000');
     expect(codeText("'6222600260001072444.00")).toBe('6222600260001072444');

@@ -14,15 +14,22 @@ export function normaliseText(s: string): string {
  *   full-width ＇ and curly ‘ ’ an input method types) and the ="…" formula form. Excel hides them in
  *   the cell, but CSVs written by hand or by other systems keep them;
  * - the ".0" a column of numbers gains on its way through a float (13800138000.0, as pandas writes a
- *   numeric column with a gap in it).
+ *   numeric column with a gap in it);
+ * - a label typed before it (手机：13800138000, ID: …) and a note in brackets after it
+ *   (13800138000（微信同号）). Brackets holding only digits stay: 0571-88886666(801) is an extension.
  * Only for codes: free text keeps every character.
  */
 export function codeText(raw: string): string {
   let s = raw.trim();
   if (s.length >= 3 && s.startsWith('="') && s.endsWith('"')) s = s.slice(2, -1).trim();
   else if (/^['＇‘’`]/.test(s)) s = s.slice(1).trim();
+  s = s.replace(LEADING_LABEL, '').replace(TRAILING_NOTE, '').trim();
   return /^\d+\.0+$/.test(s) ? s.slice(0, s.indexOf('.')) : s;
 }
+
+const LEADING_LABEL = /^[\p{Script=Han}A-Za-z]{1,6}\s*[:：]\s*(?=\S)/u;
+/** A bracketed note with at least one character that is not a digit, at the end. */
+const TRAILING_NOTE = /\s*[(（【[][^()（）【】[\]]*[^\d\s()（）【】[\]][^()（）【】[\]]*[)）】\]]$/;
 
 /** Separators people put inside phone numbers: spaces, hyphens and dashes of all widths, dots, brackets. */
 const PHONE_SEPARATORS = /[\s\-‐‑‒–—―−.()]/g;
