@@ -221,5 +221,15 @@ export function consoleHelpers(s: ConsoleServer) {
       .click();
   }
 
-  return { admin, createUser, activate, signIn, signOut, pick };
+  /** 导入: uploads `file` for `purpose` and waits for the dry-run preview's mapping table. */
+  async function previewImport(page: Page, file: string, purpose = 'sales'): Promise<void> {
+    await page.goto(`${s.base}/import`);
+    await page.locator('input[type="file"]').setInputFiles(file);
+    await pick(page, 'import-purposes', purpose);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('import-preview').click();
+    await page.getByTestId('mapping-table').waitFor();
+  }
+
+  return { admin, createUser, activate, signIn, signOut, pick, previewImport };
 }

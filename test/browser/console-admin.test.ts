@@ -19,7 +19,7 @@ import {
 const s = await startConsoleServer();
 afterAll(() => s.stop());
 
-const { admin, createUser, activate, signIn, signOut, pick } = consoleHelpers(s);
+const { admin, createUser, activate, signIn, signOut, pick, previewImport } = consoleHelpers(s);
 const PASSWORD = STRONG_PASSWORD;
 
 /** An account made by the admin token, its password set through the API (first sign-in not under test). */
@@ -67,12 +67,7 @@ describe('console admin flows in Chromium', () => {
     try {
       await signIn(b.page, 'zhou.mgr', PASSWORD);
       await b.page.getByTestId('main-menu').waitFor();
-      await b.page.goto(`${s.base}/import`);
-      await b.page.locator('input[type="file"]').setInputFiles(file);
-      await pick(b.page, 'import-purposes', 'sales');
-      await b.page.keyboard.press('Escape');
-      await b.page.getByTestId('import-preview').click();
-      await b.page.getByTestId('mapping-table').waitFor();
+      await previewImport(b.page, file);
       // The title above the header is named, not imported.
       expect(await b.page.getByTestId('header-row-note').textContent()).toContain('第 2 行');
       await b.page.getByTestId('import-confirm').click();
@@ -123,12 +118,7 @@ describe('console admin flows in Chromium', () => {
     try {
       await signIn(b.page, 'zhou.mgr', PASSWORD);
       await b.page.getByTestId('main-menu').waitFor();
-      await b.page.goto(`${s.base}/import`);
-      await b.page.locator('input[type="file"]').setInputFiles(file);
-      await pick(b.page, 'import-purposes', 'sales');
-      await b.page.keyboard.press('Escape');
-      await b.page.getByTestId('import-preview').click();
-      await b.page.getByTestId('mapping-table').waitFor();
+      await previewImport(b.page, file);
       expect(await b.page.getByTestId('count-imported').textContent()).toBe('0');
       // No column identifies these customers yet: the preview says so.
       await b.page.getByTestId('no-customer-columns').waitFor();

@@ -20,7 +20,7 @@ import {
 const s = await startConsoleServer();
 afterAll(() => s.stop());
 
-const { admin, createUser, activate, signIn, signOut, pick } = consoleHelpers(s);
+const { admin, createUser, activate, signIn, signOut, pick, previewImport } = consoleHelpers(s);
 const PASSWORD = STRONG_PASSWORD;
 type Created = Awaited<ReturnType<typeof createUser>>;
 
@@ -105,12 +105,7 @@ describe('console flows in Chromium', () => {
       outPath: file,
     });
     try {
-      await b.page.goto(`${s.base}/import`);
-      await b.page.locator('input[type="file"]').setInputFiles(file);
-      await pick(b.page, 'import-purposes', 'sales');
-      await b.page.keyboard.press('Escape');
-      await b.page.getByTestId('import-preview').click();
-      await b.page.getByTestId('mapping-table').waitFor();
+      await previewImport(b.page, file);
       await screenshot(b.page, 'import-preview');
       await b.page.getByTestId('import-confirm').click();
       await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
