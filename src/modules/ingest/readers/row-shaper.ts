@@ -100,7 +100,9 @@ export class RowShaper {
       const text = below[i] ?? '';
       return text.trim() !== '' ? text : (above[i] ?? '');
     });
-    for (const row of this.emit(upper.rowNumber, cells, true)) yield { ...row, headerRows: 2 };
+    // emit() yields the blank rows before the header first: only the header itself spans two rows.
+    for (const row of this.emit(upper.rowNumber, cells, true))
+      yield row.isHeader ? { ...row, headerRows: 2 } : row;
     this.lastEmitted = lower.rowNumber;
   }
 
