@@ -27,8 +27,6 @@ export interface ParseOptions {
   defaultKind: CustomerKind | null;
 }
 
-/** Same lists as the customer service: what a customer of each kind must carry at least one of. */
-
 const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
   individual: ['个人', '个人客户', '个人用户', '自然人', '散客', 'individual', 'person', 'personal', 'b2c'],
   company: [
@@ -183,7 +181,8 @@ export function parseRow(
     } else reasons.push(reason);
   }
   // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage. A sheet
-  // plan maps a field to one column at most (planSheet), so a field is never kept twice.
+  // plan maps a field to one column at most (planSheet), so a field is never kept twice; the 省/市/区
+  // columns of the region are composed into one value and kept once.
   const kept: KeptColumn[] = [];
   /** 省, 市 and 区 cells, composed into the region after the loop. */
   let region: string | null = null;

@@ -43,7 +43,10 @@ export interface SheetPlan {
   noCustomerColumns?: true;
 }
 
-/** The fields of which a row of each kind must have one (else NOT_IDENTIFYING). */
+/**
+ * The fields of which a row of each kind must have one (else NOT_IDENTIFYING): the same lists as the
+ * customer service's.
+ */
 export const IDENTIFYING_FIELDS: Readonly<Record<CustomerKind, readonly string[]>> = {
   individual: ['name', 'mobile', 'idNumber', 'email'],
   company: ['companyName', 'uscc'],
