@@ -27,6 +27,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '该字段不适用于此客户类型',
     en: 'this field does not apply to the customer type',
   },
+  ID_OTHER_DOCUMENT: {
+    zh: '这是港澳台通行证或护照等其他证件的号码，不是居民身份证号：请把这些号码放到单独一列，映射为自定义字段',
+    en: "another document's number (a Hong Kong, Macau or Taiwan permit, or a passport), not a resident ID number: move these numbers to a column of their own and map it to a custom field",
+  },
   SUMMARY_ROW: {
     zh: '合计/小计行，不是客户',
     en: 'a total or subtotal row, not a customer',

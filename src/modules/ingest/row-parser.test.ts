@@ -196,6 +196,30 @@ describe('parseRow', () => {
     expect(planSheet('s', ['客户名称', '行业'], {}, catalog).noCustomerColumns).toBeUndefined();
   });
 
+  it('keeps a passport found in a 证件号码 column as the passport; names other documents for what they are', () => {
+    const docs = planSheet('s', ['姓名', '证件号码'], {}, catalog);
+    expect(parseRow(docs, ['王五', 'E12345678'], strict)).toMatchObject({
+      type: 'valid',
+      values: { name: '王五', passport: 'E12345678' },
+    });
+    expect(parseRow(docs, ['王五', 'C12345678'], strict)).toMatchObject({
+      reasons: [{ code: 'ID_OTHER_DOCUMENT', column: 'B' }],
+    });
+    // A company has no passport: the cell is reported, not kept.
+    const companies = planSheet('s', ['客户类型', '客户名称', '证件号码'], {}, catalog);
+    expect(parseRow(companies, ['企业', '某某有限公司', 'E12345678'], strict)).toMatchObject({
+      reasons: [{ code: 'FIELD_NOT_FOR_KIND', column: 'C' }],
+    });
+    // With a passport column of its own, a passport in the ID column is named, not moved.
+    const both = planSheet('s', ['姓名', '证件号码', '护照号'], { 护照号: 'passport' }, catalog);
+    expect(parseRow(both, ['王五', 'E12345678', ''], strict)).toMatchObject({
+      reasons: [{ code: 'ID_OTHER_DOCUMENT' }],
+    });
+    expect(parseRow(docs, ['王五', '110105194912310021'], strict)).toMatchObject({
+      reasons: [{ code: 'ID_CHECKSUM' }],
+    });
+  });
+
   it('composes 省份, 城市 and 区县 columns into the region, unless a column is the region itself', () => {
     const split = planSheet('s', ['姓名', '手机', '省份', '城市', '区/县', '详细地址'], {}, catalog);
     expect(split.columns.map((c) => c.field)).toEqual([

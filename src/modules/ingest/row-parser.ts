@@ -2,8 +2,11 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import {
   matchesKind,
   normaliseText,
+  validateHkMacauPermit,
   validateIdNumber,
   validateLandline,
+  validatePassport,
+  validateTaiwanPermit,
 } from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
@@ -72,6 +75,15 @@ function reasonCode(err: unknown, def: FieldDef): string {
     return TYPE_REASON[def.type] ?? 'FIELD_INVALID';
   }
   throw err;
+}
+
+/** A travel permit or a passport: a document's number, not a resident ID number typed wrong. */
+function isOtherDocument(raw: string): boolean {
+  return (
+    validateHkMacauPermit(raw).ok ||
+    validateTaiwanPermit(raw, { allowBareDigits: false }).ok ||
+    validatePassport(raw).ok
+  );
 }
 
 function reasonAt(code: string, column: ColumnPlan | null): RowReason {
@@ -222,8 +234,20 @@ export function parseRow(
           continue;
         }
       }
+      // 证件号码 columns hold passports too: one is kept as the passport number when the sheet has no
+      // passport column (and checked against the customer's kind like any field).
+      const passport = column.field === 'idNumber' && column.passportDef ? validatePassport(raw) : null;
+      if (passport?.ok && column.passportDef) {
+        stats?.cell(plan.sheet, column, raw, true);
+        values.passport = passport.value;
+        kept.push({ ...column, field: 'passport', def: column.passportDef });
+        continue;
+      }
       stats?.cell(plan.sheet, column, raw, false);
-      const code = reasonCode(err, column.def);
+      const code =
+        column.field === 'idNumber' && isOtherDocument(raw)
+          ? 'ID_OTHER_DOCUMENT'
+          : reasonCode(err, column.def);
       if (opts.lenient) {
         flags.push(`lenient:${column.field}`);
         dropped.push(reasonAt(code, column));

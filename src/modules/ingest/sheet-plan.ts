@@ -28,6 +28,11 @@ export interface ColumnPlan {
   proposal: ColumnReport['proposal'];
   /** One of the 省 / 市 / 区 columns that together make the region (the field is `region`). */
   regionPart?: RegionPart;
+  /**
+   * On the ID-number column of a sheet without a passport column: the passport field, where a passport
+   * number found in that column (证件号码 columns hold both) is kept.
+   */
+  passportDef?: FieldDef;
 }
 
 export interface SheetPlan {
@@ -157,6 +162,9 @@ export function planSheet(
       customKey: null,
     };
   }
+  const passportDef = catalog.get('passport');
+  if (passportDef && !columns.some((c) => c.field === 'passport'))
+    for (const c of columns) if (c.role === 'field' && c.field === 'idNumber') c.passportDef = passportDef;
   const identifies = columns.some(
     (c) => c.role === 'field' && c.field !== null && ANY_IDENTIFYING.has(c.field),
   );
