@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/kernel/authz/permissions.js';
 import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
 import { batchIndexKeys } from '../../src/modules/customers/pending-index.js';
-import type { ImportReport } from '../../src/modules/ingest/ingest-types.js';
+import type { ImportOptions, ImportReport } from '../../src/modules/ingest/ingest-types.js';
 import { generateSyntheticFile, type SyntheticSummary } from '../../src/modules/synthetic/index.js';
 import { type AppFixture, freshApp } from '../support/app-fixture.js';
 import { filesUnder, findInFiles, pgDump, plaintextForms } from '../support/byte-scan.js';
@@ -53,6 +53,13 @@ for (const target of engines()) {
       f = await freshApp(target);
     });
     afterAll(async () => f?.cleanup());
+
+    /** Saves `book` as `<name>-<engine>.xlsx` and imports it for sales. */
+    async function importWorkbook(book: ExcelJS.Workbook, name: string, opts: Partial<ImportOptions> = {}) {
+      const path = join(dir, `${name}-${target.engine}.xlsx`);
+      await book.xlsx.writeFile(path);
+      return f.app.ingest.run(f.actor, path, { purposes: ['sales'], ...opts });
+    }
 
     it('imports a dirty GBK CSV with exactly the counts the generator expects', async () => {
       const path = join(dir, `dirty-${target.engine}.csv`);
@@ -137,14 +144,8 @@ for (const target of engines()) {
           `title${i}.${producer}@example.cn`,
         ]);
         for (const p of people) sheet.addRow(p);
-        const path = join(dir, `titled-${target.engine}-${producer}.xlsx`);
-        await book.xlsx.writeFile(path);
         const before = await activeCustomers(f);
-        const report = await f.app.ingest.run(f.actor, path, {
-          purposes: ['sales'],
-          chunkSize: 500,
-          producer,
-        });
+        const report = await importWorkbook(book, `titled-${producer}`, { chunkSize: 500, producer });
         expect(report.counts).toMatchObject({ read: 3000, imported: 3000, rejected: 0, blank: 0 });
         expect(report.sheets).toEqual([{ name: '客户', rows: 3000, headerRow: 4 }]);
         expect(report.columns.map((c) => c.field)).toEqual(['kind', 'name', 'mobile', 'email']);
@@ -166,14 +167,8 @@ for (const target of engines()) {
         for (const range of ['A2:A3', 'B2:B3', 'C2:D2', 'E2:E3']) sheet.mergeCells(range);
         for (let i = 0; i < 1200; i++)
           sheet.addRow([i + 1, `分组${i}`, '', `grouped${i}.${producer}@example.cn`, i % 2 ? '老客户' : '']);
-        const path = join(dir, `grouped-${target.engine}-${producer}.xlsx`);
-        await book.xlsx.writeFile(path);
         const before = await activeCustomers(f);
-        const report = await f.app.ingest.run(f.actor, path, {
-          purposes: ['sales'],
-          chunkSize: 500,
-          producer,
-        });
+        const report = await importWorkbook(book, `grouped-${producer}`, { chunkSize: 500, producer });
         // Read as one row, 手机 and 邮箱 would have no header and the names no column: all rejected.
         expect(report.counts).toMatchObject({ read: 1200, imported: 1200, rejected: 0 });
         expect(report.sheets).toEqual([{ name: '登记表', rows: 1200, headerRow: 2, headerRows: 2 }]);
@@ -193,9 +188,7 @@ for (const target of engines()) {
       sheet.addRow(['姓名', '手机', '']);
       sheet.mergeCells('B1:C1');
       for (let i = 1; i <= 3; i++) sheet.addRow([`横并${i}`, `1390013806${i}`, `1390013807${i}`]);
-      const path = join(dir, `merged-header-${target.engine}.xlsx`);
-      await book.xlsx.writeFile(path);
-      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      const report = await importWorkbook(book, 'merged-header');
       expect(report.counts).toMatchObject({ read: 3, imported: 3, rejected: 0 });
       // The second column of the merge is named too; the mobile went to the first, so it awaits a mapping.
       expect(report.columns.map((c) => [c.column, c.header, c.field])).toEqual([
@@ -239,9 +232,7 @@ for (const target of engines()) {
       sheet.addRow(['', '合二', '13900138032']);
       sheet.addRow(['', '合三', '13900138033']);
       sheet.mergeCells('A2:A4');
-      const path = join(dir, `merged-${target.engine}.xlsx`);
-      await book.xlsx.writeFile(path);
-      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      const report = await importWorkbook(book, 'merged');
       // Without the merge read, the second and third rows would be individuals with no company.
       expect(report.counts).toMatchObject({
         read: 3,
