@@ -6,7 +6,7 @@ import { validateIdNumber } from './id-number.js';
 import { validateLandline } from './landline.js';
 import { validateLicencePlate } from './licence-plate.js';
 import { validateCoordinates, validatePostcode } from './location.js';
-import { validateMobile } from './mobile.js';
+import { validateMobileField } from './mobile.js';
 import { validateIpv4, validateIpv6 } from './network.js';
 import { isLikelyChineseName } from './person-name.js';
 import { validateHkMacauPermit, validatePassport, validateTaiwanPermit } from './travel-documents.js';
@@ -57,7 +57,7 @@ const MATCHERS: ReadonlyArray<readonly [IdentifierKind, Matcher]> = [
     },
   ],
   ['email', fixed(0.99, validateEmail)],
-  ['mobile', fixed(0.97, validateMobile)],
+  ['mobile', fixed(0.97, validateMobileField)],
   [
     'bank-card',
     (value) => {

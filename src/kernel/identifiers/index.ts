@@ -29,6 +29,11 @@ export {
   type IdNumberOptions,
   validateIdNumber,
 } from './id-number.js';
+export {
+  countryCodeOf,
+  type InternationalPhoneInfo,
+  validateInternationalPhone,
+} from './international-phone.js';
 export { type LandlineInfo, validateLandline } from './landline.js';
 export { type LicencePlateInfo, PLATE_PROVINCES, validateLicencePlate } from './licence-plate.js';
 export {
@@ -37,8 +42,8 @@ export {
   validateCoordinates,
   validatePostcode,
 } from './location.js';
-export { maskValue } from './mask.js';
-export { type MobileInfo, type MobileOptions, validateMobile } from './mobile.js';
+export { maskInternationalPhone, maskValue } from './mask.js';
+export { type MobileInfo, type MobileOptions, validateMobile, validateMobileField } from './mobile.js';
 export {
   MOBILE_SEGMENTS,
   MOBILE_STRICT_PATTERN,

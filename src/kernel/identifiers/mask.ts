@@ -1,4 +1,5 @@
 import { addressToCounty } from './address.js';
+import { countryCodeOf } from './international-phone.js';
 import { surnameOf } from './surnames.js';
 import type { IdentifierKind } from './types.js';
 
@@ -21,7 +22,15 @@ function keepEnds(value: string): string {
   return `${chars[0]}${stars(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
+/** `+852 ****4567`: the country or region code and the last four digits of an E.164 number. */
+export function maskInternationalPhone(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  const code = countryCodeOf(digits) ?? digits.slice(0, 1);
+  return `+${code} ${STARS}${digits.slice(-4)}`;
+}
+
 function maskMobile(value: string): string {
+  if (/^\+(?!86)/.test(value)) return maskInternationalPhone(value);
   const digits = value.replace(/\D/g, '');
   const national = digits.length > 11 && digits.startsWith('86') ? digits.slice(-11) : digits;
   if (national.length !== 11) return keepEnds(value);

@@ -1,3 +1,4 @@
+import { validateInternationalPhone } from './international-phone.js';
 import {
   MOBILE_SEGMENTS,
   MOBILE_STRICT_PATTERN,
@@ -12,7 +13,10 @@ import type { ValidationWithInfo } from './types.js';
 const FOREIGN_NUMBER = /^(?:\+|00)(?!86)[1-9]\d{0,2}\d{6,12}$/;
 
 export interface MobileInfo {
-  carrier: MobileCarrier | 'unknown';
+  /** `international` for a number outside the mainland (validateMobileField only). */
+  carrier: MobileCarrier | 'unknown' | 'international';
+  /** E.164 country or region code: 86 on the mainland, 852 in Hong Kong. */
+  countryCode: string;
 }
 
 export interface MobileOptions {
@@ -40,5 +44,24 @@ export function validateMobile(raw: string, opts: MobileOptions = {}): Validatio
   }
   const carrier = carrierOf(national, opts.segments ?? MOBILE_SEGMENTS);
   if (carrier === undefined && !MOBILE_STRICT_PATTERN.test(national)) return invalid('MOBILE_SEGMENT');
-  return { ok: true, value: national, info: { carrier: carrier ?? 'unknown' } };
+  return { ok: true, value: national, info: { carrier: carrier ?? 'unknown', countryCode: '86' } };
+}
+
+/**
+ * Validates a customer's mobile as the mobile field holds it: a mainland number as its 11 digits, a
+ * number of Hong Kong, Macau, Taiwan or abroad in E.164 form (+85291234567), so a list's overseas
+ * customers keep their only phone. A malformed number with a foreign code is `MOBILE_INTL_FORMAT`.
+ */
+export function validateMobileField(raw: string, opts: MobileOptions = {}): ValidationWithInfo<MobileInfo> {
+  const mainland = validateMobile(raw, opts);
+  if (mainland.ok || (mainland.reason !== 'MOBILE_FOREIGN' && mainland.reason !== 'MOBILE_FORMAT'))
+    return mainland;
+  const abroad = validateInternationalPhone(raw);
+  if (abroad.ok)
+    return {
+      ok: true,
+      value: abroad.value,
+      info: { carrier: 'international', countryCode: abroad.info.countryCode },
+    };
+  return mainland.reason === 'MOBILE_FOREIGN' ? abroad : mainland;
 }

@@ -37,8 +37,12 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     en: 'the cell holds several mobile numbers: keep one, move the others to another column',
   },
   MOBILE_FOREIGN: {
-    zh: '境外手机号（如 +852、+886）：手机号字段只收中国大陆号码，请放到另一列（可映射为自定义字段）',
-    en: 'a mobile number outside the mainland (such as +852 or +886): the mobile field takes mainland numbers only; move it to another column (it can be mapped to a custom field)',
+    zh: '境外号码（如 +852、+886），不是中国大陆手机号',
+    en: 'a number outside the mainland (such as +852 or +886), not a mainland mobile number',
+  },
+  MOBILE_INTL_FORMAT: {
+    zh: '境外号码格式错误：应为 +国家或地区代码 加完整号码（如 +852 9123 4567、+886 912 345 678）',
+    en: 'a number outside the mainland must be + and its country or region code, then the whole number (such as +852 9123 4567 or +886 912 345 678)',
   },
   MOBILE_SEGMENT: { zh: '手机号号段未分配', en: 'mobile number segment is not allocated' },
   LANDLINE_FORMAT: {

@@ -2,6 +2,7 @@ import { validateBankCard } from './bank-card.js';
 import type { ClassificationHints } from './classification.js';
 import { validateEmail } from './email.js';
 import { validateIdNumber } from './id-number.js';
+import { validateInternationalPhone } from './international-phone.js';
 import { validateLandline } from './landline.js';
 import { PLATE_PROVINCES, validateLicencePlate } from './licence-plate.js';
 import { validateCoordinates, validatePostcode } from './location.js';
@@ -117,6 +118,16 @@ export const TEXT_RULES: readonly TextRule[] = [
     check(match) {
       const v = validateMobile(match);
       return v.ok ? { confidence: 0.95, display: v.value } : null;
+    },
+  },
+  {
+    // A number outside the mainland is told by its + or 00 and country code: +852 9123 4567.
+    kind: 'mobile',
+    pattern:
+      /(?<![0-9A-Za-z+])(?:\+|00)[1-9]\d{0,2}[ -]?(?:\(0\)[ -]?)?\d{2,5}(?:[ -]?\d{2,5}){1,3}(?![0-9])/g,
+    check(match) {
+      const v = validateInternationalPhone(match);
+      return v.ok ? { confidence: 0.85, display: v.value } : null;
     },
   },
   {

@@ -23,6 +23,7 @@ export type IdentifierReason =
   | 'MOBILE_FORMAT'
   | 'MOBILE_MULTIPLE'
   | 'MOBILE_FOREIGN'
+  | 'MOBILE_INTL_FORMAT'
   | 'MOBILE_SEGMENT'
   | 'LANDLINE_FORMAT'
   | 'EMAIL_FORMAT'

@@ -7,7 +7,7 @@ import {
   validateEmail,
   validateIdNumber,
   validateLandline,
-  validateMobile,
+  validateMobileField,
   validateUscc,
 } from '../../kernel/identifiers/index.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
@@ -45,7 +45,7 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
   if (text === '') return undefined;
   switch (def.type) {
     case 'mobile':
-      return fromValidation(def.key, validateMobile(text));
+      return fromValidation(def.key, validateMobileField(text));
     case 'idNumber':
       return fromValidation(def.key, validateIdNumber(text));
     case 'email':

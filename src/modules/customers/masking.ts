@@ -1,3 +1,4 @@
+import { maskInternationalPhone } from '../../kernel/identifiers/index.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
 
 const STARS = '****';
@@ -23,6 +24,7 @@ export function maskText(rule: FieldDef['mask'], s: string): string {
     case 'none':
       return s;
     case 'mobile':
+      if (s.startsWith('+')) return maskInternationalPhone(s);
       return s.length === 11 ? `${s.slice(0, 3)}${STARS}${s.slice(7)}` : keepEnds(s, 3, 2);
     case 'landline': {
       const digits = s.replace(/\D/g, '');

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
-import { validateMobile } from '../../kernel/identifiers/index.js';
+import { validateMobileField } from '../../kernel/identifiers/index.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { decodeGrades } from '../customers/customer-codec.js';
 import type { NoticeChannel } from './notice-types.js';
@@ -45,11 +45,10 @@ export function createNoticeVault(keys: KeyRing, orgId: string) {
     return keys.blindIndex('noticeShortCode', normaliseShortCode(code)).toString('hex');
   }
 
-  /** Blind-index hash of an address as the vault indexes it (email lower-case; mobile digits). */
+  /** Blind-index hash of an address as the vault indexes it (email lower-case; a mobile as the mobile field holds it). */
   function destHash(channel: NoticeChannel, address: string): string | null {
     if (channel === 'email') return keys.blindIndex('email', address.trim().toLowerCase()).toString('hex');
-    const digits = address.replace(/[^\d]/g, '').replace(/^(0086|86)(?=1\d{10}$)/, '');
-    const v = validateMobile(digits);
+    const v = validateMobileField(address);
     return v.ok ? keys.blindIndex('mobile', v.value).toString('hex') : null;
   }
 

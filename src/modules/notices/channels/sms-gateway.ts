@@ -22,7 +22,7 @@ import { acsCanonicalQuery, signAcs3, signTc3 } from './provider-signing.js';
  *   TC3-HMAC-SHA256 over content-type, host and x-tc-action, service `sms`.
  */
 export interface SmsRequest {
-  /** Mainland mobile, 11 digits (normalised as the vault stores it). */
+  /** The mobile as the vault stores it: a mainland number's 11 digits, any other in E.164 (+852…). */
   to: string;
   message: SmsMessage;
   /** Our delivery id: Aliyun OutId / Tencent SessionContext, echoed in receipts. */
@@ -174,7 +174,8 @@ export function createAliyunGateway(cfg: SmsConfig, now: () => number = Date.now
     provider: 'aliyun',
     async send(req) {
       const params = {
-        PhoneNumbers: req.to,
+        // Aliyun takes a number outside the mainland as its code and digits, without the +.
+        PhoneNumbers: req.to.replace(/^\+/, ''),
         SignName: cfg.signName,
         TemplateCode: templateRef(cfg, req.message),
         TemplateParam: JSON.stringify(Object.fromEntries(req.message.params)),
@@ -207,7 +208,7 @@ export function createTencentGateway(cfg: SmsConfig, now: () => number = Date.no
     provider: 'tencent',
     async send(req) {
       const body = JSON.stringify({
-        PhoneNumberSet: [`+86${req.to}`],
+        PhoneNumberSet: [req.to.startsWith('+') ? req.to : `+86${req.to}`],
         SmsSdkAppId: cfg.appId ?? '',
         SignName: cfg.signName,
         TemplateId: templateRef(cfg, req.message),
