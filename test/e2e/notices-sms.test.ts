@@ -35,7 +35,8 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
     {
       signing = 'provider',
       ourSecret = GATEWAY_SECRET,
-    }: { signing?: 'relay' | 'provider'; ourSecret?: string } = {},
+      mobiles = [],
+    }: { signing?: 'relay' | 'provider'; ourSecret?: string; mobiles?: readonly string[] } = {},
   ) {
     const gw = await startGateway(provider, GATEWAY_SECRET, signing);
     const clock = fixedClock(IN_WINDOW);
@@ -45,7 +46,7 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
       backoffMs: 60_000,
       ratePerSecond: 1000,
     });
-    const people = await seedCustomers(f, count, offset);
+    const people = await seedCustomers(f, count, offset, mobiles);
     offset += count;
     const created = await n.service.createCampaign(f.actor, {
       transferId: `tr-sms-${provider}-${offset}`,
@@ -200,6 +201,16 @@ describe('notices by SMS through both gateway shapes, with receipts, retries, wi
         .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'failed', error_code: `${provider.toUpperCase()}_${code}` });
       await gw.stop();
+    });
+  }
+
+  for (const provider of ['aliyun', 'tencent'] as const) {
+    it(`${provider}: sends to a Hong Kong mobile in the provider's international form`, async () => {
+      const { gw, n, created } = await campaign(provider, 1, 'C', { mobiles: ['+852 9123 4567'] });
+      expect(await n.sender.drain({ campaignId: created.campaign.id })).toMatchObject({ sent: 1, failed: 0 });
+      const req = gw.requests[0]!.body;
+      if (provider === 'aliyun') expect(req.PhoneNumbers).toBe('85291234567');
+      else expect(req.PhoneNumberSet).toEqual(['+85291234567']);
     });
   }
 

@@ -284,15 +284,16 @@ export function noticesFor(
   });
 }
 
-/** Customers with a name, a mobile and an e-mail (all L3, sealed in the vault). */
+/** Customers with a name, a mobile (`mobiles[i]` where given) and an e-mail (all L3, sealed in the vault). */
 export async function seedCustomers(
   f: AppFixture,
   n: number,
   offset = 0,
+  mobiles: readonly string[] = [],
 ): Promise<Array<{ id: string; mobile: string; email: string }>> {
   const out: Array<{ id: string; mobile: string; email: string }> = [];
   for (let i = 0; i < n; i += 1) {
-    const mobile = `1391234${String(5000 + offset + i).padStart(4, '0')}`;
+    const mobile = mobiles[i] ?? `1391234${String(5000 + offset + i).padStart(4, '0')}`;
     const email = `kehu${offset + i}@example.cn`;
     const id = await f.app.customers.create(f.actor, {
       kind: 'individual',
