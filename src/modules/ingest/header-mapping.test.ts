@@ -78,6 +78,42 @@ describe('mapHeaders', () => {
     ]);
   });
 
+  it('maps a member list with units in its headers and the business fields shops keep', () => {
+    expect(
+      fieldsOf([
+        '会员姓名',
+        '会员等级',
+        '累计消费金额(元)',
+        '消费总额（元）',
+        '来源渠道',
+        '护照号码',
+        '出生年月',
+        '微信账号',
+        '最近跟进时间',
+        '下次跟进时间',
+        '客户标签',
+        '公司简称',
+        '授信额度(万元)',
+        '首次购买日期',
+      ]),
+    ).toEqual([
+      'name',
+      'level',
+      'amount',
+      null, // the amount is taken by the column before
+      'source',
+      'passport',
+      'birthday',
+      'wechat',
+      'lastFollowAt',
+      'nextFollowAt',
+      'tags',
+      'shortName',
+      'creditLimit',
+      null,
+    ]);
+  });
+
   it('reads back field keys used as headers', () => {
     expect(fieldsOf(['idNumber', 'companyName', 'bankAccount'])).toEqual([
       'idNumber',
