@@ -18,7 +18,7 @@ function resultText(r: DetectResult, zh: boolean): string {
   for (const c of r.columns) {
     const d = c.detected;
     lines.push(
-      `  ${c.sheet}!${c.column.padEnd(3)} ${c.header} -> ${c.mappedField ?? '-'}  ${
+      `  ${c.sheet}!${c.column.padEnd(3)} ${c.header} -> ${c.mappedField ?? (c.suggestedField ? `- (${zh ? '像' : 'looks like'} ${c.suggestedField})` : '-')}  ${
         d
           ? `${d.kind} ${d.grade}${d.sensitive ? (zh ? ' 敏感' : ' sensitive') : ''} (${d.matched}/${d.sampled})`
           : zh

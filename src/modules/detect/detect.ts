@@ -6,18 +6,31 @@ import {
   detectColumn,
   detectInText,
 } from '../../kernel/identifiers/index.js';
+import type { FieldDef } from '../customers/customer-types.js';
+import { DEFAULT_FIELDS } from '../customers/default-fields.js';
 import { maskCell } from '../ingest/column-stats.js';
 import { sampleSheets } from '../ingest/file-scan.js';
-import { looksLikeHeaderRow, mapHeaders } from '../ingest/header-mapping.js';
+import { looksLikeHeaderRow } from '../ingest/header-mapping.js';
 import { columnLetter } from '../ingest/ingest-types.js';
 import { openTable } from '../ingest/readers/index.js';
+import { planSheet } from '../ingest/sheet-plan.js';
+
+/** The built-in catalog: detection needs no store, and maps as an import into a new store would. */
+const DEFAULT_CATALOG: ReadonlyMap<string, FieldDef> = new Map(
+  DEFAULT_FIELDS.map((d) => [d.key, { ...d, builtin: true }]),
+);
 
 export interface ColumnFinding {
   sheet: string;
   column: string;
   header: string;
-  /** The field the importer would map the header to, by its synonyms. */
+  /**
+   * The field an import would map the column to with the built-in catalog: by its header's synonyms,
+   * a 电话 column by its content, 省份/城市/区县 composed into `region`.
+   */
   mappedField: string | null;
+  /** For a column left unmapped: the built-in field its content looks like (map it with --mapping). */
+  suggestedField: string | null;
   detected: (Omit<ColumnDetection, 'suggestedGrade'> & { grade: ColumnDetection['suggestedGrade'] }) | null;
   /** Masked examples only. */
   examples: string[];
@@ -62,10 +75,11 @@ export async function detectFile(
   let sampledRows = 0;
   for (const [sheet, sample] of samples) {
     sampledRows += sample.rows;
-    const mapped = mapHeaders(sample.headers);
+    const plan = planSheet(sheet, sample.headers, {}, DEFAULT_CATALOG, sample.columns);
     sample.headers.forEach((header, i) => {
       const values = sample.columns[i] ?? [];
-      const d = detectColumn(values);
+      const planned = plan.columns[i];
+      const d = planned?.detected ?? detectColumn(values);
       const detected = d
         ? {
             kind: d.kind,
@@ -81,9 +95,15 @@ export async function detectFile(
         sheet,
         column: columnLetter(i + 1),
         header,
-        mappedField: mapped[i]?.field ?? null,
+        mappedField: planned?.field ?? null,
+        suggestedField: planned?.proposal?.builtinField ?? null,
         detected,
-        examples: values.slice(0, 3).map((v) => maskCell(v, { def: null, detected: d })),
+        // The detected kind's mask reads raw cells (separators, +86); the field's rule is for the rest.
+        examples: values
+          .slice(0, 3)
+          .map((v) =>
+            maskCell(v, { def: d ? null : (planned?.def ?? null), detected: d, role: planned?.role }),
+          ),
       });
     });
   }

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { detectFile } from './detect.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'custodian-detect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('detectFile', () => {
+  it('maps columns as an import would: region parts, a number column by content, 序号 left out', async () => {
+    const path = join(dir, 'list.csv');
+    writeFileSync(
+      path,
+      [
+        '序号,姓名,号码,省份,城市,累计消费金额(元)',
+        '1,张伟,13812345678,浙江省,杭州市,"1,280.00"',
+        '2,李娜,139-1234-5679,上海市,上海市,560',
+        '3,王芳,+852 9123 4567,香港,,12000',
+      ].join('\n'),
+    );
+    const r = await detectFile(path);
+    if (r.mode !== 'file') throw new Error('expected a file result');
+    const by = new Map(r.columns.map((c) => [c.header, c]));
+    expect(by.get('序号')).toMatchObject({ mappedField: null, suggestedField: null });
+    expect(by.get('姓名')).toMatchObject({ mappedField: 'name' });
+    expect(by.get('号码')).toMatchObject({
+      mappedField: null,
+      suggestedField: 'mobile',
+      detected: { kind: 'mobile', matched: 3 },
+      examples: ['138****5678', '139****5679', '+852 ****4567'],
+    });
+    expect(by.get('省份')?.mappedField).toBe('region');
+    expect(by.get('城市')?.mappedField).toBe('region');
+    expect(by.get('累计消费金额(元)')).toMatchObject({
+      mappedField: 'amount',
+      examples: ['***', '***', '***'],
+    });
+  });
+});
