@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED } from '../support/app-fixture.js';
@@ -138,6 +139,29 @@ describe('console admin flows in Chromium', () => {
       await b.page.getByTestId('import-confirm').click();
       await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
       expect(await b.page.getByTestId('count-imported').textContent()).toBe('2');
+      await signOut(b.page);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the import preview names a hidden sheet it did not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-hidden-'));
+    const file = join(dir, 'members.xlsx');
+    const book = new ExcelJS.Workbook();
+    const members = book.addWorksheet('会员');
+    members.addRow(['姓名', '手机']);
+    members.addRow(['隐藏一', '13912340201']);
+    const lists = book.addWorksheet('下拉选项', { state: 'hidden' });
+    lists.addRow(['等级']);
+    lists.addRow(['金卡']);
+    await book.xlsx.writeFile(file);
+    try {
+      await signIn(b.page, 'zhou.mgr', PASSWORD);
+      await b.page.getByTestId('main-menu').waitFor();
+      await previewImport(b.page, file);
+      expect(await b.page.getByTestId('count-imported').textContent()).toBe('1');
+      expect(await b.page.getByTestId('hidden-sheets').textContent()).toContain('下拉选项');
       await signOut(b.page);
     } finally {
       rmSync(dir, { recursive: true, force: true });

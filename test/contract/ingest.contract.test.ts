@@ -7,6 +7,7 @@ import type { Actor } from '../../src/kernel/authz/permissions.js';
 import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
 import { batchIndexKeys } from '../../src/modules/customers/pending-index.js';
 import type { ImportOptions, ImportReport } from '../../src/modules/ingest/ingest-types.js';
+import { reportText } from '../../src/modules/ingest/report-text.js';
 import { generateSyntheticFile, type SyntheticSummary } from '../../src/modules/synthetic/index.js';
 import { type AppFixture, freshApp } from '../support/app-fixture.js';
 import { filesUnder, findInFiles, pgDump, plaintextForms } from '../support/byte-scan.js';
@@ -196,6 +197,23 @@ for (const target of engines()) {
         ['B', '手机', 'mobile'],
         ['C', '手机', null],
       ]);
+    });
+
+    it('names the hidden sheets it did not read, in the report and its text', async () => {
+      const book = new ExcelJS.Workbook();
+      const members = book.addWorksheet('会员');
+      members.addRow(['姓名', '手机']);
+      members.addRow(['隐一', '13900138081']);
+      const lists = book.addWorksheet('下拉选项', { state: 'hidden' });
+      lists.addRow(['姓名', '手机']);
+      lists.addRow(['隐二', '13900138082']);
+      const report = await importWorkbook(book, 'hidden-sheet', { dryRun: true });
+      expect(report.counts).toMatchObject({ read: 1, imported: 1 });
+      expect(report.hiddenSheets).toEqual(['下拉选项']);
+      expect(reportText(report, 'zh')).toContain('未读取的隐藏工作表：下拉选项');
+      const named = await importWorkbook(book, 'hidden-sheet', { dryRun: true, sheet: '下拉选项' });
+      expect(named.counts).toMatchObject({ read: 1, imported: 1 });
+      expect(named.hiddenSheets).toBeUndefined();
     });
 
     it('composes 省份, 城市 and 区县 columns into the region of each customer', async () => {

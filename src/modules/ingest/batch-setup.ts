@@ -103,6 +103,7 @@ export function reportOf(
     counts,
     columns: stats.columns(),
     sheets: stats.sheets(),
+    ...(source.hiddenSheets?.length ? { hiddenSheets: source.hiddenSheets } : {}),
     rowsDone,
     resumed: base.resumed,
     startedAt: base.startedAt,

@@ -167,6 +167,8 @@ export interface ImportReport extends Partial<ImportTotals> {
   columns: ColumnReport[];
   /** Data rows read per sheet. */
   sheets: SheetSummary[];
+  /** Hidden worksheets not read (import one with --sheet); absent when there are none. */
+  hiddenSheets?: string[];
   rowsDone: number;
   resumed: boolean;
   startedAt: string;

@@ -32,6 +32,12 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
           : `${s.name}: no column identifies a customer (name, mobile, ID number, email, company name, USCC), so its rows are all rejected: if it is a notes sheet, import the customer sheet with --sheet; otherwise name the columns with --mapping`,
       );
   }
+  if (r.hiddenSheets?.length)
+    lines.push(
+      zh
+        ? `未读取的隐藏工作表：${r.hiddenSheets.join('、')}（通常是下拉选项；若其中有客户，用 --sheet 单独导入）/ hidden sheets not read`
+        : `hidden sheets not read: ${r.hiddenSheets.join(', ')} (usually dropdown lists; if one holds customers, import it with --sheet)`,
+    );
   if (c.companiesCreated)
     lines.push(
       zh

@@ -137,6 +137,14 @@ function ReportView({
             })}
           />
         ))}
+      {report.hiddenSheets?.length ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="hidden-sheets"
+          message={t('hiddenSheetsNote', { sheets: report.hiddenSheets.join('、') })}
+        />
+      ) : null}
       {report.sheets
         .filter((s) => s.noCustomerColumns)
         .map((s) => (

@@ -38,6 +38,11 @@ export interface TableSource {
   /** The sheets rows() will visit, in workbook order. */
   sheets: string[];
   /**
+   * Hidden worksheets left unread (xlsx without --sheet): they usually hold a template's dropdown lists,
+   * but they are named in the report, so a hidden sheet of customers is not skipped unseen.
+   */
+  hiddenSheets?: string[];
+  /**
    * Streams the rows, sheet after sheet; each call reads the file again from the start. Blank rows
    * inside the data are yielded (with no cells); blank rows after a sheet's last non-blank row are not.
    * Throws IMPORT_EMPTY_FILE at the end when no sheet had a header, and IMPORT_BAD_ENCODING or

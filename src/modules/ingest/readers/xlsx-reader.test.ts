@@ -67,6 +67,8 @@ describe('xlsx reader', () => {
     expect(source.format).toBe('xlsx');
     expect(source.encoding).toBeUndefined();
     expect(source.sheets).toEqual(['客户', '联系人']);
+    // The hidden sheet is named, so the report can say it was not read.
+    expect(source.hiddenSheets).toEqual(['省市区']);
     const rows = await collectRows(source);
     expect(new Set(rows.map((r) => r.sheet))).toEqual(new Set(['客户', '联系人']));
   });
@@ -192,6 +194,7 @@ describe('xlsx reader', () => {
   it('reads only the requested sheet, hidden ones included, and refuses unknown names', async () => {
     const hidden = await openTable(workbookPath, { sheet: '省市区' });
     expect(hidden.sheets).toEqual(['省市区']);
+    expect(hidden.hiddenSheets).toBeUndefined();
     expect(await collectRows(hidden)).toEqual([
       { sheet: '省市区', rowNumber: 1, cells: ['浙江省', '杭州市', '滨江区'], isHeader: true },
     ]);

@@ -37,9 +37,11 @@ export async function openXlsx(
     done: 0,
     total: wanted.reduce((n, s) => n + (s.part?.entry.uncompressedSize ?? 0), 0),
   };
+  const hiddenSheets = manifest.sheets.filter((s) => !wanted.includes(s) && s.hidden).map((s) => s.name);
   return {
     format: 'xlsx',
     sheets: wanted.map((s) => s.name),
+    ...(hiddenSheets.length ? { hiddenSheets } : {}),
     rows: (options) => readRows(path, fileName, manifest, wanted, meter, isHeader, !options?.sampling),
     meter,
   };
