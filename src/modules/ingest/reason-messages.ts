@@ -35,6 +35,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '合计/小计行，不是客户',
     en: 'a total or subtotal row, not a customer',
   },
+  NOTE_ROW: {
+    zh: '表格的说明行（制表人、审核、备注、截至日期等），不是客户',
+    en: 'a note line of the table (prepared by, checked by, remarks, as-of date…), not a customer',
+  },
   EXTRA_CELLS: {
     zh: '该行在最后一个表头右侧还有内容（从此列起）：可能是未加引号的逗号使整行错位',
     en: 'the row has cells right of the last header (from this column): an unquoted comma may have shifted the row',

@@ -135,8 +135,33 @@ describe('parseRow', () => {
     expect(parseRow(plan, ['小计：'], strict)).toMatchObject({
       reasons: [{ code: 'SUMMARY_ROW', column: 'A' }],
     });
+    expect(parseRow(plan, ['', '共计：2人'], strict)).toMatchObject({ reasons: [{ code: 'SUMMARY_ROW' }] });
+    expect(parseRow(plan, ['合计 1,280元'], strict)).toMatchObject({ reasons: [{ code: 'SUMMARY_ROW' }] });
     // A name that merely contains the word is a name.
     expect(parseRow(plan, ['个人', '合计辉', '13800138000'], strict)).toMatchObject({ type: 'valid' });
+  });
+
+  it('rejects the note lines around a list as NOTE_ROW rather than importing customers named 制表人', () => {
+    for (const cells of [
+      ['', '制表人：王五'],
+      ['', '制表人：王五', '', '审核：李四'],
+      ['', '备注：以上数据截至2024年6月30日'],
+      ['', '以上信息仅供内部使用'],
+      ['', '制表日期: 2024-07-01'],
+      ['', '注：带*为必填项'],
+      ['', '数据来源：CRM 导出'],
+    ])
+      expect(parseRow(plan, cells, strict), cells.join('|')).toEqual({
+        type: 'rejected',
+        reasons: [{ code: 'NOTE_ROW', column: 'B', header: '姓名', field: 'name' }],
+      });
+    // A customer row whose notes cell says 备注：… is a customer; so is one named like a word of a note.
+    expect(
+      parseRow(plan, ['个人', '王五', '13800138000', '', '', '', '', '', '备注：老客户'], strict),
+    ).toMatchObject({
+      type: 'valid',
+    });
+    expect(parseRow(plan, ['个人', '注意', '13800138000'], strict)).toMatchObject({ type: 'valid' });
   });
 
   it('keeps a landline found in a mobile column (联系电话) as the landline, unless the sheet has one', () => {

@@ -55,8 +55,16 @@ export function kindFromCell(text: string): CustomerKind | null {
   return KIND_BY_WORD.get(normaliseText(text).toLowerCase()) ?? null;
 }
 
-/** A row that totals the list (合计, 小计…), in its first non-blank cell. */
-const SUMMARY_WORDS = /^(合计|总计|小计|共计|总共|汇总)[:：]?$/;
+/** A row that totals the list (合计, 小计, 共计：2人…), in its first non-blank cell. */
+const SUMMARY_WORDS = /^(?:合计|总计|小计|共计|总共|汇总)(?:[:：].*|\s*[\d共].*)?$/;
+/**
+ * The lines exported lists end (or begin) with: who made and checked the table, when, remarks. Only a
+ * row all of whose cells read so is a note: a customer's own cells never start with 制表人：.
+ */
+const NOTE_LINE =
+  /^(?:(?:制表|填表|填报|审核|复核|批准|经办|统计|打印|导出|更新|截至|截止)(?:人|日期|时间|单位)?|数据来源|备注|说明|注意事项|注意|温馨提示|提示|注)\s*[:：]|^(?:以上|截至|截止)\S/;
+/** A total's first cell is short; a note line with its words may run long. */
+const SUMMARY_MAX_CHARS = 24;
 
 const TYPE_REASON: Partial<Record<FieldDef['type'], string>> = {
   date: 'DATE_FORMAT',
@@ -167,10 +175,16 @@ export function parseRow(
   stats?.row(plan.sheet);
   // 合计 / 小计 rows close many exported lists: a total is not a customer (and 合计 would pass as a name).
   const first = cells.find((c) => c.trim() !== '') as string;
-  if (first.length <= 8 && SUMMARY_WORDS.test(normaliseText(first)))
+  if (first.length <= SUMMARY_MAX_CHARS && SUMMARY_WORDS.test(normaliseText(first)))
     return {
       type: 'rejected',
       reasons: [reasonAt('SUMMARY_ROW', plan.columns[cells.indexOf(first)] ?? null)],
+    };
+  // 制表人：王五 / 备注：以上数据截至6月30日: not a customer named 制表人：王五.
+  if (cells.every((c) => c.trim() === '' || NOTE_LINE.test(normaliseText(c))))
+    return {
+      type: 'rejected',
+      reasons: [reasonAt('NOTE_ROW', plan.columns[cells.indexOf(first)] ?? null)],
     };
   const reasons: RowReason[] = [];
   const flags: string[] = [];
