@@ -117,6 +117,20 @@ for (const target of engines()) {
       expect(rows.find((r) => r[0] === withoutBasis)?.slice(1)).toEqual(['个人', '', '欧**', '重要;老客户']);
     });
 
+    it('a masked export imported again stores no stars: its masked cells are MASKED_VALUE', async () => {
+      const out = join(dir, `masked-${target.engine}.csv`);
+      await f.app.exports.exportCustomers(f.actor, {
+        out,
+        fields: ['name', 'mobile', 'idNumber'],
+        reveal: ['mobile'],
+        purpose: 'sales',
+      });
+      const report = await f.app.ingest.run(f.actor, out, { purposes: ['sales'], dryRun: true });
+      // Both rows hold a masked name; the customer without a basis for sales has a masked mobile too.
+      expect(report.counts).toMatchObject({ read: 2, imported: 0, merged: 0, rejected: 2 });
+      expect(report.counts.byReason).toMatchObject({ MASKED_VALUE: 2 });
+    });
+
     it('refuses an export without the grant, and a reveal above the grant', async () => {
       const sales: Actor = { ...f.actor, id: 'token:sales', kind: 'token', roles: ['sales'] };
       await expect(f.app.exports.exportCustomers(sales, { out: join(dir, 'x.csv') })).rejects.toMatchObject({

@@ -63,3 +63,19 @@ export function maskField(def: Pick<FieldDef, 'mask'>, value: FieldValue): Field
   if (typeof value === 'boolean') return def.mask === 'hidden' ? '******' : value;
   return maskText(def.mask, value);
 }
+
+/**
+ * Whether a cell reads as a value this module masked (张*, 138****5678, ******, 尾号1234): a masked
+ * export imported again must not store the stars as the customer's name or mobile.
+ */
+export function looksMasked(def: Pick<FieldDef, 'mask'>, text: string): boolean {
+  if (def.mask === 'none') return false;
+  const s = text.normalize('NFKC').trim();
+  if (def.mask === 'bankCard' && /^尾号\d{4}$/.test(s)) return true;
+  if (!s.includes('*')) return false;
+  if (/^\*+$/.test(s)) return true;
+  // A hidden field's mask is all stars; its own text may hold ** (Markdown, a rating).
+  if (def.mask === 'hidden') return false;
+  if (def.mask === 'name') return /^\S\*+$/u.test(s);
+  return s.includes('**');
+}

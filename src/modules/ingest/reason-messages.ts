@@ -35,6 +35,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '合计/小计行，不是客户',
     en: 'a total or subtotal row, not a customer',
   },
+  MASKED_VALUE: {
+    zh: '这是脱敏后的值（如 张*、138****5678），不是原值：请用明文导出（--reveal）的文件导入',
+    en: 'a masked value (such as 张* or 138****5678), not the value itself: import a file exported with the values revealed (--reveal)',
+  },
   NOTE_ROW: {
     zh: '表格的说明行（制表人、审核、备注、截至日期等），不是客户',
     en: 'a note line of the table (prepared by, checked by, remarks, as-of date…), not a customer',

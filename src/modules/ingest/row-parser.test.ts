@@ -141,6 +141,37 @@ describe('parseRow', () => {
     expect(parseRow(plan, ['个人', '合计辉', '13800138000'], strict)).toMatchObject({ type: 'valid' });
   });
 
+  it('rejects masked values (a masked export imported again) as MASKED_VALUE, never storing the stars', () => {
+    const masked = parseRow(
+      plan,
+      ['个人', '张*', '138****5678', '110***********002X', 'z***@163.com', '', '', '', '******'],
+      strict,
+    );
+    expect(masked).toEqual({
+      type: 'rejected',
+      reasons: [
+        { code: 'MASKED_VALUE', column: 'B', header: '姓名', field: 'name' },
+        { code: 'MASKED_VALUE', column: 'C', header: '手机', field: 'mobile' },
+        { code: 'MASKED_VALUE', column: 'D', header: '身份证号', field: 'idNumber' },
+        { code: 'MASKED_VALUE', column: 'E', header: '邮箱', field: 'email' },
+        { code: 'NOT_IDENTIFYING', column: null, header: null, field: null },
+      ],
+    });
+    const lenient = parseRow(plan, ['个人', '王五', '138****5678', '', 'wang@example.cn'], {
+      ...strict,
+      lenient: true,
+    });
+    expect(lenient).toMatchObject({ type: 'valid', flags: ['lenient:mobile'], values: { name: '王五' } });
+    expect(lenient.type === 'valid' && 'mobile' in lenient.values).toBe(false);
+    // Stars a value really holds stay: a two-character name ending in *, ** in text a field does not mask.
+    expect(parseRow(plan, ['个人', '王五', '13800138000', '', '', '', '', '**重要**'], strict)).toMatchObject(
+      {
+        type: 'valid',
+        values: { tags: ['**重要**'] },
+      },
+    );
+  });
+
   it('rejects the note lines around a list as NOTE_ROW rather than importing customers named 制表人', () => {
     for (const cells of [
       ['', '制表人：王五'],

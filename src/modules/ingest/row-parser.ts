@@ -10,6 +10,7 @@ import {
 } from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
+import { looksMasked } from '../customers/masking.js';
 import type { ColumnStats } from './column-stats.js';
 import { columnLetter, type RowReason } from './ingest-types.js';
 import { type ColumnPlan, IDENTIFYING_FIELDS, type SheetPlan } from './sheet-plan.js';
@@ -190,6 +191,13 @@ export function parseRow(
   const flags: string[] = [];
   /** Cells a lenient import leaves out: named again should the row still be rejected. */
   const dropped: RowReason[] = [];
+  /** An invalid cell rejects the row, or under --lenient is left out and flags the customer. */
+  const refuse = (reason: RowReason, what: string): void => {
+    if (opts.lenient) {
+      flags.push(`lenient:${what}`);
+      dropped.push(reason);
+    } else reasons.push(reason);
+  };
   const values: Record<string, FieldValue> = {};
   // Cells right of the last header belong to no column: usually a delimiter inside an unquoted cell
   // (北京市,朝阳区) that shifted the row, so its other cells may sit under the wrong headers too.
@@ -201,10 +209,7 @@ export function parseRow(
       header: null,
       field: null,
     };
-    if (opts.lenient) {
-      flags.push('lenient:extra-cells');
-      dropped.push(reason);
-    } else reasons.push(reason);
+    refuse(reason, 'extra-cells');
   }
   // A list, not maps: a row keeps a dozen fields at most, and two maps per row were garbage. A sheet
   // plan maps a field to one column at most (planSheet), so a field is never kept twice; the 省/市/区
@@ -219,12 +224,7 @@ export function parseRow(
     if (column.role === 'kind') {
       kind = kindFromCell(raw);
       stats?.cell(plan.sheet, column, raw, kind !== null);
-      if (kind === null) {
-        if (opts.lenient) {
-          flags.push('lenient:kind');
-          dropped.push(reasonAt('KIND_UNKNOWN', column));
-        } else reasons.push(reasonAt('KIND_UNKNOWN', column));
-      }
+      if (kind === null) refuse(reasonAt('KIND_UNKNOWN', column), 'kind');
       continue;
     }
     if (column.role === 'unmapped' || column.role === 'ignored') {
@@ -234,6 +234,11 @@ export function parseRow(
       continue;
     }
     if (column.role !== 'field' || !column.def || !column.field) continue;
+    if (looksMasked(column.def, raw)) {
+      stats?.cell(plan.sheet, column, raw, false);
+      refuse(reasonAt('MASKED_VALUE', column), column.field);
+      continue;
+    }
     let value: FieldValue | undefined;
     try {
       value = normaliseFieldValue(column.def, raw);
@@ -262,10 +267,7 @@ export function parseRow(
         column.field === 'idNumber' && isOtherDocument(raw)
           ? 'ID_OTHER_DOCUMENT'
           : reasonCode(err, column.def);
-      if (opts.lenient) {
-        flags.push(`lenient:${column.field}`);
-        dropped.push(reasonAt(code, column));
-      } else reasons.push(reasonAt(code, column));
+      refuse(reasonAt(code, column), column.field);
       continue;
     }
     if (value === undefined) continue;
@@ -284,11 +286,7 @@ export function parseRow(
     const key = column.field;
     if (column.def.kinds.includes(finalKind)) continue;
     delete values[key];
-    const reason = reasonAt('FIELD_NOT_FOR_KIND', column);
-    if (opts.lenient) {
-      flags.push(`lenient:${key}`);
-      dropped.push(reason);
-    } else reasons.push(reason);
+    refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
   }
   let company: ValidRow['company'] = null;
   if (finalKind === 'contact') {
