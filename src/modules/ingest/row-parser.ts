@@ -182,7 +182,7 @@ export function parseRow(
       reasons: [reasonAt('SUMMARY_ROW', plan.columns[cells.indexOf(first)] ?? null)],
     };
   // 制表人：王五 / 备注：以上数据截至6月30日: not a customer named 制表人：王五.
-  if (cells.every((c) => c.trim() === '' || NOTE_LINE.test(normaliseText(c))))
+  if (cells.every((c) => c.trim() === '' || NOTE_LINE.test(c.trim())))
     return {
       type: 'rejected',
       reasons: [reasonAt('NOTE_ROW', plan.columns[cells.indexOf(first)] ?? null)],
