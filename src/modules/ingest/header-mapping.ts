@@ -111,7 +111,8 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     'landline',
   ],
   gender: ['性别', 'gender', 'sex'],
-  birthday: ['生日', '出生日期', '出生年月日', '出生年月', 'birthday', 'date of birth', 'dob'],
+  // Not 出生年月: it holds a month (1990年3月), which is no birthday; left to a custom field.
+  birthday: ['生日', '出生日期', '出生年月日', 'birthday', 'date of birth', 'dob'],
   wechat: ['微信', '微信号', '微信账号', 'wechat'],
   qq: ['QQ', 'QQ号', 'QQ号码'],
   title: ['职务', '职位', '岗位', 'title', 'position', 'job title'],
