@@ -99,17 +99,8 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     'uscc',
     'credit code',
   ],
-  landline: [
-    '座机',
-    '固定电话',
-    '办公电话',
-    '座机号码',
-    '固话',
-    '公司电话',
-    '单位电话',
-    '办公室电话',
-    'landline',
-  ],
+  // Not 公司电话 / 单位电话: small firms list a mobile there, which would fail as a landline.
+  landline: ['座机', '固定电话', '办公电话', '座机号码', '固话', '办公室电话', 'landline'],
   gender: ['性别', 'gender', 'sex'],
   // Not 出生年月: it holds a month (1990年3月), which is no birthday; left to a custom field.
   birthday: ['生日', '出生日期', '出生年月日', 'birthday', 'date of birth', 'dob'],
@@ -141,15 +132,16 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     '累计购买金额',
     'total spend',
   ],
-  shortName: ['简称', '客户简称', '公司简称', '企业简称'],
-  website: ['网址', '官网', '公司网址', '网站', 'website'],
-  creditLimit: ['信用额度', '授信额度', 'credit limit'],
-  invoiceInfo: ['开票信息', '发票信息', '开票资料'],
+  // Company-only fields keep their one name: a contact's row that fills one is rejected FIELD_NOT_FOR_KIND,
+  // and contact lists often carry their company's 简称 or 网址 under other names.
+  shortName: ['简称'],
+  website: ['网址'],
   lastFollowAt: ['最后跟进时间', '最近跟进时间', '上次跟进时间', '最后联系时间', '最近联系时间'],
   nextFollowAt: ['下次联系时间', '下次跟进时间', '计划跟进时间'],
   followStatus: ['跟进状态'],
   dealStatus: ['成交状态', '是否成交'],
-  isDecisionMaker: ['关键决策人', '是否决策人', '决策人'],
+  // Not 决策人 alone: such a column names the decision maker rather than saying yes or no.
+  isDecisionMaker: ['关键决策人', '是否决策人'],
   location: ['精确定位', '定位', '经纬度', '坐标', 'gps', 'location'],
   health: ['健康信息', '健康状况', '病史', 'health'],
 };
