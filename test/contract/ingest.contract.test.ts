@@ -199,6 +199,32 @@ for (const target of engines()) {
       ]);
     });
 
+    it('--create-fields types a column of second mobiles as mobiles: normalised, checked and masked so', async () => {
+      const path = join(dir, `second-mobile-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        '姓名,手机,备用手机\r\n二号一,13900138101,+86 139-0013-8111\r\n二号二,13900138102,+852 9123 4502\r\n',
+      );
+      const preview = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], dryRun: true });
+      const second = preview.columns.find((c) => c.header === '备用手机');
+      // The mobile field is taken by 手机: a custom field, checked as a mobile.
+      expect(second?.proposal).toMatchObject({ builtinField: null, like: 'mobile' });
+      expect(reportText(preview, 'zh')).toContain('按 mobile 校验');
+
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], createFields: true });
+      expect(report.counts).toMatchObject({ imported: 2, rejected: 0 });
+      const key = report.columns.find((c) => c.header === '备用手机')?.field as string;
+      const def = (await f.app.catalog.load()).get(key);
+      expect(def).toMatchObject({ type: 'mobile', mask: 'mobile', grade: 'L3', builtin: false });
+      const [one] = await f.app.customers.find(f.actor, { mobile: '13900138101' });
+      const revealed = await f.app.customers.get(f.actor, one?.id as string, {
+        reveal: [key],
+        purpose: 'sales',
+      });
+      expect(revealed.fields[key]).toBe('13900138111');
+      expect((await f.app.customers.get(f.actor, one?.id as string)).fields[key]).toBe('139****8111');
+    });
+
     it('names the hidden sheets it did not read, in the report and its text', async () => {
       const book = new ExcelJS.Workbook();
       const members = book.addWorksheet('会员');

@@ -130,12 +130,15 @@ export function createBatchSetup(deps: IngestDeps) {
       for (const c of plan.columns) {
         if (c.role !== 'unmapped' || !c.proposal || c.header.trim() === '') continue;
         const current = await catalog.load();
+        // Typed like the built-in field its content looks like: validated, normalised and masked so.
+        const like = c.proposal.like ? current.get(c.proposal.like) : undefined;
         await catalog.add(actor, {
           key: nextCustomKey(current, new Set()),
           grade: c.proposal.grade,
           labelZh: c.header.trim(),
           labelEn: c.header.trim(),
           category: 'custom',
+          ...(like ? { type: like.type, mask: like.mask, sensitive: like.sensitive } : {}),
         });
       }
     }

@@ -120,8 +120,18 @@ export interface ColumnReport {
   fillRate: number;
   validRate: number;
   detected: ColumnDetectionSummary | null;
-  /** For an unmapped column: the custom field it would become, or the built-in field it looks like. */
-  proposal: { grade: DataGrade; builtinField: string | null; customKey: string | null } | null;
+  /**
+   * For an unmapped column: the custom field it would become, or the built-in field it looks like
+   * (`builtinField`, when that field is free in the sheet). `like`: the built-in field whose value type
+   * and mask a custom field made for it takes (a column of second mobiles is checked and masked as
+   * mobiles), whether or not that field is free.
+   */
+  proposal: {
+    grade: DataGrade;
+    builtinField: string | null;
+    customKey: string | null;
+    like: string | null;
+  } | null;
   /** Masked examples only. */
   examples: string[];
 }

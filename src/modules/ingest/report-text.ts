@@ -82,7 +82,7 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
       lines.push(
         p.builtinField
           ? `      ${zh ? '建议映射到内置字段' : 'looks like built-in field'} ${p.builtinField}（--mapping '{"${col.column}":"${p.builtinField}"}'）`
-          : `      ${zh ? '建议自定义字段' : 'proposed custom field'} ${p.customKey ?? ''} (${p.grade})${zh ? '，用 --create-fields 创建' : ', create with --create-fields'}`,
+          : `      ${zh ? '建议自定义字段' : 'proposed custom field'} ${p.customKey ?? ''} (${p.grade}${p.like ? `${zh ? '，按' : ', checked as'} ${p.like}${zh ? ' 校验' : ''}` : ''})${zh ? '，用 --create-fields 创建' : ', create with --create-fields'}`,
       );
     }
   }

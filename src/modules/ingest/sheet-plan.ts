@@ -156,10 +156,12 @@ export function planSheet(
   for (const c of columns) {
     if (c.role !== 'unmapped' || c.header.trim() === '') continue;
     const builtin = c.detected ? (BUILTIN_FOR_KIND[c.detected.kind] ?? null) : null;
+    const known = builtin !== null && catalog.has(builtin);
     c.proposal = {
       grade: c.detected?.suggestedGrade ?? DEFAULT_CUSTOM_GRADE,
-      builtinField: builtin && !taken.has(builtin) && catalog.has(builtin) ? builtin : null,
+      builtinField: known && !taken.has(builtin) ? builtin : null,
       customKey: null,
+      like: known ? builtin : null,
     };
   }
   const passportDef = catalog.get('passport');
