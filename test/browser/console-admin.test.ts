@@ -145,23 +145,35 @@ describe('console admin flows in Chromium', () => {
     }
   });
 
-  it('the import preview names a hidden sheet it did not read', async () => {
+  it('the import preview names a hidden sheet it did not read, and imports it when chosen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custodian-hidden-'));
     const file = join(dir, 'members.xlsx');
     const book = new ExcelJS.Workbook();
     const members = book.addWorksheet('会员');
     members.addRow(['姓名', '手机']);
     members.addRow(['隐藏一', '13912340201']);
-    const lists = book.addWorksheet('下拉选项', { state: 'hidden' });
-    lists.addRow(['等级']);
-    lists.addRow(['金卡']);
+    const older = book.addWorksheet('旧会员', { state: 'hidden' });
+    older.addRow(['姓名', '手机']);
+    older.addRow(['隐藏二', '13912340202']);
+    older.addRow(['隐藏三', '13912340203']);
     await book.xlsx.writeFile(file);
     try {
       await signIn(b.page, 'zhou.mgr', PASSWORD);
       await b.page.getByTestId('main-menu').waitFor();
       await previewImport(b.page, file);
       expect(await b.page.getByTestId('count-imported').textContent()).toBe('1');
-      expect(await b.page.getByTestId('hidden-sheets').textContent()).toContain('下拉选项');
+      expect(await b.page.getByTestId('hidden-sheets').textContent()).toContain('旧会员');
+
+      // Choosing the hidden sheet holds the confirm until a new preview, which reads that sheet alone.
+      await pick(b.page, 'import-sheet', '旧会员');
+      await b.page.getByTestId('mapping-changed').waitFor();
+      expect(await b.page.getByTestId('import-confirm').isDisabled()).toBe(true);
+      await b.page.getByTestId('import-preview').click();
+      await expect.poll(() => b.page.getByTestId('count-imported').textContent()).toBe('2');
+      expect(await b.page.getByTestId('hidden-sheets').count()).toBe(0);
+      await b.page.getByTestId('import-confirm').click();
+      await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
+      expect(await b.page.getByTestId('count-imported').textContent()).toBe('2');
       await signOut(b.page);
     } finally {
       rmSync(dir, { recursive: true, force: true });

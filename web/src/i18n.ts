@@ -167,7 +167,10 @@ const zh = {
   notImported: '不导入',
   kindColumn: '客户类型',
   hiddenSheetsNote:
-    '隐藏的工作表未读取：{sheets}。它们通常是模板的下拉选项；若其中有客户，请用命令行 --sheet 单独导入。',
+    '隐藏的工作表未读取：{sheets}。它们通常是模板的下拉选项；若其中有客户，请在「工作表」中选择它单独导入。',
+  sheet: '工作表',
+  allVisibleSheets: '全部可见工作表',
+  sheetChanged: '工作表已更改：请先重新预览，再确认导入。',
   noCustomerColumns:
     '工作表 {sheet} 没有能识别客户的列（姓名、手机、证件号、邮箱、客户名称、统一社会信用代码），其行都会被拒绝。若是说明页可忽略；否则请在下表中指定列的字段。',
   useSuggestion: '按内容建议：{field}',
@@ -444,7 +447,10 @@ const en: Dict = {
   notImported: 'Not imported',
   kindColumn: 'Customer type',
   hiddenSheetsNote:
-    'Hidden sheets not read: {sheets}. They usually hold a template’s dropdown lists; if one holds customers, import it with --sheet on the command line.',
+    'Hidden sheets not read: {sheets}. They usually hold a template’s dropdown lists; if one holds customers, choose it under Sheet to import it alone.',
+  sheet: 'Sheet',
+  allVisibleSheets: 'All visible sheets',
+  sheetChanged: 'The sheet changed: preview again before you confirm the import.',
   noCustomerColumns:
     "Sheet {sheet} has no column that identifies a customer (name, mobile, ID number, email, company name, USCC), so its rows will all be rejected. Ignore it if it is a notes sheet; otherwise choose the columns' fields below.",
   useSuggestion: 'Suggested by content: {field}',

@@ -440,7 +440,12 @@ export default function Import(): ReactNode {
   const [error, setError] = useState<string | null>(null);
   const [quarantine, setQuarantine] = useState<BatchSummary | null>(null);
   const [mapping, setMapping] = useState<Mapping>({});
-  const [mappingChanged, setMappingChanged] = useState(false);
+  /** What changed since the preview (the confirm waits for a new one), or null. */
+  const [stale, setStale] = useState<'mapping' | 'sheet' | null>(null);
+  /** '' for every visible sheet, else the one sheet to import (hidden ones included). */
+  const [sheet, setSheet] = useState('');
+  /** The workbook's sheets seen in previews, hidden ones included: the choices of `sheet`. */
+  const [knownSheets, setKnownSheets] = useState<string[]>([]);
   const purposes = useLoad(() => get<{ items: Purpose[] }>('/purposes'), []);
   const fields = useLoad(() => get<{ items: FieldDef[] }>('/fields'), []);
   const batches = useLoad(() => get<unknown>('/imports'), [result]);
@@ -458,6 +463,7 @@ export default function Import(): ReactNode {
     body.append('lenient', String(o.lenient));
     body.append('createFields', String(o.createFields));
     if (Object.keys(mapping).length > 0) body.append('mapping', JSON.stringify({ columns: mapping }));
+    if (sheet) body.append('sheet', sheet);
     body.append('file', file, file.name);
     setBusy(dryRun ? 'preview' : 'import');
     setError(null);
@@ -465,7 +471,10 @@ export default function Import(): ReactNode {
       const report = await api<ImportReport>('POST', '/imports', body);
       if (dryRun) {
         setPreview(report);
-        setMappingChanged(false);
+        setStale(null);
+        setKnownSheets((known) => [
+          ...new Set([...known, ...report.sheets.map((s) => s.name), ...(report.hiddenSheets ?? [])]),
+        ]);
       } else {
         setResult(report);
         setPreview(null);
@@ -515,7 +524,9 @@ export default function Import(): ReactNode {
                 setPreview(null);
                 setResult(null);
                 setMapping({});
-                setMappingChanged(false);
+                setStale(null);
+                setSheet('');
+                setKnownSheets([]);
                 return false;
               }}
               onRemove={() => setFile(null)}
@@ -554,6 +565,23 @@ export default function Import(): ReactNode {
             <Form.Item name="createFields" valuePropName="checked" label=" ">
               <Checkbox data-testid="import-create-fields">{t('createFields')}</Checkbox>
             </Form.Item>
+            {knownSheets.length > 1 && (
+              <Form.Item label={t('sheet')}>
+                <Select
+                  style={{ minWidth: 180 }}
+                  data-testid="import-sheet"
+                  value={sheet}
+                  onChange={(v: string) => {
+                    setSheet(v);
+                    setStale('sheet');
+                  }}
+                  options={[
+                    { value: '', label: t('allVisibleSheets') },
+                    ...knownSheets.map((name) => ({ value: name, label: name })),
+                  ]}
+                />
+              </Form.Item>
+            )}
           </Space>
           <Space>
             <Button
@@ -567,7 +595,7 @@ export default function Import(): ReactNode {
             <Button
               type="primary"
               onClick={() => run(false)}
-              disabled={!file || !preview || mappingChanged}
+              disabled={!file || !preview || stale !== null}
               loading={busy === 'import'}
               data-testid="import-confirm"
             >
@@ -578,11 +606,11 @@ export default function Import(): ReactNode {
         {busy === 'import' && (
           <Progress percent={99} status="active" showInfo={false} style={{ marginTop: 16 }} />
         )}
-        {mappingChanged && (
+        {stale && (
           <Alert
             type="warning"
             showIcon
-            message={t('mappingChanged')}
+            message={t(stale === 'sheet' ? 'sheetChanged' : 'mappingChanged')}
             style={{ marginTop: 16 }}
             data-testid="mapping-changed"
           />
@@ -611,7 +639,7 @@ export default function Import(): ReactNode {
                 fields: fields.data?.items ?? [],
                 onChange: (c, field) => {
                   setMapping((m) => ({ ...m, [mappingKey(c)]: field }));
-                  setMappingChanged(true);
+                  setStale('mapping');
                 },
               }}
             />
