@@ -23,6 +23,21 @@ afterAll(() => s.stop());
 const { admin, createUser, activate, signIn, signOut, pick, previewImport } = consoleHelpers(s);
 const PASSWORD = STRONG_PASSWORD;
 
+/** After a change in the preview the confirm waits; a new preview then counts `imported` rows. */
+async function previewAgain(page: Page, imported: string): Promise<void> {
+  await page.getByTestId('mapping-changed').waitFor();
+  expect(await page.getByTestId('import-confirm').isDisabled()).toBe(true);
+  await page.getByTestId('import-preview').click();
+  await expect.poll(() => page.getByTestId('count-imported').textContent()).toBe(imported);
+}
+
+/** 确认导入, and the count of imported rows the result shows. */
+async function confirmImport(page: Page, imported: string): Promise<void> {
+  await page.getByTestId('import-confirm').click();
+  await page.getByTestId('import-done').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('count-imported').textContent()).toBe(imported);
+}
+
 /** An account made by the admin token, its password set through the API (first sign-in not under test). */
 async function createActiveUser(username: string, roles: string[]): Promise<string> {
   const created = await createUser(username, roles);
@@ -128,17 +143,12 @@ describe('console admin flows in Chromium', () => {
       // 号码's content says mobile: one click takes the suggestion.
       await b.page.getByTestId('suggest-B').click();
       expect(await b.page.getByTestId('suggest-B').count()).toBe(0);
-      await b.page.getByTestId('mapping-changed').waitFor();
-      expect(await b.page.getByTestId('import-confirm').isDisabled()).toBe(true);
-      await b.page.getByTestId('import-preview').click();
-      await expect.poll(() => b.page.getByTestId('count-imported').textContent()).toBe('2');
+      await previewAgain(b.page, '2');
       expect(await b.page.getByTestId('mapping-changed').count()).toBe(0);
       expect(await b.page.getByTestId('no-customer-columns').count()).toBe(0);
       await screenshot(b.page, 'import-remapped');
 
-      await b.page.getByTestId('import-confirm').click();
-      await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
-      expect(await b.page.getByTestId('count-imported').textContent()).toBe('2');
+      await confirmImport(b.page, '2');
       await signOut(b.page);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -166,14 +176,9 @@ describe('console admin flows in Chromium', () => {
 
       // Choosing the hidden sheet holds the confirm until a new preview, which reads that sheet alone.
       await pick(b.page, 'import-sheet', '旧会员');
-      await b.page.getByTestId('mapping-changed').waitFor();
-      expect(await b.page.getByTestId('import-confirm').isDisabled()).toBe(true);
-      await b.page.getByTestId('import-preview').click();
-      await expect.poll(() => b.page.getByTestId('count-imported').textContent()).toBe('2');
+      await previewAgain(b.page, '2');
       expect(await b.page.getByTestId('hidden-sheets').count()).toBe(0);
-      await b.page.getByTestId('import-confirm').click();
-      await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
-      expect(await b.page.getByTestId('count-imported').textContent()).toBe('2');
+      await confirmImport(b.page, '2');
       await signOut(b.page);
     } finally {
       rmSync(dir, { recursive: true, force: true });
