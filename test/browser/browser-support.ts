@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { type App, initApp, systemActor } from '../../src/app.js';
 import { buildHttp } from '../../src/http.js';
 import { createLogger } from '../../src/kernel/log/logger.js';
@@ -104,6 +105,29 @@ export async function openBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The export dialog's file, once the server has made it. Under a loaded CI machine the export can take
+ * long; if it fails or never starts, the poll's last state says which (the dialog's error text, or a
+ * submit button that is not loading: a lost click), not a bare timeout.
+ */
+export async function exportReady(page: Page): Promise<Locator> {
+  const ready = page.getByTestId('export-ready');
+  const error = page.locator('.ant-modal .ant-alert-error');
+  const submit = page.getByTestId('export-submit');
+  await expect
+    .poll(
+      async () => {
+        if (await ready.isVisible()) return 'ready';
+        if (await error.isVisible()) return `error: ${await error.textContent()}`;
+        const classes = await submit.getAttribute('class', { timeout: 1000 }).catch(() => null);
+        return classes !== null && !classes.includes('ant-btn-loading') ? 'submit not loading' : 'exporting';
+      },
+      { timeout: 60_000 },
+    )
+    .toBe('ready');
+  return ready;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -8,6 +8,7 @@ import { SEEDED } from '../support/app-fixture.js';
 import {
   type Browser,
   consoleHelpers,
+  exportReady,
   openBrowser,
   STRONG_PASSWORD,
   screenshot,
@@ -261,8 +262,7 @@ describe('console admin flows in Chromium', () => {
     await pick(b.page, 'export-purpose', 'sales');
     await pick(b.page, 'export-approval', approvalId);
     await b.page.getByTestId('export-submit').click();
-    const ready = b.page.getByTestId('export-ready');
-    await ready.waitFor();
+    await exportReady(b.page);
     await screenshot(b.page, 'export-with-approval');
     await b.page.getByTestId('export-close').click();
     const used = await admin<{ items: Array<{ id: string; status: string }> }>(

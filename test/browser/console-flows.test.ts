@@ -8,6 +8,7 @@ import { SEEDED } from '../support/app-fixture.js';
 import {
   type Browser,
   consoleHelpers,
+  exportReady,
   openBrowser,
   STRONG_PASSWORD,
   screenshot,
@@ -140,8 +141,7 @@ describe('console flows in Chromium', () => {
     await b.page.goto(`${s.base}/customers`);
     await b.page.getByTestId('export-open').click();
     await b.page.getByTestId('export-submit').click();
-    const ready = b.page.getByTestId('export-ready');
-    await ready.waitFor();
+    const ready = await exportReady(b.page);
     const download = b.page.waitForEvent('download');
     await ready.getByRole('link').click();
     expect((await download).suggestedFilename()).toMatch(/\.xlsx$/);

@@ -12,7 +12,7 @@ import {
 } from './dedupe-keys.js';
 import type { CandidateRow } from './ingest-repo.js';
 import { emptyCounts, type ImportCounts, type OnDuplicate } from './ingest-types.js';
-import type { ValidRow } from './row-parser.js';
+import type { ContactCompany, ValidRow } from './row-parser.js';
 import type { NewCustomer, PreSealed } from './vault-writer.js';
 
 /** Where a row came from: enough to name it in conflicts and the quarantine, no content. */
@@ -152,6 +152,11 @@ export class StoreMatches {
     return null;
   }
 
+  /** Whether an import may change this customer: the actor sees it, and its processing is not restricted. */
+  mayChange(id: string): boolean {
+    return this.inScope(id) && this.rows.get(id)?.status !== 'restricted';
+  }
+
   /** Whether the acting user may see (and so merge into) this customer. */
   inScope(id: string): boolean {
     return this.scope === null || this.scope.has(id);
@@ -217,8 +222,33 @@ export function resolveChunk(
     for (const k of mapKeys) if (!state.inFile.has(k)) state.inFile.set(k, target);
   };
 
-  const companyFor = (ref: { companyName?: string; uscc?: string }, flags: string[]): string | null => {
-    const cKeys = companyKeys(ctx.keys, ref);
+  /** Fills a company with the company-only fields of a contact's row, as a duplicate row would. */
+  const fillCompany = (target: Target, values: Record<string, FieldValue>, ref: RowRef): void => {
+    if (target.type === 'pending') {
+      const company = target.customer;
+      const changed = mergeValues(company.values, values, ctx.mode, (field, value) => {
+        plan.conflicts.push({ customerId: company.id, dek: company.dek, field, value, ref });
+      });
+      if (changed) company.sealed = undefined;
+    } else if (target.type === 'existing') {
+      const ops = plan.existing.get(target.id) ?? [];
+      ops.push({ values, flags: [], ref });
+      plan.existing.set(target.id, ops);
+    }
+  };
+
+  /**
+   * The contact's company: from this file, the store, or made from its name and USCC (unless `create`
+   * is off). The row's company-only fields fill it; where the import may not change the company
+   * (skipping duplicates, a restricted company, another owner's), the contact is flagged instead.
+   */
+  const companyFor = (
+    company: ContactCompany,
+    flags: string[],
+    ref: RowRef,
+    create: boolean,
+  ): { id: string | null; flag: string | null } => {
+    const cKeys = companyKeys(ctx.keys, company);
     const mapKeys = cKeys.map((k) => mapKey('company', k));
     let target: Target | undefined;
     for (const k of mapKeys) {
@@ -230,20 +260,30 @@ export function resolveChunk(
       // Linking a contact to a company names only the company's id, which reveals nothing about it.
       if (found) target = targetOf(found);
     }
-    if (!target) {
+    let flag: string | null = null;
+    if (target) {
+      if (company.values) {
+        if (ctx.mode === 'skip') flag = 'company:not-updated';
+        else if (target.type === 'existing' && !store.mayChange(target.id)) flag = 'company:not-updated';
+        else fillCompany(target, company.values, ref);
+      }
+    } else if (create) {
       // PIPL-minded default: the company a contact names is created rather than the contact dropped.
-      const values: Record<string, FieldValue> = {};
-      if (ref.companyName) values.companyName = ref.companyName;
-      if (ref.uscc) values.uscc = ref.uscc;
-      const company = newCustomer('company', values, [...flags, 'import:company-from-contact']);
-      target = ctx.dryRun ? SEEN : { type: 'pending', customer: company };
+      const values: Record<string, FieldValue> = { ...company.values };
+      if (company.companyName) values.companyName = company.companyName;
+      if (company.uscc) values.uscc = company.uscc;
+      const created = newCustomer('company', values, [...flags, 'import:company-from-contact']);
+      target = ctx.dryRun ? SEEN : { type: 'pending', customer: created };
       counts.companiesCreated++;
       counts.byKind.company++;
+    } else {
+      if (company.values) flag = 'company:not-updated';
+      return { id: null, flag };
     }
     register(mapKeys, target);
-    if (target.type === 'pending') return target.customer.id;
-    if (target.type === 'existing') return target.id;
-    return null;
+    if (target.type === 'pending') return { id: target.customer.id, flag };
+    if (target.type === 'existing') return { id: target.id, flag };
+    return { id: null, flag };
   };
 
   for (const { row, ref, sealed } of rows) {
@@ -279,11 +319,15 @@ export function resolveChunk(
         continue;
       }
       counts.merged++;
-      countFlags(counts, row.flags);
+      // A duplicate contact keeps its link; its row's company fields still go to the company it names.
+      const companyFlag =
+        row.kind === 'contact' && row.company?.values ? companyFor(row.company, [], ref, false).flag : null;
+      const flags = companyFlag ? [...row.flags, companyFlag] : row.flags;
+      countFlags(counts, flags);
       if (target.type === 'existing' && !target.ownBatch) counts.mergedWithStore++;
       if (target.type === 'pending') {
         const customer = target.customer;
-        for (const f of row.flags) customer.flags.add(f);
+        for (const f of flags) customer.flags.add(f);
         const changed = mergeValues(customer.values, row.values, ctx.mode, (field, value) => {
           plan.conflicts.push({ customerId: customer.id, dek: customer.dek, field, value, ref });
         });
@@ -291,15 +335,23 @@ export function resolveChunk(
         if (changed) customer.sealed = undefined;
       } else if (target.type === 'existing') {
         const ops = plan.existing.get(target.id) ?? [];
-        ops.push({ values: row.values, flags: row.flags, ref });
+        ops.push({ values: row.values, flags, ref });
         plan.existing.set(target.id, ops);
       }
       continue;
     }
     const customer = newCustomer(row.kind, row.values, row.flags, sealed);
-    if (row.kind === 'contact' && row.company) customer.companyId = companyFor(row.company, row.flags);
+    let flags = row.flags;
+    if (row.kind === 'contact' && row.company) {
+      const link = companyFor(row.company, row.flags, ref, true);
+      customer.companyId = link.id;
+      if (link.flag) {
+        flags = [...row.flags, link.flag];
+        customer.flags.add(link.flag);
+      }
+    }
     counts.imported++;
-    countFlags(counts, row.flags);
+    countFlags(counts, flags);
     counts.byKind[row.kind]++;
     register([...mapKeys, ...companyMapKeys], ctx.dryRun ? SEEN : { type: 'pending', customer });
   }

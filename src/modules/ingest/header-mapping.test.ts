@@ -107,7 +107,7 @@ describe('mapHeaders', () => {
       'lastFollowAt',
       'nextFollowAt',
       'tags',
-      null, // a contact's row would be rejected for a company-only field
+      'shortName', // in a contact's row, it goes to the contact's company
       null,
     ]);
   });

@@ -132,10 +132,11 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     '累计购买金额',
     'total spend',
   ],
-  // Company-only fields keep their one name: a contact's row that fills one is rejected FIELD_NOT_FOR_KIND,
-  // and contact lists often carry their company's 简称 or 网址 under other names.
-  shortName: ['简称'],
-  website: ['网址'],
+  // Company-only fields: in a contact's row they describe the contact's company, and go to it (row-parser).
+  shortName: ['简称', '公司简称', '企业简称', '客户简称', '单位简称', 'short name'],
+  website: ['网址', '公司网址', '企业网址', '官网', '公司官网', '官方网站', '公司网站', 'website'],
+  creditLimit: ['信用额度', '授信额度', '赊销额度', 'credit limit'],
+  invoiceInfo: ['开票信息', '开票资料', '发票信息', '发票抬头信息', 'invoice details', 'invoice info'],
   lastFollowAt: ['最后跟进时间', '最近跟进时间', '上次跟进时间', '最后联系时间', '最近联系时间'],
   nextFollowAt: ['下次联系时间', '下次跟进时间', '计划跟进时间'],
   followStatus: ['跟进状态'],

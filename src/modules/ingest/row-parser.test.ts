@@ -97,6 +97,29 @@ describe('parseRow', () => {
     });
   });
 
+  it("gives a contact row's company-only fields (公司网址, 简称) to its company; others keep none", () => {
+    const list = planSheet('s', ['客户名称', '姓名', '手机', '公司网址', '公司简称', '性别'], {}, catalog);
+    expect(
+      parseRow(list, ['某某有限公司', '王五', '13800138000', 'www.mm.cn', '某某', '男'], strict),
+    ).toEqual({
+      type: 'valid',
+      kind: 'contact',
+      values: { companyName: '某某有限公司', name: '王五', mobile: '13800138000', gender: '男' },
+      flags: [],
+      company: { companyName: '某某有限公司', values: { website: 'www.mm.cn', shortName: '某某' } },
+    });
+    // An individual has no company to give them to: the cell is refused, the row stays a person's.
+    expect(parseRow(list, ['', '王五', '13800138000', 'www.mm.cn', '', ''], strict)).toMatchObject({
+      reasons: [{ code: 'FIELD_NOT_FOR_KIND', column: 'D', field: 'website' }],
+    });
+    // A company's own row keeps them.
+    expect(parseRow(list, ['某某有限公司', '', '', 'www.mm.cn', '', ''], strict)).toMatchObject({
+      kind: 'company',
+      values: { companyName: '某某有限公司', website: 'www.mm.cn' },
+      company: null,
+    });
+  });
+
   it('rejects a row with cells right of the last header (a shifted row), naming the first such column', () => {
     // Nine headers (A to I): an unquoted comma in a cell pushes the row's tail into column J and on.
     const shifted = ['个人', '王五', '13800138000', '', '', '', '', '', '北京市', '朝阳区'];

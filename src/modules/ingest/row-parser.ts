@@ -21,7 +21,15 @@ export interface ValidRow {
   values: Record<string, FieldValue>;
   flags: string[];
   /** For a contact: how to find its company. */
-  company: { companyName?: string; uscc?: string } | null;
+  company: ContactCompany | null;
+}
+
+/** The company a contact's row names, and the company's own fields the row filled (网址, 简称…). */
+export interface ContactCompany {
+  companyName?: string;
+  uscc?: string;
+  /** Company-only fields of the contact's row: they describe its company, and go to it. */
+  values?: Record<string, FieldValue>;
 }
 
 export type ParsedRow = { type: 'blank' } | { type: 'rejected'; reasons: RowReason[] } | ValidRow;
@@ -109,6 +117,8 @@ function inferKind(values: Record<string, FieldValue>, kept: readonly KeptColumn
   const person = kept.some((c) => !c.def.kinds.includes('company'));
   const companyIdentity = 'companyName' in values || 'uscc' in values;
   if (person && companyIdentity) return 'contact';
+  // A person's row with a stray company-only cell (a 网址 without a company) is still a person's.
+  if (person) return 'individual';
   if (companyIdentity || kept.some((c) => c.def.kinds.join() === 'company')) return 'company';
   return 'individual';
 }
@@ -282,11 +292,16 @@ export function parseRow(
   }
   if (region !== null) values.region = region;
   const finalKind = kind ?? opts.defaultKind ?? inferKind(values, kept);
+  /** A contact list's 公司网址 or 公司简称 describes the contact's company: it goes there. */
+  let companyValues: Record<string, FieldValue> | null = null;
   for (const column of kept) {
     const key = column.field;
     if (column.def.kinds.includes(finalKind)) continue;
+    if (finalKind === 'contact' && column.def.kinds.includes('company')) {
+      companyValues ??= {};
+      companyValues[key] = values[key] as FieldValue;
+    } else refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
     delete values[key];
-    refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
   }
   let company: ValidRow['company'] = null;
   if (finalKind === 'contact') {
@@ -298,6 +313,7 @@ export function parseRow(
       company = {
         ...(typeof companyName === 'string' ? { companyName } : {}),
         ...(typeof uscc === 'string' ? { uscc } : {}),
+        ...(companyValues ? { values: companyValues } : {}),
       };
   }
   if (!IDENTIFYING_FIELDS[finalKind].some((k) => k in values))
