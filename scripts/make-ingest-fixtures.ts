@@ -1,6 +1,6 @@
 /**
  * Regenerates the ingest golden files in test/fixtures/ingest/: one small customer list per encoding and
- * format, each with `<file>.expected.json` (the rows openTable must yield) and `expected-totals.json`
+ * format (and the HTML table and Excel 2003 XML that systems save as .xls), each with `<file>.expected.json` (the rows openTable must yield) and `expected-totals.json`
  * (the import report's totals per file). Deterministic: the rows are fixed below and the numbers are
  * fictitious (valid checksums, synthetic names). exceljs stamps zip entry times into the .xlsx, so tests
  * compare parsed rows, never bytes.
@@ -192,6 +192,57 @@ async function writeXlsx(path: string, file: number): Promise<ExpectedRow[]> {
   return expected;
 }
 
+function escapeMarkup(cell: string): string {
+  return cell.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** An admin page's "导出Excel": an HTML table in GBK, declared gb2312, saved as .xls; line breaks as <br>. */
+function htmlTable(rows: Row[]): string {
+  const body = rows
+    .map((r) =>
+      r === null
+        ? '<tr></tr>'
+        : `<tr>${r.map((c) => `<td style="mso-number-format:'\\@'">${escapeMarkup(c).replaceAll('\n', '<br>')}</td>`).join('')}</tr>`,
+    )
+    .join('\r\n');
+  return `<html xmlns:x="urn:schemas-microsoft-com:office:excel">\r\n<head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>\r\n<body><table border="1">\r\n${body}\r\n</table></body></html>\r\n`;
+}
+
+/** Excel 2003 XML as old .NET exporters write it: empty cells left out (the next cell's ss:Index), no blank rows. */
+function spreadsheetMl(file: number): { xml: string; expected: ExpectedRow[] } {
+  const people = individuals(file);
+  const sheets: Array<[string, Row[]]> = [
+    ['个人客户', [HEADER, ...people.slice(0, 12), null, ...people.slice(12)]],
+    ['企业客户', [HEADER, ...companies(file)]],
+  ];
+  const data = (c: string) => `<Data ss:Type="String">${escapeMarkup(c).replaceAll('\n', '&#10;')}</Data>`;
+  const worksheets = sheets.map(([name, rows]) => {
+    let skipped = false;
+    const xmlRows = rows.map((r, i) => {
+      if (r === null) {
+        skipped = true;
+        return '';
+      }
+      const index = skipped ? ` ss:Index="${i + 1}"` : '';
+      skipped = false;
+      let gap = false;
+      const cells = r.map((c, j) => {
+        if (c === '') {
+          gap = true;
+          return '';
+        }
+        const at = gap ? ` ss:Index="${j + 1}"` : '';
+        gap = false;
+        return `<Cell${at}>${data(c)}</Cell>`;
+      });
+      return `<Row${index}>${cells.join('')}</Row>`;
+    });
+    return `<Worksheet ss:Name="${name}"><Table>\n${xmlRows.filter(Boolean).join('\n')}\n</Table></Worksheet>`;
+  });
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n${worksheets.join('\n')}\n</Workbook>\n`;
+  return { xml, expected: sheets.flatMap(([name, rows]) => expectedRows(name, rows)) };
+}
+
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const written: Array<[string, ExpectedRow[]]> = [];
@@ -205,6 +256,14 @@ async function main(): Promise<void> {
   }
   const xlsx = 'two-sheets.xlsx';
   written.push([xlsx, await writeXlsx(join(OUT, xlsx), TEXT_FIXTURES.length + 1)]);
+
+  const htmlRows = textTable(TEXT_FIXTURES.length + 2);
+  const html = iconv.encode(htmlTable(htmlRows), 'gbk');
+  await writeFile(join(OUT, 'html-gbk.xls'), html);
+  written.push(['html-gbk.xls', expectedRows('html-gbk', htmlRows)]);
+  const xml = spreadsheetMl(TEXT_FIXTURES.length + 3);
+  await writeFile(join(OUT, 'excel2003.xls'), xml.xml);
+  written.push(['excel2003.xls', xml.expected]);
 
   const totals: Record<string, typeof TOTALS> = {};
   for (const [file, expected] of written) {

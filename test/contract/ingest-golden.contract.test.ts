@@ -35,7 +35,9 @@ for (const target of engines()) {
 
     it('covers every encoding and format', () => {
       expect(Object.keys(EXPECTED).sort()).toEqual([
+        'excel2003.xls',
         'gbk.csv',
+        'html-gbk.xls',
         'two-sheets.xlsx',
         'utf16le.csv',
         'utf8-bom.csv',

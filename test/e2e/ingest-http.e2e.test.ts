@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttp } from '../../src/http.js';
 import { createLogger } from '../../src/kernel/log/logger.js';
@@ -141,6 +142,40 @@ describe('import and export over HTTP', () => {
     const logs = logLines.join('');
     for (const secret of ['13800001111', '1380000222', 'situ@example.cn', '11010519491231002X'])
       expect(logs).not.toContain(secret);
+  });
+
+  it('imports the HTML table an admin page exports as .xls (GBK), read from its encrypted scratch copy', async () => {
+    const html =
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>' +
+      '<table><tr><th>姓名</th><th>手机号码</th><th>邮箱</th></tr>' +
+      '<tr><td>慕容复</td><td>13800004444</td><td>murong@example.cn</td></tr>' +
+      '<tr><td>段誉</td><td>1380000555</td><td>&nbsp;</td></tr></table></body></html>';
+    const post = (fields: Array<[string, string]>) =>
+      server.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: multipart([['purpose', 'sales'], ...fields], {
+          name: '会员导出.xls',
+          content: iconv.encode(html, 'gbk'),
+        }),
+      });
+    const res = await post([]);
+    expect(res.statusCode).toBe(201);
+    const report = res.json() as {
+      file: { format: string; encoding: string };
+      counts: Record<string, unknown>;
+      columns: Array<{ field: string | null }>;
+    };
+    expect(report.file).toMatchObject({ format: 'html', encoding: 'gb18030' });
+    expect(report.columns.map((c) => c.field)).toEqual(['name', 'mobile', 'email']);
+    expect(report.counts).toMatchObject({
+      read: 2,
+      imported: 1,
+      rejected: 1,
+      byReason: { MOBILE_FORMAT: 1 },
+    });
+    expect(res.body).not.toContain('慕容');
   });
 
   it('takes a column mapping and custom-field creation with the upload, and refuses a bad mapping by name', async () => {

@@ -196,8 +196,8 @@ export const ERRORS = {
   },
   IMPORT_FILE_UNSUPPORTED: {
     class: 'validation',
-    zh: '不支持的文件类型“{ext}”（支持 .xlsx、.csv、.tsv、.txt）',
-    en: 'Unsupported file type "{ext}" (use .xlsx, .csv, .tsv or .txt)',
+    zh: '不支持的文件类型或内容“{ext}”（支持 .xlsx、.csv、.tsv、.txt，以及系统导出为 .xls/.html/.xml 的网页表格、Excel 2003 XML 和制表符分隔文本）',
+    en: 'Unsupported file type or content "{ext}" (use .xlsx, .csv, .tsv or .txt; HTML tables, Excel 2003 XML and tab-separated text saved as .xls/.html/.xml are read too)',
   },
   IMPORT_XLS_UNSUPPORTED: {
     class: 'validation',

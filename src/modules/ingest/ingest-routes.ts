@@ -43,7 +43,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
           tags,
           summary: '上传并导入客户名单 / upload and import a customer list',
           description:
-            'multipart/form-data: `file` (.xlsx/.csv/.tsv/.txt), `purpose` (repeat, or `purposes` comma-separated), ' +
+            'multipart/form-data: `file` (.xlsx/.csv/.tsv/.txt; a .xls/.htm/.html/.xml that holds an HTML table, Excel 2003 XML or tab-separated text), `purpose` (repeat, or `purposes` comma-separated), ' +
             '`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`, ' +
             '`mapping` (JSON in the format of `--mapping`: `{"columns": {"<header or column letter>": "<field>|-"}}`), ' +
             '`createFields` (create the proposed custom fields of unmapped columns). The upload is ' +

@@ -7,7 +7,8 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import { createScratchWriter, forgetScratch } from './readers/file-access.js';
 
-const ALLOWED = new Set(['.xlsx', '.xls', '.csv', '.tsv', '.txt']);
+/** What openTable reads; a .xls, .htm, .html or .xml is read by its content (readers/index.ts). */
+const ALLOWED = new Set(['.xlsx', '.xls', '.csv', '.tsv', '.txt', '.htm', '.html', '.xml']);
 
 /** The data directory's scratch folder (0700): uploads and downloads pass through it, 0600 each. */
 export function scratchDir(dataDir: string): string {

@@ -517,7 +517,7 @@ export default function Import(): ReactNode {
         >
           <Form.Item label={t('uploadFile')} required>
             <Upload
-              accept=".csv,.xlsx,.xls,.txt"
+              accept=".csv,.xlsx,.xls,.txt,.tsv,.htm,.html,.xml"
               maxCount={1}
               beforeUpload={(f) => {
                 setFile(f);

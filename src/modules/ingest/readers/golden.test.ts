@@ -21,6 +21,8 @@ const SOURCES: Record<string, { format: string; encoding?: RegExp; sheets: strin
   'utf16le.csv': { format: 'csv', encoding: /^utf-?16le$/, sheets: ['utf16le'] },
   'utf8.tsv': { format: 'tsv', encoding: /^utf8$/, sheets: ['utf8'] },
   'two-sheets.xlsx': { format: 'xlsx', sheets: ['个人客户', '企业客户'] },
+  'html-gbk.xls': { format: 'html', encoding: /^gb18030$/, sheets: ['html-gbk'] },
+  'excel2003.xls': { format: 'spreadsheetml', encoding: /^utf8$/, sheets: ['个人客户', '企业客户'] },
 };
 
 describe('ingest golden files', () => {

@@ -3,6 +3,8 @@ import { AppError } from '../../../kernel/errors/app-error.js';
 import { SAMPLE_BYTES } from './encoding.js';
 import { openBytes } from './file-access.js';
 import { containerKind, ole2Error } from './file-kind.js';
+import { looksLikeHtml, openHtmlTable } from './html-table-reader.js';
+import { looksLikeSpreadsheetMl, openSpreadsheetMl } from './spreadsheetml-reader.js';
 import { openDelimitedText } from './text-reader.js';
 import type { OpenTableOptions, TableSource } from './types.js';
 import { openXlsx } from './xlsx-reader.js';
@@ -11,10 +13,13 @@ export { type DetectedEncoding, detectEncoding, type EncodingGuess } from './enc
 export type { OpenTableOptions, TableFormat, TableRow, TableSource } from './types.js';
 
 const TEXT_FORMATS = new Set(['csv', 'tsv', 'txt']);
+/** Extensions whose content decides the reader: old systems save HTML, XML and text as ".xls". */
+const MARKUP_EXTENSIONS = new Set(['xls', 'htm', 'html', 'xml']);
 
 /**
  * Opens a customer list for streaming. Checks happen here, before any row is read: the file exists,
- * its type is supported (by extension and by content, so a renamed .xls is still caught), the workbook
+ * its type is supported (by extension and by content: a real .xls is refused with advice, while the
+ * HTML tables, Excel 2003 XML and tab-separated text old systems save as .xls are read), the workbook
  * is intact and the requested sheet exists, and a text file's encoding and delimiter are settled.
  */
 export async function openTable(path: string, opts: OpenTableOptions = {}): Promise<TableSource> {
@@ -26,8 +31,7 @@ export async function openTable(path: string, opts: OpenTableOptions = {}): Prom
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new AppError('FILE_NOT_FOUND', { path: fileName });
-    if (ext === 'xls') throw new AppError('IMPORT_XLS_UNSUPPORTED', { file: fileName });
-    if (ext !== 'xlsx' && !TEXT_FORMATS.has(ext)) {
+    if (ext !== 'xlsx' && !TEXT_FORMATS.has(ext) && !MARKUP_EXTENSIONS.has(ext)) {
       throw new AppError('IMPORT_FILE_UNSUPPORTED', { ext: ext ? `.${ext}` : fileName });
     }
     if (stat.size === 0) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
@@ -40,10 +44,14 @@ export async function openTable(path: string, opts: OpenTableOptions = {}): Prom
     // A workbook saved under a text extension is still a workbook.
     if (kind === 'zip' || ext === 'xlsx')
       return await openXlsx(path, fileName, stat.size, opts.sheet, opts.isHeader);
-    return openDelimitedText(
-      { path, fileName, format: ext as 'csv' | 'tsv' | 'txt', size: stat.size, sample: head },
-      opts,
-    );
+    const markup = { path, fileName, size: stat.size, sample: head };
+    if (looksLikeSpreadsheetMl(head)) return await openSpreadsheetMl(markup, opts);
+    if (looksLikeHtml(head)) return await openHtmlTable(markup, opts);
+    if (ext === 'htm' || ext === 'html' || ext === 'xml')
+      throw new AppError('IMPORT_FILE_UNSUPPORTED', { ext: `.${ext}` });
+    // A ".xls" of plain text: usually tab-separated, as many exporters write it; the delimiter is sniffed.
+    const format = ext === 'xls' ? 'txt' : (ext as 'csv' | 'tsv' | 'txt');
+    return openDelimitedText({ path, fileName, format, size: stat.size, sample: head }, opts);
   } finally {
     await handle.close();
   }

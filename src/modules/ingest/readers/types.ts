@@ -1,6 +1,7 @@
 /** What a reader hands to the ingest pipeline: one physical row at a time, every cell as text. */
 
-export type TableFormat = 'xlsx' | 'csv' | 'tsv' | 'txt';
+/** `html` and `spreadsheetml`: the HTML tables and Excel 2003 XML that old systems save as .xls. */
+export type TableFormat = 'xlsx' | 'csv' | 'tsv' | 'txt' | 'html' | 'spreadsheetml';
 
 export interface OpenTableOptions {
   /** Read only this worksheet (xlsx); hidden sheets are read only when named here. */

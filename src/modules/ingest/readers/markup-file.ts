@@ -1,0 +1,97 @@
+import { AppError } from '../../../kernel/errors/app-error.js';
+import { detectEncoding, resolveEncodingName } from './encoding.js';
+import { readBytes } from './file-access.js';
+import { type MarkupToken, MarkupTokenizer, MarkupTooLongError } from './markup-tokenizer.js';
+import { decodeText } from './text-decoder.js';
+import type { ReadMeter } from './types.js';
+
+/** A markup file saved as .xls: an HTML table or Excel 2003 XML. */
+export interface MarkupFile {
+  path: string;
+  /** Base name, the only form of the path that may appear in messages. */
+  fileName: string;
+  size: number;
+  /** The first bytes of the file (up to SAMPLE_BYTES). */
+  sample: Buffer;
+  format: 'html' | 'spreadsheetml';
+}
+
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * The decoder for a markup file: --encoding, else a BOM, else the charset the markup declares
+ * (`<meta charset=gb2312>`, `<?xml encoding="GBK"?>`), else the detected one. GB2312 and GBK are read
+ * as GB18030, their superset: exporters declare gb2312 and write GBK characters.
+ */
+export function markupEncoding(sample: Buffer, fileName: string, forced: string | undefined): string {
+  if (forced) return resolveEncodingName(forced, fileName);
+  const detected = detectEncoding(sample, fileName);
+  const detectedName = detected.encoding === 'utf8-bom' ? 'utf8' : detected.encoding;
+  if (detected.confidence === 1) return detectedName;
+  const head = sample.subarray(0, 4096).toString('latin1');
+  const declared =
+    /<meta[^>]+charset\s*=\s*["']?\s*([\w.-]+)/i.exec(head)?.[1] ??
+    /<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)/i.exec(head)?.[1];
+  if (!declared) return detectedName;
+  const name = declared.toLowerCase();
+  if (/^(gb2312|gbk|gb18030|cp936|x-gbk|euc-cn)$/.test(name)) return 'gb18030';
+  if (/^utf-?8$/.test(name)) return 'utf8';
+  try {
+    return resolveEncodingName(name, fileName);
+  } catch {
+    // A name iconv does not know: the bytes decide.
+    return detectedName;
+  }
+}
+
+/** The file's markup tokens, decoded and streamed; `meter` counts the bytes read. */
+export async function* markupTokens(
+  file: MarkupFile,
+  encoding: string,
+  meter?: ReadMeter,
+): AsyncGenerator<MarkupToken> {
+  const tokenizer = new MarkupTokenizer();
+  const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
+  if (meter) meter.done = 0;
+  const step = (run: () => Generator<MarkupToken>): MarkupToken[] => {
+    try {
+      return [...run()];
+    } catch (err) {
+      if (err instanceof MarkupTooLongError) throw markupCorrupt(file, 'a tag or comment that never ends');
+      throw err;
+    }
+  };
+  try {
+    for await (const text of decodeText(counted(stream, meter), encoding, file.fileName, false)) {
+      yield* step(() => tokenizer.push(text));
+    }
+    yield* step(() => tokenizer.end());
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function* counted(chunks: AsyncIterable<Buffer>, meter?: ReadMeter): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    if (meter) meter.done += chunk.length;
+    yield chunk;
+  }
+}
+
+export function markupCorrupt(file: MarkupFile, reason: string): AppError {
+  return new AppError('IMPORT_FILE_CORRUPT', { file: file.fileName, format: file.format }, { reason });
+}
+
+/** The sheet of `sheets` that --sheet names (exactly, else ignoring case and surrounding spaces). */
+export function chooseMarkupSheet(
+  sheets: readonly string[],
+  name: string | undefined,
+  file: MarkupFile,
+): number | null {
+  if (name === undefined) return null;
+  const loose = (s: string) => s.normalize('NFKC').trim().toLowerCase();
+  let index = sheets.indexOf(name);
+  if (index === -1) index = sheets.findIndex((s) => loose(s) === loose(name));
+  if (index === -1) throw new AppError('IMPORT_SHEET_NOT_FOUND', { file: file.fileName, sheet: name });
+  return index;
+}
