@@ -61,11 +61,13 @@ export async function openHtmlTable(
 async function countTables(file: MarkupFile, encoding: string): Promise<number> {
   let depth = 0;
   let count = 0;
-  for await (const t of markupTokens(file, encoding)) {
-    if (t.type === 'open' && t.name === 'table' && !t.selfClosing) {
-      if (depth === 0) count++;
-      depth++;
-    } else if (t.type === 'close' && t.name === 'table' && depth > 0) depth--;
+  for await (const batch of markupTokens(file, encoding)) {
+    for (const t of batch) {
+      if (t.type === 'open' && t.name === 'table' && !t.selfClosing) {
+        if (depth === 0) count++;
+        depth++;
+      } else if (t.type === 'close' && t.name === 'table' && depth > 0) depth--;
+    }
   }
   return count;
 }
@@ -131,51 +133,53 @@ async function* readRows(
     shaper = null;
   }
 
-  for await (const t of markupTokens(file, encoding, meter)) {
-    if (t.type === 'text') {
-      if (!cell) continue;
-      const open: OpenCell = cell;
-      open.lines[open.lines.length - 1] += t.text;
-      open.chars += t.text.length;
-      if (open.chars > MAX_CELL_CHARS)
-        throw markupCorrupt(
-          file,
-          `row ${rowNumber + 1}: a cell of more than ${MAX_CELL_CHARS} characters (a cell never closed?)`,
-        );
-      continue;
-    }
-    const { name } = t;
-    if (name === 'table' && t.type === 'open' && !t.selfClosing) {
-      depth++;
-      if (depth === 1) {
-        table++;
-        rowNumber = 0;
-        grid.reset();
-        const wantedHere = wanted === null || wanted === table;
-        shaper = wantedHere ? new RowShaper(sheets[table] ?? base(table), isHeader, widen) : null;
+  for await (const batch of markupTokens(file, encoding, meter)) {
+    for (const t of batch) {
+      if (t.type === 'text') {
+        if (!cell) continue;
+        const open: OpenCell = cell;
+        open.lines[open.lines.length - 1] += t.text;
+        open.chars += t.text.length;
+        if (open.chars > MAX_CELL_CHARS)
+          throw markupCorrupt(
+            file,
+            `row ${rowNumber + 1}: a cell of more than ${MAX_CELL_CHARS} characters (a cell never closed?)`,
+          );
+        continue;
       }
-    } else if (name === 'table' && t.type === 'close' && depth > 0) {
-      if (depth === 1) yield* closeTable();
-      depth--;
-    } else if (depth !== 1) {
-      // A table nested in a cell gives that cell its text, line by line; its structure is not read.
-      if (cell && t.type === 'open' && LINE_BREAKS.has(name)) (cell as OpenCell).lines.push('');
-    } else if (name === 'tr') {
-      yield* closeRow();
-      if (t.type === 'open') row = [];
-    } else if (name === 'td' || name === 'th') {
-      closeCell();
-      if (t.type === 'open') {
-        cell = {
-          lines: [''],
-          chars: 0,
-          across: span(attribute(t.attrs, 'colspan')) - 1,
-          down: span(attribute(t.attrs, 'rowspan')) - 1,
-        };
-        if (t.selfClosing) closeCell();
+      const { name } = t;
+      if (name === 'table' && t.type === 'open' && !t.selfClosing) {
+        depth++;
+        if (depth === 1) {
+          table++;
+          rowNumber = 0;
+          grid.reset();
+          const wantedHere = wanted === null || wanted === table;
+          shaper = wantedHere ? new RowShaper(sheets[table] ?? base(table), isHeader, widen) : null;
+        }
+      } else if (name === 'table' && t.type === 'close' && depth > 0) {
+        if (depth === 1) yield* closeTable();
+        depth--;
+      } else if (depth !== 1) {
+        // A table nested in a cell gives that cell its text, line by line; its structure is not read.
+        if (cell && t.type === 'open' && LINE_BREAKS.has(name)) (cell as OpenCell).lines.push('');
+      } else if (name === 'tr') {
+        yield* closeRow();
+        if (t.type === 'open') row = [];
+      } else if (name === 'td' || name === 'th') {
+        closeCell();
+        if (t.type === 'open') {
+          cell = {
+            lines: [''],
+            chars: 0,
+            across: span(attribute(t.attrs, 'colspan')) - 1,
+            down: span(attribute(t.attrs, 'rowspan')) - 1,
+          };
+          if (t.selfClosing) closeCell();
+        }
+      } else if (cell && t.type === 'open' && LINE_BREAKS.has(name)) {
+        (cell as OpenCell).lines.push('');
       }
-    } else if (cell && t.type === 'open' && LINE_BREAKS.has(name)) {
-      (cell as OpenCell).lines.push('');
     }
   }
   if (depth > 0) yield* closeTable();

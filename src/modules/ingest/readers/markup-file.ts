@@ -44,18 +44,21 @@ export function markupEncoding(sample: Buffer, fileName: string, forced: string 
   }
 }
 
-/** The file's markup tokens, decoded and streamed; `meter` counts the bytes read. */
+/**
+ * The file's markup tokens, decoded and streamed, a batch per chunk read (iterating an async generator
+ * per token would cost more than tokenizing); `meter` counts the bytes read.
+ */
 export async function* markupTokens(
   file: MarkupFile,
   encoding: string,
   meter?: ReadMeter,
-): AsyncGenerator<MarkupToken> {
+): AsyncGenerator<MarkupToken[]> {
   const tokenizer = new MarkupTokenizer();
   const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
   if (meter) meter.done = 0;
-  const step = (run: () => Generator<MarkupToken>): MarkupToken[] => {
+  const step = (run: () => MarkupToken[]): MarkupToken[] => {
     try {
-      return [...run()];
+      return run();
     } catch (err) {
       if (err instanceof MarkupTooLongError) throw markupCorrupt(file, 'a tag or comment that never ends');
       throw err;
@@ -63,9 +66,9 @@ export async function* markupTokens(
   };
   try {
     for await (const text of decodeText(counted(stream, meter), encoding, file.fileName, false)) {
-      yield* step(() => tokenizer.push(text));
+      yield step(() => tokenizer.push(text));
     }
-    yield* step(() => tokenizer.end());
+    yield step(() => tokenizer.end());
   } finally {
     stream.destroy();
   }

@@ -17,7 +17,8 @@ export class MarkupTooLongError extends Error {
   }
 }
 
-const TAG_NAME = /^\/?([A-Za-z][\w:.-]*)/;
+/** Sticky: matched at the character after "<" without slicing the text. */
+const TAG_NAME = /\/?([A-Za-z][\w:.-]*)/y;
 const RAW_TEXT_TAGS = new Set(['script', 'style']);
 
 export class MarkupTokenizer {
@@ -27,16 +28,19 @@ export class MarkupTokenizer {
 
   constructor(private readonly maxPending = 1024 * 1024) {}
 
-  *push(chunk: string): Generator<MarkupToken> {
+  /** The tokens a chunk completes, appended to `out` (a batch per chunk: no per-token iteration cost). */
+  push(chunk: string, out: MarkupToken[] = []): MarkupToken[] {
     this.buffer += chunk;
-    yield* this.drain(false);
+    this.drain(false, out);
+    return out;
   }
 
-  *end(): Generator<MarkupToken> {
-    yield* this.drain(true);
+  end(out: MarkupToken[] = []): MarkupToken[] {
+    this.drain(true, out);
+    return out;
   }
 
-  private *drain(final: boolean): Generator<MarkupToken> {
+  private drain(final: boolean, out: MarkupToken[]): void {
     const s = this.buffer;
     let i = 0;
     while (i < s.length) {
@@ -53,26 +57,27 @@ export class MarkupTokenizer {
       }
       const lt = s.indexOf('<', i);
       if (lt === -1) {
-        yield { type: 'text', text: s.slice(i) };
+        out.push({ type: 'text', text: s.slice(i) });
         i = s.length;
         break;
       }
-      if (lt > i) yield { type: 'text', text: s.slice(i, lt) };
+      if (lt > i) out.push({ type: 'text', text: s.slice(i, lt) });
       i = lt;
       const skipTo = skippedConstructEnd(s, lt);
       if (skipTo === -1) break;
       if (skipTo !== null) {
         const cdata = s.startsWith('<![CDATA[', lt);
-        if (cdata) yield { type: 'text', text: s.slice(lt + 9, skipTo - 3) };
+        if (cdata) out.push({ type: 'text', text: s.slice(lt + 9, skipTo - 3) });
         i = skipTo;
         continue;
       }
-      const name = TAG_NAME.exec(s.slice(lt + 1, lt + 130));
+      TAG_NAME.lastIndex = lt + 1;
+      const name = TAG_NAME.exec(s);
       if (!name) {
         // "</" at the end of what is read so far: the tag's name is still to come.
         if (!final && s.length - lt <= 2) break;
         // A lone "<" in text (a < b): text, not a tag.
-        yield { type: 'text', text: '<' };
+        out.push({ type: 'text', text: '<' });
         i = lt + 1;
         continue;
       }
@@ -82,23 +87,23 @@ export class MarkupTokenizer {
       const tagName = (name[1] as string).toLowerCase();
       i = end + 1;
       if (body.startsWith('/')) {
-        yield { type: 'close', name: tagName };
+        out.push({ type: 'close', name: tagName });
         continue;
       }
       const selfClosing = body.endsWith('/');
-      yield {
+      out.push({
         type: 'open',
         name: tagName,
         attrs: body.slice((name[1] as string).length, selfClosing ? -1 : undefined),
         selfClosing,
-      };
+      });
       if (!selfClosing && RAW_TEXT_TAGS.has(tagName)) this.rawEnd = `</${tagName}`;
     }
     this.buffer = s.slice(i);
     if (this.buffer.length > this.maxPending) throw new MarkupTooLongError();
     if (final && this.buffer !== '' && this.rawEnd === null) {
       // An unfinished tag at the very end: its text is kept rather than dropped.
-      yield { type: 'text', text: this.buffer };
+      out.push({ type: 'text', text: this.buffer });
       this.buffer = '';
     }
   }
@@ -128,13 +133,22 @@ function skippedConstructEnd(s: string, lt: number): number | null {
 
 /** The index of the ">" closing the tag whose name starts at `from`, quotes respected; -1 if not yet read. */
 function tagEnd(s: string, from: number): number {
-  let quote: string | null = null;
+  const gt = s.indexOf('>', from);
+  if (gt === -1) return -1;
+  // Most tags hold no quote before their ">": then that ">" ends them.
+  let quoted = false;
+  for (let j = from; j < gt && !quoted; j++) {
+    const c = s.charCodeAt(j);
+    quoted = c === 0x22 || c === 0x27;
+  }
+  if (!quoted) return gt;
+  let quote = 0;
   for (let j = from; j < s.length; j++) {
-    const c = s[j];
-    if (quote !== null) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return j;
+    const c = s.charCodeAt(j);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x3e) return j;
   }
   return -1;
 }
@@ -193,12 +207,19 @@ export function decodeEntities(text: string): string {
   );
 }
 
+const ATTRIBUTE_PATTERNS = new Map<string, RegExp>();
+
 /** One attribute's value from a tag's attribute text (`colspan="2"`, `ss:Index=3`), entities decoded. */
 export function attribute(attrs: string, name: string): string | undefined {
-  const re = new RegExp(
-    `(?:^|\\s)${name.replace(/[.:]/g, '\\$&')}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`,
-    'i',
-  );
+  if (attrs.length === 0) return undefined;
+  let re = ATTRIBUTE_PATTERNS.get(name);
+  if (!re) {
+    re = new RegExp(
+      `(?:^|\\s)${name.replace(/[.:]/g, '\\$&')}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`,
+      'i',
+    );
+    ATTRIBUTE_PATTERNS.set(name, re);
+  }
   const m = re.exec(attrs);
   if (!m) return undefined;
   return decodeEntities(m[1] ?? m[2] ?? m[3] ?? '');

@@ -71,26 +71,27 @@ async function listSheets(file: MarkupFile, encoding: string): Promise<SheetEntr
   const sheets: SheetEntry[] = [];
   let inVisible = false;
   let visibleText = '';
-  for await (const t of markupTokens(file, encoding)) {
-    if (t.type === 'text') {
-      if (inVisible) visibleText += t.text;
-      continue;
-    }
-    const name = local(t.name);
-    if (name === 'worksheet' && t.type === 'open') {
-      sheets.push({
-        name: attribute(t.attrs, 'ss:Name') ?? attribute(t.attrs, 'Name') ?? `Sheet${sheets.length + 1}`,
-        hidden: false,
-      });
-    } else if (name === 'visible') {
-      inVisible = t.type === 'open' && !t.selfClosing;
-      if (!inVisible) {
-        const sheet = sheets.at(-1);
-        if (sheet && /SheetHidden|SheetVeryHidden/i.test(visibleText)) sheet.hidden = true;
-        visibleText = '';
+  for await (const batch of markupTokens(file, encoding))
+    for (const t of batch) {
+      if (t.type === 'text') {
+        if (inVisible) visibleText += t.text;
+        continue;
+      }
+      const name = local(t.name);
+      if (name === 'worksheet' && t.type === 'open') {
+        sheets.push({
+          name: attribute(t.attrs, 'ss:Name') ?? attribute(t.attrs, 'Name') ?? `Sheet${sheets.length + 1}`,
+          hidden: false,
+        });
+      } else if (name === 'visible') {
+        inVisible = t.type === 'open' && !t.selfClosing;
+        if (!inVisible) {
+          const sheet = sheets.at(-1);
+          if (sheet && /SheetHidden|SheetVeryHidden/i.test(visibleText)) sheet.hidden = true;
+          visibleText = '';
+        }
       }
     }
-  }
   return sheets;
 }
 
@@ -195,7 +196,11 @@ async function* readRows(
     }
   };
 
-  for await (const t of markupTokens(file, encoding, meter)) yield* handle(t);
+  for await (const batch of markupTokens(file, encoding, meter)) {
+    const rows: TableRow[] = [];
+    for (const t of batch) for (const r of handle(t)) rows.push(r);
+    yield* rows;
+  }
   yield* closeRow();
   if (shaper) {
     yield* (shaper as RowShaper).finish();
