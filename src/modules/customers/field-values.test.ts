@@ -21,6 +21,10 @@ describe('normaliseFieldValue', () => {
     expect(normaliseFieldValue(name, '欧阳 娜娜')).toBe('欧阳娜娜');
     expect(normaliseFieldValue(name, 'Li Lei')).toBe('Li Lei');
     expect(normaliseFieldValue(def('text'), '北京 朝阳')).toBe('北京 朝阳');
+    // The dot of a transliterated name, however typed, is the middle dot.
+    for (const typed of ['买买提•艾力', '买买提.艾力', '买买提 · 艾力', '买买提・艾力', '买买提·艾力'])
+      expect(normaliseFieldValue(name, typed)).toBe('买买提·艾力');
+    expect(normaliseFieldValue(name, 'J. Smith')).toBe('J. Smith');
   });
 
   it('reads amounts in 万, 千 and 亿, and dates with the milliseconds of a database export', () => {
@@ -29,6 +33,20 @@ describe('normaliseFieldValue', () => {
     expect(normaliseFieldValue(def('number'), '2亿')).toBe(200000000);
     expect(() => normaliseFieldValue(def('money'), '万')).toThrow();
     expect(normaliseFieldValue(def('date'), '1990-03-07 00:00:00.000')).toBe('1990-03-07 00:00:00');
+  });
+
+  it('reads an Excel date serial saved to CSV, ticks (√ ×) and amounts with currency words', () => {
+    expect(normaliseFieldValue(def('date'), '32939')).toBe('1990-03-07');
+    expect(normaliseFieldValue(def('date'), '45658')).toBe('2025-01-01');
+    // Not a serial of 1927-2100: four or six digits, or out of range, stay errors.
+    for (const bad of ['3293', '329390', '99999'])
+      expect(() => normaliseFieldValue(def('date'), bad)).toThrow();
+    expect(normaliseFieldValue(def('boolean'), '√')).toBe(true);
+    expect(normaliseFieldValue(def('boolean'), '×')).toBe(false);
+    expect(normaliseFieldValue(def('money'), 'RMB 1,280')).toBe(1280);
+    expect(normaliseFieldValue(def('money'), '人民币1.28万元')).toBe(12800);
+    expect(normaliseFieldValue(def('money'), '1280元整')).toBe(1280);
+    expect(() => normaliseFieldValue(def('money'), 'RMB')).toThrow();
   });
 
   it('keeps the apostrophe of free text', () => {

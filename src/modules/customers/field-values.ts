@@ -12,6 +12,9 @@ import {
 } from '../../kernel/identifiers/index.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
 
+/** Dots typed for the middle dot of a transliterated name: bullet, katakana dot, full stop, hyphenation point… */
+const NAME_DOTS = /\s*[•・．.‧∙⋅●·]\s*/gu;
+const DOTTED_HAN_NAME = /^\p{Script=Han}+(?:\s*[•・．.‧∙⋅●·]\s*\p{Script=Han}+)+$/u;
 /** A Chinese name written with spaces between its characters (张 三, 欧阳 娜娜). */
 const SPACED_HAN_NAME = /^[\p{Script=Han}·]+(?:\s+[\p{Script=Han}·]+)+$/u;
 
@@ -58,10 +61,11 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       return fromValidation(def.key, validateBankCard(text));
     case 'date': {
       const code = codeText(text);
-      // 19900307, as systems that store dates as numbers export them.
+      // 19900307, as systems that store dates as numbers export them; 32939, Excel's serial of a date
+      // cell saved to CSV as a number.
       const spelled = /^\d{8}$/.test(code)
         ? `${code.slice(0, 4)}-${code.slice(4, 6)}-${code.slice(6)}`
-        : code;
+        : (excelSerialDate(code) ?? code);
       // A database export adds milliseconds (1990-03-07 00:00:00.000); they are dropped.
       const m =
         /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?$/.exec(
@@ -78,8 +82,9 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
     case 'money':
       return chineseNumber(def.key, codeText(text));
     case 'boolean': {
-      if (['1', 'true', 'yes', 'y', '是', '对'].includes(text.toLowerCase())) return true;
-      if (['0', 'false', 'no', 'n', '否', '不是'].includes(text.toLowerCase())) return false;
+      // √ and × are how a Chinese form ticks a box.
+      if (['1', 'true', 'yes', 'y', '是', '对', '√', '✓', '✔', '☑'].includes(text.toLowerCase())) return true;
+      if (['0', 'false', 'no', 'n', '否', '不是', '×', '✗', '✘'].includes(text.toLowerCase())) return false;
       return invalid(def.key, 'expected yes/no (是/否)');
     }
     case 'url':
@@ -90,6 +95,9 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       if (text.length > 4000) invalid(def.key, 'longer than 4000 characters');
       // 张  三: two-character names padded to line up with three-character ones.
       if (def.mask === 'name' && SPACED_HAN_NAME.test(text)) return text.replace(/\s+/g, '');
+      // 买买提•艾力, 迪丽热巴.迪力木拉提: the separator of a transliterated name, typed as whatever dot was
+      // at hand, is the middle dot, so the name matches itself across lists.
+      if (def.mask === 'name' && DOTTED_HAN_NAME.test(text)) return text.replace(NAME_DOTS, '·');
       return text;
   }
 }
@@ -97,8 +105,22 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
 /** 万, 千 and 亿 as sales lists write amounts (1.2万元 is 12000). */
 const CHINESE_MULTIPLIERS: Readonly<Record<string, number>> = { 千: 1e3, 万: 1e4, 亿: 1e8 };
 
+/**
+ * An Excel date serial (days since 1899-12-30, as Excel counts them after its 1900 leap-year bug) as
+ * yyyy-mm-dd: five digits, 1927 to 2100. Null for anything else, which stays an error if not a date.
+ */
+function excelSerialDate(code: string): string | null {
+  if (!/^\d{5}$/.test(code)) return null;
+  const serial = Number(code);
+  if (serial < 10_000 || serial > 73_415) return null;
+  return new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Currency words around an amount: RMB 1280, CNY1280, 人民币1280元, 1280元整. */
+const CURRENCY_WORDS = /^(?:rmb|cny|人民币)|元整$/i;
+
 function chineseNumber(field: string, text: string): number {
-  const bare = text.replace(/[¥￥,，\s元]/g, '');
+  const bare = text.replace(CURRENCY_WORDS, '').replace(/[¥￥,，\s元]/g, '');
   const unit = CHINESE_MULTIPLIERS[bare.slice(-1)];
   const digits = unit === undefined ? bare : bare.slice(0, -1);
   // Number('') is 0: a cell of only a currency sign, a unit or a text mark is not a zero.

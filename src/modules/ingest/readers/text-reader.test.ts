@@ -183,6 +183,15 @@ describe('delimited text reader', () => {
     expect((await appErrorOf(openTable(forced, { delimiter: '""' }))).code).toBe('USAGE');
   });
 
+  it('takes the delimiter from Excel\'s "sep=" first line, which is not a row (Excel hides it)', async () => {
+    const sep = await fixture('sep.csv', '\ufeffsep=;\r\n姓名;手机;地址\r\n张三;13812345678;"杭州,滨江"\r\n');
+    const rows = await collectRows(await openTable(sep));
+    expect(rows.map((r) => [r.rowNumber, r.isHeader, r.cells])).toEqual([
+      [1, true, ['姓名', '手机', '地址']],
+      [2, false, ['张三', '13812345678', '杭州,滨江']],
+    ]);
+  });
+
   it('honours an encoding override and refuses unknown encoding names', async () => {
     const path = await fixture('gbk-named.csv', iconv.encode(CUSTOMERS, 'gbk'));
     const source = await openTable(path, { encoding: 'GBK' });

@@ -39,13 +39,17 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
   if (file.size <= file.sample.length && sampleText.trim() === '') {
     throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
   }
+  // Excel's "sep=;" first line names the delimiter (European lists use ;); it is not a row of data.
+  const sepLine = /^\ufeff?sep=([^\r\n"])\r?\n/i.exec(sampleText);
   const delimiter = opts.delimiter
     ? parseDelimiterOption(opts.delimiter)
-    : file.format === 'csv'
-      ? ','
-      : file.format === 'tsv'
-        ? '\t'
-        : sniffDelimiter(sampleText, file.size <= file.sample.length);
+    : sepLine
+      ? (sepLine[1] as string)
+      : file.format === 'csv'
+        ? ','
+        : file.format === 'tsv'
+          ? '\t'
+          : sniffDelimiter(sampleText, file.size <= file.sample.length);
   const sheet = file.fileName.replace(/\.[^.]*$/, '');
 
   const meter: ReadMeter = { done: 0, total: file.size };
@@ -53,7 +57,8 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
     format: file.format,
     encoding: label,
     sheets: [sheet],
-    rows: () => readRows(file, sheet, decoderName, delimiter, asciiSample, meter, opts.isHeader),
+    rows: () =>
+      readRows(file, sheet, decoderName, delimiter, asciiSample, meter, opts.isHeader, sepLine !== null),
     meter,
   };
 }
@@ -76,21 +81,27 @@ async function* readRows(
   asciiSample: boolean,
   meter: ReadMeter,
   isHeader: OpenTableOptions['isHeader'],
+  sepLine: boolean,
 ): AsyncGenerator<TableRow> {
   const shaper = new RowShaper(sheet, isHeader);
+  /** The "sep=" line is no row: Excel hides it, and numbers the header row 1. */
+  let skipSepLine = sepLine;
+  const accept = (record: string[]) => {
+    if (skipSepLine) {
+      skipSepLine = false;
+      return [];
+    }
+    return shaper.accept(++rowNumber, record.map(unwrapForcedText));
+  };
   const parser = new DelimitedParser(delimiter);
   const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
   let rowNumber = 0;
   meter.done = 0;
   try {
     for await (const text of decodeText(metered(stream, meter), decoderName, file.fileName, asciiSample)) {
-      for (const record of parse(() => parser.push(text), file)) {
-        yield* shaper.accept(++rowNumber, record.map(unwrapForcedText));
-      }
+      for (const record of parse(() => parser.push(text), file, sepLine)) yield* accept(record);
     }
-    for (const record of parse(() => parser.end(), file)) {
-      yield* shaper.accept(++rowNumber, record.map(unwrapForcedText));
-    }
+    for (const record of parse(() => parser.end(), file, sepLine)) yield* accept(record);
     yield* shaper.finish();
   } finally {
     stream.destroy();
@@ -109,7 +120,7 @@ async function* metered(chunks: AsyncIterable<Buffer>, meter: ReadMeter): AsyncG
  * Runs a parser step; a stray quote becomes IMPORT_FILE_CORRUPT naming the row (records are counted
  * as the file's rows are everywhere else) and the column where the quoted field opened.
  */
-function parse(step: () => string[][], file: TextFile): string[][] {
+function parse(step: () => string[][], file: TextFile, sepLine: boolean): string[][] {
   try {
     return step();
   } catch (err) {
@@ -121,7 +132,7 @@ function parse(step: () => string[][], file: TextFile): string[][] {
     throw new AppError(
       'IMPORT_FILE_CORRUPT',
       { file: file.fileName, format: file.format },
-      { row: err.recordNumber, column: columnLetter(err.fieldIndex + 1), reason },
+      { row: err.recordNumber - (sepLine ? 1 : 0), column: columnLetter(err.fieldIndex + 1), reason },
     );
   }
 }
