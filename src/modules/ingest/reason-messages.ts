@@ -35,6 +35,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '合计/小计行，不是客户',
     en: 'a total or subtotal row, not a customer',
   },
+  EXCEL_ERROR_VALUE: {
+    zh: '单元格是 Excel 的错误值（如 #N/A、#REF!），不是数据：请修正公式，或复制后“选择性粘贴为数值”再导入',
+    en: 'the cell holds an Excel error (such as #N/A or #REF!), not data: fix the formula, or paste the values only, then import again',
+  },
   MASKED_VALUE: {
     zh: '这是脱敏后的值（如 张*、138****5678），不是原值：请用明文导出（--reveal）的文件导入',
     en: 'a masked value (such as 张* or 138****5678), not the value itself: import a file exported with the values revealed (--reveal)',

@@ -75,7 +75,7 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
       : '';
     const examples = col.examples.length ? `  ${zh ? '例' : 'e.g.'} ${col.examples.join(', ')}` : '';
     lines.push(
-      `  ${col.column.padEnd(3)} ${col.header} -> ${target}  ${zh ? '填充' : 'fill'} ${pct(col.fillRate)}  ${zh ? '有效' : 'valid'} ${pct(col.validRate)}${detected}${examples}`,
+      `  ${col.column.padEnd(3)} ${oneLine(col.header)} -> ${target}  ${zh ? '填充' : 'fill'} ${pct(col.fillRate)}  ${zh ? '有效' : 'valid'} ${pct(col.validRate)}${detected}${examples}`,
     );
     if (col.field === null && col.proposal) {
       const p = col.proposal;
@@ -102,7 +102,9 @@ export function quarantineText(items: readonly QuarantineItem[], lang: Lang): st
     .map((q) =>
       [
         `#${q.seq} ${q.sheet}:${q.row} ${q.status}${q.customerId ? ` -> ${q.customerId}` : ''}  ${describeReasons(q.reasons, lang)}`,
-        ...q.cells.filter((c) => c.value !== '').map((c) => `    ${c.column} ${c.header}: ${c.value}`),
+        ...q.cells
+          .filter((c) => c.value !== '')
+          .map((c) => `    ${c.column} ${oneLine(c.header)}: ${c.value}`),
       ].join('\n'),
     )
     .join('\n');
@@ -123,4 +125,9 @@ function headerLine(sheet: string, row: number, span: SheetSummary['headerRows']
   return zh
     ? `${sheet}：表头在第 ${row} 行，其上 ${above} 行为标题或说明，未导入 / header on row ${row}`
     : `${sheet}: header on row ${row}; the ${above} row(s) above it (titles, notes) were not imported`;
+}
+
+/** A header as one line of the report: a header cell may hold line breaks (手机\n号码). */
+function oneLine(header: string): string {
+  return header.replace(/\s*[\r\n]+\s*/g, ' ');
 }

@@ -164,6 +164,25 @@ describe('parseRow', () => {
     expect(parseRow(plan, ['个人', '合计辉', '13800138000'], strict)).toMatchObject({ type: 'valid' });
   });
 
+  it('refuses an Excel error value (#N/A of a failed VLOOKUP) as EXCEL_ERROR_VALUE; lenient leaves it out', () => {
+    const list = planSheet('s', ['姓名', '手机', '客户等级'], {}, catalog);
+    expect(parseRow(list, ['王五', '13800138000', '#N/A'], strict)).toEqual({
+      type: 'rejected',
+      reasons: [{ code: 'EXCEL_ERROR_VALUE', column: 'C', header: '客户等级', field: 'level' }],
+    });
+    expect(parseRow(list, ['王五', ' #REF! ', ''], strict)).toEqual({
+      type: 'rejected',
+      reasons: [{ code: 'EXCEL_ERROR_VALUE', column: 'B', header: '手机', field: 'mobile' }],
+    });
+    expect(parseRow(list, ['王五', '13800138000', '#div/0!'], { ...strict, lenient: true })).toMatchObject({
+      type: 'valid',
+      values: { name: '王五', mobile: '13800138000' },
+      flags: ['lenient:level'],
+    });
+    // A level that merely starts with # is a value.
+    expect(parseRow(list, ['王五', '13800138000', '#1 金卡'], strict)).toMatchObject({ type: 'valid' });
+  });
+
   it('rejects masked values (a masked export imported again) as MASKED_VALUE, never storing the stars', () => {
     const masked = parseRow(
       plan,

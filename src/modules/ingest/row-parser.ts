@@ -72,6 +72,9 @@ const SUMMARY_WORDS = /^(?:合计|总计|小计|共计|总共|汇总)(?:[:：].*
  */
 const NOTE_LINE =
   /^(?:(?:制表|填表|填报|审核|复核|批准|经办|统计|打印|导出|更新|截至|截止)(?:人|日期|时间|单位)?|数据来源|备注|说明|注意事项|注意|温馨提示|提示|注)\s*[:：]|^(?:以上|截至|截止)\S/;
+/** The error values Excel shows for a formula that failed, as a cell's whole text. */
+const EXCEL_ERROR =
+  /^\s*#(?:N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|UNKNOWN!|BUSY!)\s*$/i;
 /** A total's first cell is short; a note line with its words may run long. */
 const SUMMARY_MAX_CHARS = 24;
 
@@ -244,6 +247,12 @@ export function parseRow(
       continue;
     }
     if (column.role !== 'field' || !column.def || !column.field) continue;
+    // A failed formula (VLOOKUP's #N/A) shows its error as the cell's text: that is no customer's value.
+    if (EXCEL_ERROR.test(raw)) {
+      stats?.cell(plan.sheet, column, raw, false);
+      refuse(reasonAt('EXCEL_ERROR_VALUE', column), column.field);
+      continue;
+    }
     if (looksMasked(column.def, raw)) {
       stats?.cell(plan.sheet, column, raw, false);
       refuse(reasonAt('MASKED_VALUE', column), column.field);
