@@ -41,7 +41,7 @@ export function registerDetectCommand(
     .description(
       '识别文件各列或一段文字中的个人信息（只输出脱敏结果）/ find personal data in a file or text, masked',
     )
-    .option('--sheet <name>', 'worksheet (xlsx)')
+    .option('--sheet <name>', 'worksheet (xlsx, Excel 2003 XML) or table (HTML)')
     .option('--encoding <enc>', 'text encoding of a CSV')
     .action(async (input: string, o, cmd: Command) => {
       const g = globalsOf(cmd);

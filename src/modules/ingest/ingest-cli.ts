@@ -30,7 +30,10 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .description(
       '导入客户名单（xlsx/csv）/ import a customer list; `import list|report|quarantine|retry|discard|rollback`',
     )
-    .argument('<file>', '.xlsx, .csv, .tsv or .txt')
+    .argument(
+      '<file>',
+      '.xlsx, .csv, .tsv or .txt; a .xls/.htm/.html/.xml holding an HTML table, Excel 2003 XML or tab-separated text',
+    )
     .option('--purpose <key>', '处理目的（可多次）/ purpose (repeatable)', collectList, [])
     .option('--sheet <name>', '只导入该工作表 / only this worksheet')
     .option('--encoding <enc>', '文本编码，如 gbk、utf8 / text encoding')
