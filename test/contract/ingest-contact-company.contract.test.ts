@@ -117,6 +117,38 @@ for (const target of engines()) {
       expect(after.website).toBe('www.bingding.cn');
     });
 
+    it("imports a CRM's company rows that name a contact as the company and its contact", async () => {
+      const path = join(dir, `crm-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        [
+          '客户类型,客户名称,联系人,手机,职务,地址',
+          '企业,庚辛电子有限公司,联七,13900138057,采购经理,江苏省南京市鼓楼区中山路1号',
+          '企业,庚辛电子有限公司,联八,13900138058,,',
+          '企业,壬癸食品有限公司,,,,上海市浦东新区世纪大道2号',
+        ].join('\r\n'),
+      );
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({
+        read: 3,
+        imported: 3,
+        rejected: 0,
+        companiesCreated: 1,
+        byKind: { company: 2, contact: 2, individual: 0 },
+        byFlag: { 'import:contact-from-company-row': 2 },
+      });
+      const parents = await parentsOf(report.batchId as string);
+      expect(parents).toHaveLength(2);
+      expect(new Set(parents).size).toBe(1);
+      const company = await companyFields(parents[0] as string);
+      expect(company).toMatchObject({ companyName: '庚辛电子有限公司' });
+      const full = await f.app.customers.get(f.actor, parents[0] as string, {
+        reveal: ['address'],
+        purpose: 'sales',
+      });
+      expect(full.fields.address).toBe('江苏省南京市鼓楼区中山路1号');
+    });
+
     it('leaves a stored company as it is when skipping duplicates, and flags the contact', async () => {
       const companyId = await f.app.customers.create(f.actor, {
         kind: 'company',

@@ -120,6 +120,36 @@ describe('parseRow', () => {
     });
   });
 
+  it("makes a contact of the person a company's own row names (联系人, 手机); the company keeps its fields", () => {
+    const crm = planSheet(
+      's',
+      ['客户类型', '客户名称', '联系人', '手机', '职务', '地址', '网址'],
+      {},
+      catalog,
+    );
+    expect(
+      parseRow(
+        crm,
+        ['企业', '某某有限公司', '王五', '13800138000', '经理', '北京市朝阳区', 'www.mm.cn'],
+        strict,
+      ),
+    ).toEqual({
+      type: 'valid',
+      kind: 'contact',
+      values: { companyName: '某某有限公司', name: '王五', mobile: '13800138000', title: '经理' },
+      flags: ['import:contact-from-company-row'],
+      company: {
+        companyName: '某某有限公司',
+        values: { address: '北京市朝阳区', website: 'www.mm.cn' },
+      },
+    });
+    // Without a person in it, a company row stays a company.
+    expect(parseRow(crm, ['企业', '某某有限公司', '', '', '', '北京市朝阳区', ''], strict)).toMatchObject({
+      kind: 'company',
+      values: { companyName: '某某有限公司', address: '北京市朝阳区' },
+    });
+  });
+
   it('rejects a row with cells right of the last header (a shifted row), naming the first such column', () => {
     // Nine headers (A to I): an unquoted comma in a cell pushes the row's tail into column J and on.
     const shifted = ['个人', '王五', '13800138000', '', '', '', '', '', '北京市', '朝阳区'];

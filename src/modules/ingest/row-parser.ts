@@ -126,6 +126,16 @@ function inferKind(values: Record<string, FieldValue>, kept: readonly KeptColumn
   return 'individual';
 }
 
+/**
+ * Whether a row said to be a company's also names a person of it: a 姓名 or 手机 (what identifies a
+ * contact and no company has), beside the company's name or USCC to link the contact to. Other person
+ * fields alone (a passport) make no contact: they stay FIELD_NOT_FOR_KIND.
+ */
+function splitsIntoContact(values: Record<string, FieldValue>, kept: readonly KeptColumn[]): boolean {
+  if (!('companyName' in values || 'uscc' in values)) return false;
+  return kept.some((c) => !c.def.kinds.includes('company') && IDENTIFYING_FIELDS.contact.includes(c.field));
+}
+
 const SEX_WORDS: ReadonlyMap<string, 'M' | 'F'> = new Map([
   ['男', 'M'],
   ['男性', 'M'],
@@ -300,18 +310,37 @@ export function parseRow(
     kept.push(column as KeptColumn);
   }
   if (region !== null) values.region = region;
-  const finalKind = kind ?? opts.defaultKind ?? inferKind(values, kept);
+  let finalKind = kind ?? opts.defaultKind ?? inferKind(values, kept);
   /** A contact list's 公司网址 or 公司简称 describes the contact's company: it goes there. */
   let companyValues: Record<string, FieldValue> | null = null;
+  /** Columns whose value went to the company of a company row split in two (below). */
+  let movedToCompany: ReadonlySet<KeptColumn> = new Set();
+  if (finalKind === 'company' && splitsIntoContact(values, kept)) {
+    // A CRM's 企业 row naming its 联系人 and 手机: the company keeps what a company can hold, the
+    // person's fields make a contact of it, rather than the row being rejected for them.
+    finalKind = 'contact';
+    flags.push('import:contact-from-company-row');
+    companyValues = {};
+    const moved = new Set<KeptColumn>();
+    for (const column of kept) {
+      const key = column.field;
+      if (key === 'companyName' || key === 'uscc' || !column.def.kinds.includes('company')) continue;
+      companyValues[key] = values[key] as FieldValue;
+      delete values[key];
+      moved.add(column);
+    }
+    movedToCompany = moved;
+  }
   for (const column of kept) {
     const key = column.field;
-    if (column.def.kinds.includes(finalKind)) continue;
+    if (movedToCompany.has(column) || column.def.kinds.includes(finalKind)) continue;
     if (finalKind === 'contact' && column.def.kinds.includes('company')) {
       companyValues ??= {};
       companyValues[key] = values[key] as FieldValue;
     } else refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
     delete values[key];
   }
+  if (companyValues !== null && Object.keys(companyValues).length === 0) companyValues = null;
   let company: ValidRow['company'] = null;
   if (finalKind === 'contact') {
     const companyName = values.companyName;
