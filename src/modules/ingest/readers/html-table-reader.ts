@@ -22,6 +22,8 @@ import { headerWidener } from './xlsx-merges.js';
 
 /** The longest cell text taken: beyond it the file is damaged (a cell never closed swallowing the rest). */
 const MAX_CELL_CHARS = 256 * 1024;
+/** More tables than an export holds: beyond it the file is a page layout, damage or an attack. */
+const MAX_TABLES = 1_000;
 /** Tags that start a new line inside a cell. */
 const LINE_BREAKS = new Set(['br', 'p', 'div', 'li', 'tr']);
 
@@ -44,6 +46,7 @@ export async function openHtmlTable(
   const encoding = markupEncoding(file.sample, file.fileName, opts.encoding);
   const base = file.fileName.replace(/\.[^.]*$/, '');
   const count = await countTables(html, encoding);
+  if (count > MAX_TABLES) throw markupCorrupt(html, `more than ${MAX_TABLES} tables`);
   const sheets = Array.from({ length: Math.max(count, 1) }, (_, i) =>
     i === 0 ? base : `${base} (${i + 1})`,
   );
@@ -99,7 +102,9 @@ async function* readRows(
   meter: ReadMeter,
   isHeader: OpenTableOptions['isHeader'],
 ): AsyncGenerator<TableRow> {
-  const grid = new SpanGrid();
+  const grid = new SpanGrid((row) => {
+    throw markupCorrupt(file, `row ${row}: wider than 16,384 columns`);
+  });
   const widen = headerWidener(grid.headerRanges);
   let depth = 0;
   let table = -1;
@@ -172,8 +177,8 @@ async function* readRows(
           cell = {
             lines: [''],
             chars: 0,
-            across: span(attribute(t.attrs, 'colspan')) - 1,
-            down: span(attribute(t.attrs, 'rowspan')) - 1,
+            across: span(attribute(t.attrs, 'colspan'), 1000) - 1,
+            down: span(attribute(t.attrs, 'rowspan'), 65_534) - 1,
           };
           if (t.selfClosing) closeCell();
         }
@@ -190,8 +195,8 @@ function base(table: number): string {
   return `${table + 1}`;
 }
 
-/** A colspan or rowspan: 1 unless a sane positive number (a page layout may say 1000). */
-function span(value: string | undefined): number {
+/** A colspan or rowspan: 1 unless a positive number, capped where HTML caps it (1000, 65534). */
+function span(value: string | undefined, max: number): number {
   const n = Number(value);
-  return Number.isInteger(n) && n > 1 ? Math.min(n, 1000) : 1;
+  return Number.isInteger(n) && n > 1 ? Math.min(n, max) : 1;
 }

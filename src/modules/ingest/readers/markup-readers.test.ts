@@ -83,6 +83,13 @@ describe('HTML tables saved as .xls', () => {
     expect((await appErrorOf(openTable(path, { sheet: '三页' }))).code).toBe('IMPORT_SHEET_NOT_FOUND');
   });
 
+  it('refuses a row laid out wider than Excel allows (colspans of a hostile file), naming the row', async () => {
+    const wide = `<table><tr><td>姓名</td></tr><tr>${'<td colspan="1000">x</td>'.repeat(20)}</tr></table>`;
+    const err = await appErrorOf(collectRows(await openTable(await fixture('wide.html', wide))));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.details).toMatchObject({ reason: expect.stringContaining('row 2') });
+  });
+
   it('fails a cell that never closes, and a page without a table, with what to look for', async () => {
     const runaway = `<table><tr><td>姓名</td></tr><tr><td><!-- x -->${'长'.repeat(300_000)}</table>`;
     const err = await appErrorOf(collectRows(await openTable(await fixture('runaway.xls', runaway))));
@@ -117,6 +124,7 @@ describe('other content saved as .xls', () => {
     <Cell><Data ss:Type="Number">13812345678</Data></Cell><Cell><Data ss:Type="DateTime">1990-03-07T00:00:00.000</Data></Cell></Row>
    <Row><Cell ss:Index="2"><Data ss:Type="String">李四</Data></Cell><Cell ss:Index="4"><Data ss:Type="DateTime">1985-11-20T08:30:00.000</Data></Cell></Row>
    <Row ss:Index="5"><Cell><Data ss:Type="String">A&amp;B&#10;公司</Data></Cell><Cell><Data ss:Type="String">王五</Data></Cell></Row>
+   <Row ss:Index="20000"><Cell><Data ss:Type="String">赵六</Data></Cell></Row>
   </Table>
  </Worksheet>
  <Worksheet ss:Name="下拉选项">
@@ -138,6 +146,8 @@ describe('other content saved as .xls', () => {
       [3, ['某某有限公司', '李四', '', '1985-11-20 08:30:00']],
       [4, []],
       [5, ['A&B\n公司', '王五']],
+      ...Array.from({ length: 19_994 }, (_, i) => [i + 6, []]),
+      [20_000, ['赵六']],
     ]);
     const hidden = await collectRows(await openTable(path, { sheet: '下拉选项' }));
     expect(hidden.map((r) => r.cells)).toEqual([['个人']]);

@@ -10,11 +10,17 @@ const HEADER_MERGE_ROWS = 100;
  * spanning columns fills its first column only, except in a header row, where it names each column
  * it covers (`headerRanges`, for RowShaper's widenHeader).
  */
+/** Excel's widest row: a row laid out wider (colspans or merges of a hostile file) is refused. */
+const MAX_WIDTH = 16_384;
+
 export class SpanGrid {
   /** Column (0-based) -> a cell from a row above still covering it, and for how many more rows. */
   private carried = new Map<number, { text: string; rows: number }>();
   /** Cells spanning columns in the first rows, by row: what headerWidener needs. */
   readonly headerRanges: MergedRange[] = [];
+
+  /** @param tooWide throws the reader's error for a row wider than Excel's 16,384 columns. */
+  constructor(private readonly tooWide: (rowNumber: number) => never) {}
 
   /** A new table or sheet: nothing spans into it. */
   reset(): void {
@@ -34,6 +40,7 @@ export class SpanGrid {
     across: number,
     down: number,
   ): void {
+    if ((column ?? row.length) + across >= MAX_WIDTH) this.tooWide(rowNumber);
     this.fillCarried(row, column ?? row.length);
     while (column !== null && row.length < column) row.push('');
     const at = row.length;

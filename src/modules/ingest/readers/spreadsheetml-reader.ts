@@ -74,11 +74,12 @@ async function listSheets(file: MarkupFile, encoding: string): Promise<SheetEntr
   for await (const batch of markupTokens(file, encoding))
     for (const t of batch) {
       if (t.type === 'text') {
-        if (inVisible) visibleText += t.text;
+        if (inVisible && visibleText.length < 64) visibleText += t.text.slice(0, 64);
         continue;
       }
       const name = local(t.name);
       if (name === 'worksheet' && t.type === 'open') {
+        if (sheets.length >= MAX_SHEETS) throw markupCorrupt(file, `more than ${MAX_SHEETS} worksheets`);
         sheets.push({
           name: attribute(t.attrs, 'ss:Name') ?? attribute(t.attrs, 'Name') ?? `Sheet${sheets.length + 1}`,
           hidden: false,
@@ -102,9 +103,15 @@ function dateTimeText(text: string): string {
   return m[2] === '00:00:00' ? (m[1] as string) : `${m[1]} ${m[2]}`;
 }
 
-function spanAttr(attrs: string, name: string): number {
+/** Excel's limits: a hostile number is capped rather than allowed to lay out a billion cells. */
+const MAX_ROWS = 1_048_576;
+const MAX_COLUMNS = 16_384;
+/** More worksheets than a workbook has in practice: beyond it the file is damage or an attack. */
+const MAX_SHEETS = 1_000;
+
+function spanAttr(attrs: string, name: string, max: number): number {
   const n = Number(attribute(attrs, `ss:${name}`) ?? attribute(attrs, name));
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 16_384) : 0;
+  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : 0;
 }
 
 async function* readRows(
@@ -115,7 +122,9 @@ async function* readRows(
   meter: ReadMeter,
   isHeader: OpenTableOptions['isHeader'],
 ): AsyncGenerator<TableRow> {
-  const grid = new SpanGrid();
+  const grid = new SpanGrid((row) => {
+    throw markupCorrupt(file, `row ${row}: wider than 16,384 columns`);
+  });
   const widen = headerWidener(grid.headerRanges);
   let sheet = -1;
   let shaper: RowShaper | null = null;
@@ -166,7 +175,7 @@ async function* readRows(
     } else if (name === 'row') {
       if (t.type === 'open') {
         yield* closeRow();
-        const index = spanAttr(t.attrs, 'Index');
+        const index = spanAttr(t.attrs, 'Index', MAX_ROWS);
         const next = index > rowNumber ? index : rowNumber + 1;
         if (next > rowNumber + 1) grid.skipRows(next - rowNumber - 1);
         rowNumber = next;
@@ -175,11 +184,11 @@ async function* readRows(
       } else yield* closeRow();
     } else if (name === 'cell' && row) {
       if (t.type === 'open') {
-        const index = spanAttr(t.attrs, 'Index');
+        const index = spanAttr(t.attrs, 'Index', MAX_COLUMNS);
         cell = {
           column: index > 0 ? index - 1 : null,
-          across: spanAttr(t.attrs, 'MergeAcross'),
-          down: spanAttr(t.attrs, 'MergeDown'),
+          across: spanAttr(t.attrs, 'MergeAcross', MAX_COLUMNS),
+          down: spanAttr(t.attrs, 'MergeDown', MAX_ROWS),
           text: '',
           type: '',
         };
