@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/kernel/authz/permissions.js';
+import { idNumberCheckChar } from '../../src/kernel/identifiers/checksums.js';
 import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
 import { batchIndexKeys } from '../../src/modules/customers/pending-index.js';
 import type { ImportOptions, ImportReport } from '../../src/modules/ingest/ingest-types.js';
@@ -317,6 +318,28 @@ for (const target of engines()) {
         flagged: 2,
         byFlag: { 'inconsistent:gender': 1, 'lenient:idNumber': 1 },
       });
+    });
+
+    it('flags a child under 14 (from the ID number) for the guardian consent PIPL Art. 31 asks', async () => {
+      const path = join(dir, `minors-${target.engine}.csv`);
+      // Born 2020-03-01 (under 14 until 2034) and 1980-03-01; check characters computed.
+      const id = (first17: string) => first17 + idNumberCheckChar(first17);
+      writeFileSync(
+        path,
+        [
+          '姓名,身份证号,手机',
+          `童一,${id('11010520200301003')},13900138061`,
+          `童二,${id('11010519800301003')},13900138062`,
+        ].join('\r\n'),
+      );
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({ imported: 2, flagged: 1, byFlag: { 'minor:under-14': 1 } });
+      const flags = await f.app.kernel.store.db
+        .selectFrom('customers')
+        .select('flags')
+        .where('batch_id', '=', report.batchId as string)
+        .execute();
+      expect(flags.map((r) => JSON.parse(r.flags) as string[]).sort()).toEqual([[], ['minor:under-14']]);
     });
 
     it('merges a duplicate of a stored customer: empty fields filled, a differing value kept as a conflict', async () => {

@@ -23,6 +23,13 @@ describe('detectColumn', () => {
     });
   });
 
+  it("counts the ID numbers of children under 14 (all of a child's PI is sensitive, PIPL Art. 28, 31)", () => {
+    // 2011-06-02 is under 14 on 2025-06-01; 2011-06-01 turns 14 that day.
+    const values = [id('11010520110602001'), id('11010520110601001'), id('33010619900101001')];
+    expect(detectColumn(values, { today })).toMatchObject({ kind: 'id-number', minorsUnder14: 1 });
+    expect(detectColumn([id('33010619900101001')], { today })).not.toHaveProperty('minorsUnder14');
+  });
+
   it('classifies mobile numbers written in mixed forms as personal information', () => {
     const result = detectColumn([
       '13800138000',

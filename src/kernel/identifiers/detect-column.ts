@@ -25,6 +25,8 @@ interface ValueMatch {
   confidence: number;
   precise?: boolean;
   soleProprietor?: boolean;
+  /** An ID number of a child under 14. */
+  minor?: boolean;
 }
 
 type Matcher = (value: string, today: Date | undefined) => ValueMatch | null;
@@ -46,7 +48,7 @@ const MATCHERS: ReadonlyArray<readonly [IdentifierKind, Matcher]> = [
     (value, today) => {
       const v = validateIdNumber(value, today === undefined ? {} : { today });
       if (!v.ok) return null;
-      return { confidence: v.info.upgradedFrom15 ? 0.85 : 0.99 };
+      return { confidence: v.info.upgradedFrom15 ? 0.85 : 0.99, minor: v.info.isMinorUnder14 };
     },
   ],
   [
@@ -111,6 +113,7 @@ interface Tally {
   confidenceSum: number;
   precise: number;
   soleProprietor: number;
+  minors: number;
 }
 
 /**
@@ -132,6 +135,7 @@ export function detectColumn(values: string[], opts: ColumnOptions = {}): Column
     confidenceSum: 0,
     precise: 0,
     soleProprietor: 0,
+    minors: 0,
   }));
   for (const value of sample) {
     MATCHERS.forEach(([, matcher], i) => {
@@ -142,6 +146,7 @@ export function detectColumn(values: string[], opts: ColumnOptions = {}): Column
       tally.confidenceSum += match.confidence;
       if (match.precise === true) tally.precise++;
       if (match.soleProprietor === true) tally.soleProprietor++;
+      if (match.minor === true) tally.minors++;
     });
   }
 
@@ -172,5 +177,6 @@ export function detectColumn(values: string[], opts: ColumnOptions = {}): Column
     category: classification.category,
     sensitive: classification.sensitive,
     suggestedGrade: classification.grade,
+    ...(best.minors > 0 ? { minorsUnder14: best.minors } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { luhnCheckDigit, luhnValid, usccCheckChar } from './checksums.js';
+import { idNumberCheckChar, luhnCheckDigit, luhnValid, usccCheckChar } from './checksums.js';
 import { detectInText } from './detect-text.js';
 
 const today = new Date('2025-06-01T00:00:00Z');
@@ -122,6 +122,17 @@ describe('detectInText: other identifiers', () => {
     expect(found[0]?.kind).toBe('mobile');
     expect(text.slice(found[0]?.start, found[0]?.end)).toBe('１３８００１３８０００');
     expect(found[0]?.masked).toBe('138****8000');
+  });
+
+  it('marks the ID number of a child under 14, whose every piece of PI is sensitive', () => {
+    const check = (first17: string) => first17 + idNumberCheckChar(first17);
+    const child = check('11010520150301002');
+    const adult = check('11010519800301002');
+    const found = detectInText(`孩子${child}，家长${adult}`, { today });
+    expect(found.map((d) => [d.kind, d.minorUnder14 ?? false])).toEqual([
+      ['id-number', true],
+      ['id-number', false],
+    ]);
   });
 
   it('finds legacy 15-digit ID numbers with lower confidence', () => {

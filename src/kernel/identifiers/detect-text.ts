@@ -82,6 +82,7 @@ export function detectInText(text: string, opts: DetectOptions = {}): Detection[
       category: classification.category,
       sensitive: classification.sensitive,
       masked: maskValue(c.kind, c.display),
+      ...(c.minorUnder14 ? { minorUnder14: true as const } : {}),
     };
   });
 }

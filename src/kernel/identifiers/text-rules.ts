@@ -24,6 +24,8 @@ export interface RuleHit {
   /** The value to mask: the canonical form, or the matched text where that reads better. */
   display: string;
   hints?: ClassificationHints;
+  /** An ID number of a child under 14 (see Detection.minorUnder14). */
+  minorUnder14?: true;
 }
 
 export interface TextRule {
@@ -59,9 +61,10 @@ export const TEXT_RULES: readonly TextRule[] = [
       const v = validateIdNumber(match, today === undefined ? {} : { today });
       if (!v.ok) return null;
       // A legacy 15-digit number has no check character: only its date and region vouch for it.
+      const minor = v.info.isMinorUnder14 ? ({ minorUnder14: true } as const) : {};
       return v.info.upgradedFrom15
-        ? { confidence: 0.7, display: match }
-        : { confidence: 0.99, display: v.value };
+        ? { confidence: 0.7, display: match, ...minor }
+        : { confidence: 0.99, display: v.value, ...minor };
     },
   },
   {

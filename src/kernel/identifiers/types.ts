@@ -100,6 +100,11 @@ export interface Detection {
   category: PiCategory;
   sensitive: boolean;
   masked: string;
+  /**
+   * An ID number whose birth date makes its holder under 14 (China time, at the scan): all of a child's
+   * personal information is sensitive and needs a guardian's consent (PIPL Art. 28, 31).
+   */
+  minorUnder14?: true;
 }
 
 /** What a sampled column most likely holds. */
@@ -111,4 +116,6 @@ export interface ColumnDetection {
   category: PiCategory;
   sensitive: boolean;
   suggestedGrade: DataGrade;
+  /** ID-number columns: how many sampled values are of children under 14 (PIPL Art. 28, 31), when any. */
+  minorsUnder14?: number;
 }

@@ -8,7 +8,7 @@ function resultText(r: DetectResult, zh: boolean): string {
     return r.findings
       .map(
         (f) =>
-          `${String(f.start).padStart(6)}-${String(f.end).padEnd(6)} ${f.kind.padEnd(16)} ${f.masked}  ${f.category}${f.sensitive ? (zh ? ' 敏感' : ' sensitive') : ''} (${f.confidence})`,
+          `${String(f.start).padStart(6)}-${String(f.end).padEnd(6)} ${f.kind.padEnd(16)} ${f.masked}  ${f.category}${f.sensitive ? (zh ? ' 敏感' : ' sensitive') : ''} (${f.confidence})${f.minorUnder14 ? (zh ? '  未满14周岁' : '  under 14') : ''}`,
       )
       .join('\n');
   }
@@ -20,7 +20,7 @@ function resultText(r: DetectResult, zh: boolean): string {
     lines.push(
       `  ${c.sheet}!${c.column.padEnd(3)} ${c.header} -> ${c.mappedField ?? (c.suggestedField ? `- (${zh ? '像' : 'looks like'} ${c.suggestedField})` : '-')}  ${
         d
-          ? `${d.kind} ${d.grade}${d.sensitive ? (zh ? ' 敏感' : ' sensitive') : ''} (${d.matched}/${d.sampled})`
+          ? `${d.kind} ${d.grade}${d.sensitive ? (zh ? ' 敏感' : ' sensitive') : ''} (${d.matched}/${d.sampled})${d.minorsUnder14 ? (zh ? ` 未满14周岁 ${d.minorsUnder14}` : ` under-14 ${d.minorsUnder14}`) : ''}`
           : zh
             ? '未识别'
             : 'not recognised'

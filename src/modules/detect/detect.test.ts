@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { idNumberCheckChar } from '../../kernel/identifiers/checksums.js';
 import { detectFile } from './detect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-detect-'));
@@ -35,6 +36,23 @@ describe('detectFile', () => {
     expect(by.get('累计消费金额(元)')).toMatchObject({
       mappedField: 'amount',
       examples: ['***', '***', '***'],
+    });
+  });
+
+  it("counts the children under 14 among an ID-number column's values (PIPL Art. 28, 31)", async () => {
+    const id = (first17: string) => first17 + idNumberCheckChar(first17);
+    const path = join(dir, 'family.csv');
+    // Born 2020: under 14 until 2034.
+    writeFileSync(
+      path,
+      ['姓名,身份证号', `张小宝,${id('11010520200301001')}`, `张伟,${id('11010519800301001')}`].join('\n'),
+    );
+    const r = await detectFile(path);
+    if (r.mode !== 'file') throw new Error('expected a file result');
+    expect(r.columns.find((c) => c.header === '身份证号')?.detected).toMatchObject({
+      kind: 'id-number',
+      sensitive: true,
+      minorsUnder14: 1,
     });
   });
 });

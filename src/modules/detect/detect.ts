@@ -89,6 +89,7 @@ export async function detectFile(
             category: d.category,
             sensitive: d.sensitive,
             grade: d.suggestedGrade,
+            ...(d.minorsUnder14 ? { minorsUnder14: d.minorsUnder14 } : {}),
           }
         : null;
       columns.push({

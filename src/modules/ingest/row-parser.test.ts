@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { idNumberCheckChar } from '../../kernel/identifiers/checksums.js';
 import type { FieldDef } from '../customers/customer-types.js';
 import { DEFAULT_FIELDS } from '../customers/default-fields.js';
 import { ColumnStats } from './column-stats.js';
@@ -148,6 +149,20 @@ describe('parseRow', () => {
       kind: 'company',
       values: { companyName: '某某有限公司', address: '北京市朝阳区' },
     });
+  });
+
+  it("flags a child under 14 by the ID number's birth date, else by 生日 (PIPL Art. 28, 31)", () => {
+    const today = new Date('2025-06-01T00:00:00+08:00');
+    const kids = planSheet('s', ['姓名', '身份证号', '生日'], {}, catalog);
+    const id = (first17: string) => first17 + idNumberCheckChar(first17);
+    const at = { ...strict, today };
+    // Born 2011-06-02: 13 on 2025-06-01. Born 2011-06-01: 14 that day.
+    expect(parseRow(kids, ['张小宝', id('11010520110602001'), ''], at)).toMatchObject({
+      flags: ['minor:under-14'],
+    });
+    expect(parseRow(kids, ['张大宝', id('11010520110601001'), ''], at)).toMatchObject({ flags: [] });
+    expect(parseRow(kids, ['李小宝', '', '2015-03-01'], at)).toMatchObject({ flags: ['minor:under-14'] });
+    expect(parseRow(kids, ['王大宝', '', '1990-03-01'], at)).toMatchObject({ flags: [] });
   });
 
   it('rejects a row with cells right of the last header (a shifted row), naming the first such column', () => {

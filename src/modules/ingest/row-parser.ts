@@ -1,4 +1,5 @@
 import { AppError } from '../../kernel/errors/app-error.js';
+import { chinaDate } from '../../kernel/identifiers/calendar.js';
 import {
   matchesKind,
   normaliseText,
@@ -37,6 +38,8 @@ export type ParsedRow = { type: 'blank' } | { type: 'rejected'; reasons: RowReas
 export interface ParseOptions {
   lenient: boolean;
   defaultKind: CustomerKind | null;
+  /** "Now", for who is under 14; the clock's by default. */
+  today?: Date;
 }
 
 const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
@@ -134,6 +137,32 @@ function inferKind(values: Record<string, FieldValue>, kept: readonly KeptColumn
 function splitsIntoContact(values: Record<string, FieldValue>, kept: readonly KeptColumn[]): boolean {
   if (!('companyName' in values || 'uscc' in values)) return false;
   return kept.some((c) => !c.def.kinds.includes('company') && IDENTIFYING_FIELDS.contact.includes(c.field));
+}
+
+/** The last day (China time, yyyymmdd) 14 years before `now`: someone born after it is under 14. */
+let cutoffCache: { day: number; cutoff: string } | null = null;
+function under14Cutoff(now: Date): string {
+  const day = Math.floor((now.getTime() + 8 * 3_600_000) / 86_400_000);
+  if (cutoffCache?.day !== day) {
+    const d = chinaDate(now);
+    const cutoff = `${d.year - 14}${String(d.month).padStart(2, '0')}${String(d.day).padStart(2, '0')}`;
+    cutoffCache = { day, cutoff };
+  }
+  return cutoffCache.cutoff;
+}
+
+/**
+ * Whether a person's ID number (its birth date) or 生日 says they are under 14: all of a child's
+ * personal information is sensitive, and processing it needs a guardian's consent (PIPL Art. 28, 31).
+ */
+function isUnder14(values: Record<string, FieldValue>, now: Date | undefined): boolean {
+  const born =
+    typeof values.idNumber === 'string'
+      ? values.idNumber.slice(6, 14)
+      : typeof values.birthday === 'string'
+        ? values.birthday.slice(0, 10).replace(/-/g, '')
+        : null;
+  return born !== null && born > under14Cutoff(now ?? new Date());
 }
 
 const SEX_WORDS: ReadonlyMap<string, 'M' | 'F'> = new Map([
@@ -358,6 +387,7 @@ export function parseRow(
     reasons.push(reasonAt('NOT_IDENTIFYING', null));
   if (typeof values.idNumber === 'string' && (values.gender !== undefined || values.birthday !== undefined))
     flags.push(...disagreementsWithIdNumber(values));
+  if (finalKind !== 'company' && isUnder14(values, opts.today)) flags.push('minor:under-14');
   if (reasons.length > 0) return { type: 'rejected', reasons: [...dropped, ...reasons] };
   return {
     type: 'valid',
