@@ -107,6 +107,10 @@ describe('console flows in Chromium', () => {
     });
     try {
       await previewImport(b.page, file);
+      // Each reason reads in Chinese, its code after it.
+      const reasons = await b.page.getByTestId('reason-count').allTextContents();
+      expect(reasons).toHaveLength(Object.keys(summary.expected.byReason).length);
+      for (const text of reasons) expect(text).toMatch(/^[^()]*[\u4e00-\u9fff][^()]*\([A-Z_0-9]+\) × \d+$/);
       await screenshot(b.page, 'import-preview');
       await b.page.getByTestId('import-confirm').click();
       await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });

@@ -17,6 +17,7 @@ import { planner, type StoredOptions } from './import-pipeline.js';
 import { createIngestRepo } from './ingest-repo.js';
 import { emptyCounts, type ImportCounts, type ImportOptions, type ImportReport } from './ingest-types.js';
 import type { TableSource } from './readers/index.js';
+import { reportMessages } from './reason-messages.js';
 import { nextCustomKey } from './sheet-plan.js';
 
 export interface IngestDeps {
@@ -110,6 +111,7 @@ export function reportOf(
     finishedAt: done ? clock.now().toISOString() : null,
     error: null,
     rolledBack: false,
+    messages: reportMessages(counts),
   };
 }
 

@@ -193,6 +193,11 @@ export interface ImportReport extends Partial<ImportTotals> {
    * reports its last run.
    */
   timings?: { rowsSeconds: number; indexSeconds: number };
+  /** What each counted reason code and flag means, in Chinese and English (absent from older reports). */
+  messages?: {
+    reasons: Record<string, { zh: string; en: string }>;
+    flags: Record<string, { zh: string; en: string }>;
+  };
 }
 
 export interface BatchSummary {

@@ -66,6 +66,57 @@ export function reasonMessage(code: string): LocalisedMessage {
   );
 }
 
+/** What a customer's import flag means; `lenient:<field>` names the field left out. */
+const FLAG_MESSAGES: Readonly<Record<string, LocalisedMessage>> = {
+  'minor:under-14': {
+    zh: '未满14周岁：其个人信息均为敏感个人信息，处理需取得监护人同意（个保法第28、31条）',
+    en: "under 14: all of a child's personal information is sensitive; processing needs a guardian's consent (PIPL Art. 28, 31)",
+  },
+  'inconsistent:gender': { zh: '性别与身份证号不符', en: 'the gender differs from the ID number' },
+  'inconsistent:birthday': { zh: '生日与身份证号不符', en: 'the birthday differs from the ID number' },
+  'import:company-from-contact': {
+    zh: '按联系人所属企业新建的企业',
+    en: 'a company created from the company its contact names',
+  },
+  'import:contact-from-company-row': {
+    zh: '由企业行中的联系人信息新建的联系人',
+    en: "a contact made from the person a company's row names",
+  },
+  'company:not-updated': {
+    zh: '所属企业的字段未写入（跳过重复、企业受限或无权修改）',
+    en: "its company's fields were not written (duplicates skipped, or the company is restricted or not yours)",
+  },
+  'lenient:extra-cells': {
+    zh: '宽松模式：表头以外的单元格未导入',
+    en: 'lenient: the cells beyond the header were left out',
+  },
+  'lenient:kind': {
+    zh: '宽松模式：无法识别的客户类型未导入',
+    en: 'lenient: the unknown customer type was left out',
+  },
+};
+
+export function flagMessage(flag: string): LocalisedMessage {
+  const known = FLAG_MESSAGES[flag];
+  if (known) return known;
+  if (flag.startsWith('lenient:')) {
+    const field = flag.slice('lenient:'.length);
+    return { zh: `宽松模式：无效的 ${field} 未导入`, en: `lenient: the invalid ${field} was left out` };
+  }
+  return { zh: flag, en: flag };
+}
+
+/** The messages of the reason codes and flags a report counts, for a console or script to show. */
+export function reportMessages(counts: {
+  byReason: Readonly<Record<string, number>>;
+  byFlag?: Readonly<Record<string, number>>;
+}): { reasons: Record<string, LocalisedMessage>; flags: Record<string, LocalisedMessage> } {
+  return {
+    reasons: Object.fromEntries(Object.keys(counts.byReason).map((code) => [code, reasonMessage(code)])),
+    flags: Object.fromEntries(Object.keys(counts.byFlag ?? {}).map((flag) => [flag, flagMessage(flag)])),
+  };
+}
+
 /** "身份证号（D列）：身份证号校验位错误" — headers and codes only, never the value. */
 export function describeReasons(reasons: readonly RowReason[], lang: 'zh' | 'en' = 'zh'): string {
   return reasons

@@ -1,6 +1,6 @@
 import type { Lang } from '../../kernel/errors/app-error.js';
 import type { BatchSummary, ImportReport, QuarantineItem, SheetSummary } from './ingest-types.js';
-import { describeReasons, reasonMessage } from './reason-messages.js';
+import { describeReasons, flagMessage, reasonMessage } from './reason-messages.js';
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
@@ -59,7 +59,8 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
   const flags = Object.entries(c.byFlag ?? {}).sort((a, b) => b[1] - a[1]);
   if (flags.length) {
     lines.push(zh ? '标记 / flags:' : 'Flags:');
-    for (const [flag, n] of flags) lines.push(`  ${flag.padEnd(24)} ${String(n).padStart(6)}`);
+    for (const [flag, n] of flags)
+      lines.push(`  ${flag.padEnd(24)} ${String(n).padStart(6)}  ${flagMessage(flag)[lang]}`);
   }
   if (r.quarantine && Object.keys(r.quarantine).length)
     lines.push(

@@ -84,7 +84,12 @@ function ReportView({
   labels: Map<string, string>;
   edit?: MappingEdit | undefined;
 }): ReactNode {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  /** A reason's or flag's meaning in the console's language, its code after it (for searching the docs). */
+  const meaning = (kind: 'reasons' | 'flags', code: string): string => {
+    const m = report.messages?.[kind][code];
+    return m ? `${m[lang]} (${code})` : code;
+  };
   const fieldOptions = edit && [
     { value: '-', label: t('notImported') },
     { value: 'kind', label: `${t('kindColumn')} (kind)` },
@@ -106,16 +111,16 @@ function ReportView({
         <Descriptions.Item label="encoding">{report.file.encoding ?? ''}</Descriptions.Item>
         <Descriptions.Item label={t('byReason')} span={4}>
           {Object.entries(c.byReason).map(([k, n]) => (
-            <Tag key={k} color="warning">
-              {k} × {n}
+            <Tag key={k} color="warning" data-testid="reason-count" style={{ whiteSpace: 'normal' }}>
+              {meaning('reasons', k)} × {n}
             </Tag>
           ))}
         </Descriptions.Item>
         {Object.keys(c.byFlag ?? {}).length > 0 && (
           <Descriptions.Item label={t('flagged')} span={4}>
             {Object.entries(c.byFlag ?? {}).map(([k, n]) => (
-              <Tag key={k} color="processing" data-testid="flag-count">
-                {k} × {n}
+              <Tag key={k} color="processing" data-testid="flag-count" style={{ whiteSpace: 'normal' }}>
+                {meaning('flags', k)} × {n}
               </Tag>
             ))}
           </Descriptions.Item>
