@@ -206,8 +206,8 @@ export const ERRORS = {
   },
   IMPORT_BAD_ENCODING: {
     class: 'validation',
-    zh: '无法识别文件 {file} 的编码：{detail}（可用 --encoding 指定，如 gbk、utf8）',
-    en: 'Cannot decode {file}: {detail} (set --encoding, e.g. gbk or utf8)',
+    zh: '无法识别文件 {file} 的编码：{detail}（可用 --encoding 指定，如 gbk、utf8、big5）',
+    en: 'Cannot decode {file}: {detail} (set --encoding, e.g. gbk, utf8 or big5)',
   },
   IMPORT_SHEET_NOT_FOUND: {
     class: 'not_found',

@@ -33,6 +33,19 @@ describe('detectEncoding', () => {
     expect(gbk.confidence).toBeGreaterThan(0.9);
   });
 
+  it('recognises Big5 (traditional Chinese from Taiwan and Hong Kong) only where GBK makes no sense', () => {
+    const taiwan =
+      '姓名,手機,地址,公司名稱\n陳美玲,+886 912 345 678,臺北市大安區忠孝東路四段100號,台灣積體電路製造股份有限公司\n' +
+      '林志明,0922-111-222,高雄市前鎮區中山二路5號,鴻海精密工業股份有限公司\n黃淑芬,0933222333,新北市板橋區文化路一段50號,\n';
+    expect(detectEncoding(iconv.encode(taiwan, 'big5')).encoding).toBe('big5');
+    // Hong Kong: 香港九龍旺角彌敦道.
+    const hongKong =
+      '姓名,電話,地址\n李嘉欣,+852 9123 4567,香港九龍旺角彌敦道688號\n張學友,+852 6123 4567,香港島中環皇后大道中99號\n';
+    expect(detectEncoding(iconv.encode(hongKong, 'big5')).encoding).toBe('big5');
+    // Simplified text stays GBK even where its bytes would also decode as Big5.
+    expect(detectEncoding(iconv.encode(CSV, 'gbk')).encoding).toBe('gb18030');
+  });
+
   it('reports low confidence for plain ASCII, which says nothing about later bytes', () => {
     expect(detectEncoding(Buffer.from('name,mobile\nZhang San,13812345678\n'))).toEqual({
       encoding: 'utf8',
@@ -59,7 +72,7 @@ describe('detectEncoding', () => {
     expect(detectEncoding(iconv.encode(CSV, 'utf16be')).encoding).toBe('utf16be');
   });
 
-  it('refuses text that is neither UTF-8 nor plausible GB18030', () => {
+  it('refuses text that is neither UTF-8 nor plausible GB18030 or Big5', () => {
     expect(codeOf(() => detectEncoding(iconv.encode('Müller,Straße,café\n', 'latin1')))).toBe(
       'IMPORT_BAD_ENCODING',
     );

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { AppError } from '../../../kernel/errors/app-error.js';
 
-export type DetectedEncoding = 'utf8' | 'utf8-bom' | 'gb18030' | 'utf16le' | 'utf16be';
+export type DetectedEncoding = 'utf8' | 'utf8-bom' | 'gb18030' | 'big5' | 'utf16le' | 'utf16be';
 
 export interface EncodingGuess {
   encoding: DetectedEncoding;
@@ -38,13 +38,19 @@ export function detectEncoding(sample: Buffer, fileName = 'sample'): EncodingGue
     return { encoding: 'utf8', confidence: Math.min(0.99, 0.6 + 0.05 * utf8) };
   }
 
-  const share = gb18030PlausibleShare(sample);
+  const share = plausibleShare(sample, 'gb18030');
   if (share >= MIN_PLAUSIBLE_SHARE) {
     return { encoding: 'gb18030', confidence: Math.round(share * 95) / 100 };
   }
+  // Traditional-Chinese lists from Taiwan and Hong Kong come in Big5, which GBK reads as kana, symbols
+  // and rare characters: tried only when GBK makes no sense, so a GBK file is never taken for Big5.
+  const big5 = plausibleShare(sample, 'big5');
+  if (big5 >= MIN_PLAUSIBLE_SHARE) {
+    return { encoding: 'big5', confidence: Math.round(big5 * 90) / 100 };
+  }
   throw new AppError('IMPORT_BAD_ENCODING', {
     file: fileName,
-    detail: 'neither UTF-8 nor GBK/GB18030 text',
+    detail: 'neither UTF-8, GBK/GB18030 nor Big5 text',
   });
 }
 
@@ -99,12 +105,12 @@ function guessBomlessUtf16(sample: Buffer): 'utf16le' | 'utf16be' | null {
   return null;
 }
 
-/** Share of non-ASCII characters that look like Chinese text when `sample` is read as GB18030. */
-function gb18030PlausibleShare(sample: Buffer): number {
+/** Share of non-ASCII characters that look like Chinese text when `sample` is read as `encoding`. */
+function plausibleShare(sample: Buffer, encoding: 'gb18030' | 'big5'): number {
   // The sample may end inside a two- or four-byte sequence; 0x0A is never part of one, so cutting after
   // the last line feed gives a clean boundary.
   const cut = sample.lastIndexOf(0x0a);
-  const body = iconv.decode(cut > 0 ? sample.subarray(0, cut + 1) : sample, 'gb18030');
+  const body = iconv.decode(cut > 0 ? sample.subarray(0, cut + 1) : sample, encoding);
   let nonAscii = 0;
   let plausible = 0;
   for (const ch of body) {

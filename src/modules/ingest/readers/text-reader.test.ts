@@ -192,6 +192,16 @@ describe('delimited text reader', () => {
     ]);
   });
 
+  it('reads a Big5 list from Taiwan without being told its encoding', async () => {
+    const text = '姓名,手機,地址\r\n陳美玲,+886 912 345 678,臺北市大安區忠孝東路四段100號\r\n';
+    const source = await openTable(await fixture('台灣客戶.csv', iconv.encode(text, 'big5')));
+    expect(source).toMatchObject({ format: 'csv', encoding: 'big5' });
+    expect((await collectRows(source)).map((r) => r.cells)).toEqual([
+      ['姓名', '手機', '地址'],
+      ['陳美玲', '+886 912 345 678', '臺北市大安區忠孝東路四段100號'],
+    ]);
+  });
+
   it('honours an encoding override and refuses unknown encoding names', async () => {
     const path = await fixture('gbk-named.csv', iconv.encode(CUSTOMERS, 'gbk'));
     const source = await openTable(path, { encoding: 'GBK' });
