@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/kernel/authz/permissions.js';
 import { idNumberCheckChar } from '../../src/kernel/identifiers/checksums.js';
@@ -318,6 +319,33 @@ for (const target of engines()) {
         flagged: 2,
         byFlag: { 'inconsistent:gender': 1, 'lenient:idNumber': 1 },
       });
+    });
+
+    it('imports a Big5 list from Taiwan with traditional headers, its values kept as written', async () => {
+      const path = join(dir, `taiwan-${target.engine}.csv`);
+      const text =
+        '客戶類型,姓名,手機,電子郵件,公司名稱\r\n' +
+        '聯絡人,陳美玲,+886 912 345 601,chen.ml@example.tw,台灣某某科技股份有限公司\r\n' +
+        '個人,林志明,0922-111-602,,\r\n';
+      writeFileSync(path, iconv.encode(text, 'big5'));
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.file.encoding).toBe('big5');
+      expect(report.columns.map((c) => c.field)).toEqual(['kind', 'name', 'mobile', 'email', 'companyName']);
+      // 0922-111-602 is a Taiwan mobile as written there: the reason asks for its +886.
+      expect(report.counts).toMatchObject({
+        read: 2,
+        imported: 1,
+        rejected: 1,
+        companiesCreated: 1,
+        byKind: { contact: 1 },
+        byReason: { MOBILE_NEEDS_CODE: 1 },
+      });
+      const [found] = await f.app.customers.find(f.actor, { mobile: '+886912345601' });
+      const chen = await f.app.customers.get(f.actor, found?.id as string, {
+        reveal: ['name'],
+        purpose: 'sales',
+      });
+      expect(chen.fields.name).toBe('陳美玲');
     });
 
     it('flags a child under 14 (from the ID number) for the guardian consent PIPL Art. 31 asks', async () => {

@@ -97,6 +97,21 @@ describe('validateMobileField', () => {
     expect(reason('+852 9123 456')).toBe('MOBILE_INTL_FORMAT');
     expect(reason('+1 415 555 010')).toBe('MOBILE_INTL_FORMAT');
   });
+
+  it('asks for the code of a number written as at home in Taiwan, Hong Kong or Macau', () => {
+    const reason = (raw: string) => {
+      const v = validateMobileField(raw);
+      return v.ok ? v.value : v.reason;
+    };
+    expect(reason('0912-345-678')).toBe('MOBILE_NEEDS_CODE');
+    expect(reason('9123 4567')).toBe('MOBILE_NEEDS_CODE');
+    expect(reason('6612 3456')).toBe('MOBILE_NEEDS_CODE');
+    // Written with their codes they are kept.
+    expect(reason('+886 912 345 678')).toBe('+886912345678');
+    // Too short or too long for either: the mainland reason stays.
+    expect(reason('091234567')).toBe('MOBILE_FORMAT');
+    expect(reason('1234 5678')).toBe('MOBILE_FORMAT');
+  });
 });
 
 describe('numbers outside the mainland in masks and text detection', () => {

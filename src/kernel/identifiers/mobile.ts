@@ -63,5 +63,12 @@ export function validateMobileField(raw: string, opts: MobileOptions = {}): Vali
       value: abroad.value,
       info: { carrier: 'international', countryCode: abroad.info.countryCode },
     };
-  return mainland.reason === 'MOBILE_FOREIGN' ? abroad : mainland;
+  if (mainland.reason === 'MOBILE_FOREIGN') return abroad;
+  // Written as at home in Taiwan (0912 345 678), Hong Kong or Macau (9123 4567): no mainland mobile,
+  // and which country it is the number alone cannot tell.
+  if (LOCAL_WITHOUT_CODE.test(stripPhoneSeparators(codeText(raw)))) return invalid('MOBILE_NEEDS_CODE');
+  return mainland;
 }
+
+/** A Taiwan mobile as written there (09 and 8 digits), or 8 digits from 5 to 9 (Hong Kong, Macau). */
+const LOCAL_WITHOUT_CODE = /^(?:09\d{8}|[5-9]\d{7})$/;

@@ -44,6 +44,10 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     zh: '境外号码格式错误：应为 +国家或地区代码 加完整号码（如 +852 9123 4567、+886 912 345 678）',
     en: 'a number outside the mainland must be + and its country or region code, then the whole number (such as +852 9123 4567 or +886 912 345 678)',
   },
+  MOBILE_NEEDS_CODE: {
+    zh: '号码缺少代码：台湾手机（09 开头 10 位）请写作 +886 9xx xxx xxx，港澳手机（8 位）请加 +852 或 +853；大陆固话请加区号（如 010-6552 1234）',
+    en: 'the number lacks its code: write a Taiwan mobile (10 digits from 09) as +886 9xx xxx xxx, add +852 or +853 to an 8-digit Hong Kong or Macau mobile, and the area code to a mainland landline (such as 010-6552 1234)',
+  },
   MOBILE_SEGMENT: { zh: '手机号号段未分配', en: 'mobile number segment is not allocated' },
   LANDLINE_FORMAT: {
     zh: '固定电话格式错误（应为 区号-号码[-分机]）',

@@ -24,6 +24,7 @@ export type IdentifierReason =
   | 'MOBILE_MULTIPLE'
   | 'MOBILE_FOREIGN'
   | 'MOBILE_INTL_FORMAT'
+  | 'MOBILE_NEEDS_CODE'
   | 'MOBILE_SEGMENT'
   | 'LANDLINE_FORMAT'
   | 'EMAIL_FORMAT'

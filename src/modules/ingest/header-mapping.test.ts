@@ -112,6 +112,33 @@ describe('mapHeaders', () => {
     ]);
   });
 
+  it('maps the traditional-character headers of lists from Taiwan and Hong Kong', () => {
+    expect(
+      fieldsOf([
+        '姓名',
+        '手機號碼',
+        '行動電話',
+        '電子郵件',
+        '聯絡地址',
+        '公司名稱',
+        '客戶級別',
+        '備註',
+        '統一編號',
+      ]),
+    ).toEqual([
+      'name',
+      'mobile',
+      null, // the mobile is taken by the column before
+      'email',
+      'address',
+      'companyName',
+      'level',
+      'notes',
+      null, // Taiwan's 8-digit business number is no USCC
+    ]);
+    expect(fieldsOf(['聯絡人', '聯絡電話'])).toEqual(['name', 'mobile']);
+  });
+
   it('reads back field keys used as headers', () => {
     expect(fieldsOf(['idNumber', 'companyName', 'bankAccount'])).toEqual([
       'idNumber',

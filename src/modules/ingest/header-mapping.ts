@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { simplifiedForMatching } from './traditional-chinese.js';
 
 /** How one source column maps to a customer field. */
 export interface HeaderMapping {
@@ -33,6 +34,7 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     '客户姓名',
     '联系人',
     '联系人姓名',
+    '联络人',
     '真实姓名',
     '用户姓名',
     '会员姓名',
@@ -47,6 +49,7 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
     '手机号',
     '手机号码',
     '移动电话',
+    '行动电话',
     '联系手机',
     '客户手机',
     '手机号码1',
@@ -68,6 +71,7 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   address: [
     '地址',
     '联系地址',
+    '联络地址',
     '详细地址',
     '通讯地址',
     '通信地址',
@@ -157,6 +161,7 @@ export const PHONE_HEADERS: readonly string[] = [
   '电话',
   '电话号码',
   '联系方式',
+  '联络电话',
   'tel',
   'telephone',
 ];
@@ -203,11 +208,13 @@ const SYNONYM_INDEX: ReadonlyMap<string, string> = new Map(
  * "E-mail" and "email".
  */
 export function normaliseHeader(text: string): string {
-  let s = text
-    .normalize('NFKC')
-    .replace(/[\u200b-\u200d\ufeff*]/g, '')
-    .trim()
-    .toLowerCase();
+  let s = simplifiedForMatching(
+    text
+      .normalize('NFKC')
+      .replace(/[\u200b-\u200d\ufeff*]/g, '')
+      .trim()
+      .toLowerCase(),
+  );
   let stripped = s.replace(NOTE_AT_END, '').trim();
   while (stripped !== s && stripped !== '') {
     s = stripped;

@@ -33,6 +33,9 @@ describe('parseRow', () => {
     expect(kindFromCell(' 企业 ')).toBe('company');
     expect(kindFromCell('Contact')).toBe('contact');
     expect(kindFromCell('供应商')).toBeNull();
+    expect(kindFromCell('個人')).toBe('individual');
+    expect(kindFromCell('企業客戶')).toBe('company');
+    expect(kindFromCell('聯絡人')).toBe('contact');
   });
 
   it('infers the kind: person + company -> contact, company only -> company, else individual', () => {

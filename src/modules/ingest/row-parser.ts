@@ -15,6 +15,7 @@ import { looksMasked } from '../customers/masking.js';
 import type { ColumnStats } from './column-stats.js';
 import { columnLetter, type RowReason } from './ingest-types.js';
 import { type ColumnPlan, IDENTIFYING_FIELDS, type SheetPlan } from './sheet-plan.js';
+import { simplifiedForMatching } from './traditional-chinese.js';
 
 export interface ValidRow {
   type: 'valid';
@@ -56,7 +57,7 @@ const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
     'organization',
     'b2b',
   ],
-  contact: ['联系人', '企业联系人', 'contact', 'contact person'],
+  contact: ['联系人', '企业联系人', '联络人', 'contact', 'contact person'],
 };
 const KIND_BY_WORD = new Map(
   Object.entries(KIND_WORDS).flatMap(([kind, words]) => words.map((w) => [w, kind as CustomerKind] as const)),
@@ -64,7 +65,7 @@ const KIND_BY_WORD = new Map(
 
 /** 个人 / 企业 / 联系人 (or English) -> kind; null when the cell says something else. */
 export function kindFromCell(text: string): CustomerKind | null {
-  return KIND_BY_WORD.get(normaliseText(text).toLowerCase()) ?? null;
+  return KIND_BY_WORD.get(simplifiedForMatching(normaliseText(text).toLowerCase())) ?? null;
 }
 
 /** A row that totals the list (合计, 小计, 共计：2人…), in its first non-blank cell. */
