@@ -156,6 +156,30 @@ describe('console admin flows in Chromium', () => {
     }
   });
 
+  it("the import preview maps a contact list's 公司地址 to the company's address, and offers such fields", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-company-columns-'));
+    const file = join(dir, 'contacts.csv');
+    writeFileSync(
+      file,
+      '\ufeff公司名称,姓名,手机,公司地址,对公邮箱\r\n子丑物流有限公司,联十,13912340301,湖北省武汉市洪山区珞喻路1号,ops@zichou.cn\r\n',
+    );
+    try {
+      await signIn(b.page, 'zhou.mgr', PASSWORD);
+      await b.page.getByTestId('main-menu').waitFor();
+      await previewImport(b.page, file);
+      expect(await b.page.getByTestId('map-D').textContent()).toContain('所属企业的地址');
+      // A column no synonym knows can be given to the company's field from the list.
+      await pick(b.page, 'map-E', '(company.email)', 'company.email');
+      await previewAgain(b.page, '1');
+      expect(await b.page.getByTestId('map-E').textContent()).toContain('所属企业的邮箱');
+      await screenshot(b.page, 'import-company-columns');
+      await confirmImport(b.page, '1');
+      await signOut(b.page);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the import preview names a hidden sheet it did not read, and imports it when chosen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custodian-hidden-'));
     const file = join(dir, 'members.xlsx');

@@ -149,6 +149,43 @@ for (const target of engines()) {
       expect(full.fields.address).toBe('江苏省南京市鼓楼区中山路1号');
     });
 
+    it("gives a contact list's 公司地址 and 单位电话 (and a column mapped to company.email) to the company", async () => {
+      const path = join(dir, `company-columns-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        [
+          '客户名称,姓名,手机,公司地址,单位电话,对公邮箱',
+          '癸甲建材有限公司,联九,13900138059,浙江省宁波市鄞州区四明路9号,0574-88881234,finance@guijia.cn',
+        ].join('\r\n'),
+      );
+      const report = await f.app.ingest.run(f.actor, path, {
+        purposes: ['sales'],
+        mapping: { 对公邮箱: 'company.email' },
+      });
+      expect(report.columns.map((c) => c.field)).toEqual([
+        'companyName',
+        'name',
+        'mobile',
+        'company.address',
+        'company.landline',
+        'company.email',
+      ]);
+      expect(report.counts).toMatchObject({ imported: 1, companiesCreated: 1, rejected: 0 });
+      const [companyId] = await parentsOf(report.batchId as string);
+      const company = await f.app.customers.get(f.actor, companyId as string, {
+        reveal: ['address', 'landline', 'email'],
+        purpose: 'sales',
+      });
+      expect(company.fields).toMatchObject({
+        address: '浙江省宁波市鄞州区四明路9号',
+        landline: '0574-88881234',
+        email: 'finance@guijia.cn',
+      });
+      await expect(
+        f.app.ingest.run(f.actor, path, { purposes: ['sales'], mapping: { 对公邮箱: 'company.name' } }),
+      ).rejects.toMatchObject({ code: 'IMPORT_MAPPING_INVALID' });
+    });
+
     it('leaves a stored company as it is when skipping duplicates, and flags the contact', async () => {
       const companyId = await f.app.customers.create(f.actor, {
         kind: 'company',

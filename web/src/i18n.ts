@@ -166,6 +166,7 @@ const zh = {
   examples: '示例（脱敏）',
   notImported: '不导入',
   kindColumn: '客户类型',
+  ofCompany: '所属企业的{field}',
   hiddenSheetsNote:
     '隐藏的工作表未读取：{sheets}。它们通常是模板的下拉选项；若其中有客户，请在「工作表」中选择它单独导入。',
   sheet: '工作表',
@@ -446,6 +447,7 @@ const en: Dict = {
   examples: 'Examples (masked)',
   notImported: 'Not imported',
   kindColumn: 'Customer type',
+  ofCompany: "Company's {field}",
   hiddenSheetsNote:
     'Hidden sheets not read: {sheets}. They usually hold a template’s dropdown lists; if one holds customers, choose it under Sheet to import it alone.',
   sheet: 'Sheet',

@@ -15,7 +15,10 @@ export interface HeaderMapping {
 }
 
 const IGNORE = '-';
-const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A field key, or `company.<key>`: that field of the row's company (see COMPANY_SCOPE). */
+const FIELD_KEY = /^(?:company\.)?[A-Za-z][A-Za-z0-9_]*$/;
+/** The prefix of a column that describes the row's company rather than the row (公司地址 -> company.address). */
+export const COMPANY_SCOPE = 'company.';
 const OPEN = '([【〔〈《「';
 const CLOSE = ')]】〕〉》」';
 const NOTE_AT_END = new RegExp(
@@ -152,6 +155,26 @@ export const HEADER_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Headers naming a field of the row's company (公司地址, 单位电话, 企业邮箱): in a contact list they
+ * describe the contact's company, not the contact, and are mapped to `company.<field>`.
+ */
+export const COMPANY_FIELD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  address: [
+    '公司地址',
+    '企业地址',
+    '单位地址',
+    '公司注册地址',
+    '注册地址',
+    '公司办公地址',
+    'company address',
+  ],
+  landline: ['公司电话', '单位电话', '企业电话', '公司座机', '单位座机', '公司总机', '总机', 'company phone'],
+  email: ['公司邮箱', '企业邮箱', '单位邮箱', '公司电子邮箱', 'company email'],
+  industry: ['公司行业', '企业行业', '单位行业'],
+  region: ['公司所在地', '企业所在地', '公司所在地区'],
+};
+
+/**
  * Headers that hold a mobile in most lists but an office number in some (电话, 联系电话): the mobile when
  * no column claims it by a specific name, else the landline. A landline found in such a column while
  * it is the mobile column is kept as the landline (row-parser).
@@ -195,11 +218,14 @@ export function regionPartOf(header: string): RegionPart | undefined {
 }
 
 /** Normalised header text -> field key; a field's own key also matches, so our exports read back. */
-const SYNONYM_INDEX: ReadonlyMap<string, string> = new Map(
-  Object.entries(HEADER_SYNONYMS).flatMap(([field, synonyms]) =>
+const SYNONYM_INDEX: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(HEADER_SYNONYMS).flatMap(([field, synonyms]) =>
     [field, ...synonyms].map((text): [string, string] => [normaliseHeader(text), field]),
   ),
-);
+  ...Object.entries(COMPANY_FIELD_SYNONYMS).flatMap(([field, synonyms]) =>
+    synonyms.map((text): [string, string] => [normaliseHeader(text), `${COMPANY_SCOPE}${field}`]),
+  ),
+]);
 
 /**
  * Canonical form of a header for matching: NFKC (full-width letters and brackets become ASCII), lower
@@ -354,7 +380,9 @@ function columnPosition(key: string): number | null {
 
 function checkTarget(key: string, target: string): void {
   if (target !== IGNORE && !FIELD_KEY.test(target)) {
-    invalid(`column "${shorten(key)}" must map to a field key such as "mobile", or "-" to ignore it`);
+    invalid(
+      `column "${shorten(key)}" must map to a field key such as "mobile" (or "company.address" for the company's), or "-" to ignore it`,
+    );
   }
 }
 

@@ -35,6 +35,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '合计/小计行，不是客户',
     en: 'a total or subtotal row, not a customer',
   },
+  FIELD_TWICE: {
+    zh: '两列给出了同一字段的不同值（如 地址 与 公司地址）：请保留一个，或把另一列映射到别的字段',
+    en: 'two columns give one field different values (such as 地址 and 公司地址): keep one, or map the other column to another field',
+  },
   EXCEL_ERROR_VALUE: {
     zh: '单元格是 Excel 的错误值（如 #N/A、#REF!），不是数据：请修正公式，或复制后“选择性粘贴为数值”再导入',
     en: 'the cell holds an Excel error (such as #N/A or #REF!), not data: fix the formula, or paste the values only, then import again',

@@ -168,6 +168,46 @@ describe('parseRow', () => {
     expect(parseRow(kids, ['王大宝', '', '1990-03-01'], at)).toMatchObject({ flags: [] });
   });
 
+  it("gives 公司地址 and 公司电话 to the row's company: a contact's company, a company row itself", () => {
+    const list = planSheet('s', ['客户名称', '姓名', '手机', '地址', '公司地址', '公司电话'], {}, catalog);
+    expect(list.columns.map((c) => c.field)).toEqual([
+      'companyName',
+      'name',
+      'mobile',
+      'address',
+      'company.address',
+      'company.landline',
+    ]);
+    const contact = parseRow(
+      list,
+      ['某某有限公司', '王五', '13800138000', '王五家', '北京市朝阳区建国路1号', '010-65521234'],
+      strict,
+    );
+    expect(contact).toMatchObject({
+      kind: 'contact',
+      values: { name: '王五', address: '王五家' },
+      company: {
+        companyName: '某某有限公司',
+        values: { address: '北京市朝阳区建国路1号', landline: '010-65521234' },
+      },
+    });
+    // A company's own row: the company's fields; two different addresses are refused, one kept twice is not.
+    expect(parseRow(list, ['某某有限公司', '', '', '', '北京市朝阳区建国路1号', ''], strict)).toMatchObject({
+      kind: 'company',
+      values: { companyName: '某某有限公司', address: '北京市朝阳区建国路1号' },
+    });
+    expect(parseRow(list, ['某某有限公司', '', '', '甲地', '乙地', ''], strict)).toMatchObject({
+      reasons: [{ code: 'FIELD_TWICE', column: 'E', field: 'company.address' }],
+    });
+    expect(parseRow(list, ['某某有限公司', '', '', '甲地', '甲地', ''], strict)).toMatchObject({
+      type: 'valid',
+    });
+    // An individual has no company to give it to.
+    expect(parseRow(list, ['', '王五', '13800138000', '', '乙地', ''], strict)).toMatchObject({
+      reasons: [{ code: 'FIELD_NOT_FOR_KIND', column: 'E' }],
+    });
+  });
+
   it('rejects a row with cells right of the last header (a shifted row), naming the first such column', () => {
     // Nine headers (A to I): an unquoted comma in a cell pushes the row's tail into column J and on.
     const shifted = ['个人', '王五', '13800138000', '', '', '', '', '', '北京市', '朝阳区'];

@@ -268,6 +268,8 @@ export function parseRow(
   // plan maps a field to one column at most (planSheet), so a field is never kept twice; the 省/市/区
   // columns of the region are composed into one value and kept once.
   const kept: KeptColumn[] = [];
+  /** Cells of the row's company (公司地址…): placed once the row's kind is known. */
+  const companyCells: Array<{ column: ColumnPlan; key: string; value: FieldValue }> = [];
   /** 省, 市 and 区 cells, composed into the region after the loop. */
   let region: string | null = null;
   let kind: CustomerKind | null = null;
@@ -331,6 +333,10 @@ export function parseRow(
     }
     if (value === undefined) continue;
     stats?.cell(plan.sheet, column, Array.isArray(value) ? value.join(';') : String(value), true);
+    if (column.ofCompany) {
+      companyCells.push({ column, key: column.def.key, value });
+      continue;
+    }
     if (column.regionPart && typeof value === 'string') {
       if (region === null) kept.push(column as KeptColumn);
       region = withRegionPart(region, value);
@@ -369,6 +375,15 @@ export function parseRow(
       companyValues[key] = values[key] as FieldValue;
     } else refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
     delete values[key];
+  }
+  // 公司地址 and the like: the contact's company's, or a company row's own; an individual has no company.
+  if (finalKind === 'contact' && companyCells.length > 0) companyValues ??= {};
+  for (const { column, key, value } of companyCells) {
+    const target = finalKind === 'contact' ? companyValues : finalKind === 'company' ? values : null;
+    if (target === null) refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
+    else if (target[key] === undefined) target[key] = value;
+    else if (JSON.stringify(target[key]) !== JSON.stringify(value))
+      refuse(reasonAt('FIELD_TWICE', column), key);
   }
   if (companyValues !== null && Object.keys(companyValues).length === 0) companyValues = null;
   let company: ValidRow['company'] = null;

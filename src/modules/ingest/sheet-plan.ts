@@ -7,6 +7,7 @@ import {
 } from '../../kernel/identifiers/index.js';
 import type { CustomerKind, FieldDef } from '../customers/customer-types.js';
 import {
+  COMPANY_SCOPE,
   isPhoneHeader,
   mapHeaders,
   normaliseHeader,
@@ -28,6 +29,11 @@ export interface ColumnPlan {
   proposal: ColumnReport['proposal'];
   /** One of the 省 / 市 / 区 columns that together make the region (the field is `region`). */
   regionPart?: RegionPart;
+  /**
+   * A column of the row's company (公司地址: field `company.address`, `def` the address): its value goes
+   * to a contact's company, or is the company's own on a company's row.
+   */
+  ofCompany?: true;
   /**
    * On the ID-number column of a sheet without a passport column: the passport field, where a passport
    * number found in that column (证件号码 columns hold both) is kept.
@@ -99,7 +105,13 @@ export function planSheet(
   samples: string[][] = [],
 ): SheetPlan {
   for (const target of Object.values(override)) {
-    if (target !== '-' && target !== KIND_FIELD && !catalog.has(target)) {
+    if (target === '-' || target === KIND_FIELD) continue;
+    if (target.startsWith(COMPANY_SCOPE)) {
+      if (!catalog.get(target.slice(COMPANY_SCOPE.length))?.kinds.includes('company'))
+        throw new AppError('IMPORT_MAPPING_INVALID', {
+          detail: `"${target}" names no field a company has (see \`custodian field list\`)`,
+        });
+    } else if (!catalog.has(target)) {
       throw new AppError('IMPORT_MAPPING_INVALID', {
         detail: `"${target}" is not a field of the catalog (see \`custodian field list\`)`,
       });
@@ -119,7 +131,10 @@ export function planSheet(
       kindColumn ??= i;
       return { ...base, role: 'kind', field: KIND_FIELD, def: null, via: 'kind' };
     }
-    const def = m.field ? catalog.get(m.field) : undefined;
+    const ofCompany = m.field?.startsWith(COMPANY_SCOPE) === true;
+    const def = m.field ? catalog.get(ofCompany ? m.field.slice(COMPANY_SCOPE.length) : m.field) : undefined;
+    if (ofCompany && def?.kinds.includes('company') && m.field)
+      return { ...base, role: 'field', field: m.field, def, via: m.via, ofCompany: true };
     // A 电话 column beside a 手机 column is the landline only when its content says so: a second
     // mobile there would fail as a landline, so such a column is left for the user to map.
     const notLandline =

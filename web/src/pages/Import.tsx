@@ -90,10 +90,22 @@ function ReportView({
     const m = report.messages?.[kind][code];
     return m ? `${m[lang]} (${code})` : code;
   };
+  /** A mapped field's label; company.address reads "所属企业的 地址". */
+  const fieldLabel = (f: string): string =>
+    f.startsWith('company.')
+      ? t('ofCompany', { field: labels.get(f.slice('company.'.length)) ?? f })
+      : (labels.get(f) ?? f);
   const fieldOptions = edit && [
     { value: '-', label: t('notImported') },
     { value: 'kind', label: `${t('kindColumn')} (kind)` },
     ...edit.fields.map((f) => ({ value: f.key, label: `${labels.get(f.key) ?? f.key} (${f.key})` })),
+    // 公司地址 in a contact list: the field of the contact's company (company.address).
+    ...edit.fields
+      .filter((f) => f.kinds.includes('company') && f.key !== 'companyName' && f.key !== 'uscc')
+      .map((f) => ({
+        value: `company.${f.key}`,
+        label: `${t('ofCompany', { field: labels.get(f.key) ?? f.key })} (company.${f.key})`,
+      })),
   ];
   const c = report.counts;
   return (
@@ -199,7 +211,7 @@ function ReportView({
                   )}
                 </Space>
               ) : f ? (
-                (labels.get(f) ?? f)
+                fieldLabel(f)
               ) : (
                 <Typography.Text type="secondary">{t('notImported')}</Typography.Text>
               ),
