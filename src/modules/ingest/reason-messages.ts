@@ -16,8 +16,8 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     en: 'a contact needs its company (company name or USCC)',
   },
   KIND_UNKNOWN: {
-    zh: '客户类型无法识别（应为 个人、企业 或 联系人）',
-    en: 'unknown customer type (use individual, company or contact)',
+    zh: '客户类型无法识别（应为 个人、企业 或 联系人）；若此列是客户分类（如 重点客户、普通客户），请把它映射为其他字段或忽略：--mapping \'{"客户类型":"level"}\' 或 \'{"客户类型":"-"}\'',
+    en: 'unknown customer type (use individual, company or contact); if the column holds categories (such as key or regular customers), map it to another field or ignore it: --mapping \'{"客户类型":"level"}\' or \'{"客户类型":"-"}\'',
   },
   DUPLICATE_OUT_OF_SCOPE: {
     zh: '与您无权查看的已有客户重复，不能合并（请联系其负责人）',

@@ -36,6 +36,7 @@ describe('parseRow', () => {
     expect(kindFromCell('個人')).toBe('individual');
     expect(kindFromCell('企業客戶')).toBe('company');
     expect(kindFromCell('聯絡人')).toBe('contact');
+    expect(kindFromCell('个体工商户')).toBe('company');
   });
 
   it('infers the kind: person + company -> contact, company only -> company, else individual', () => {

@@ -52,6 +52,10 @@ const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
     '单位',
     '机构',
     '组织',
+    // A sole trader (个体工商户) is a business with a USCC (92…), which detection grades as personal.
+    '个体户',
+    '个体工商户',
+    '商户',
     'company',
     'organisation',
     'organization',
