@@ -216,6 +216,9 @@ function withRegionPart(region: string | null, part: string): string {
   return region.includes(part) ? region : region + part;
 }
 
+/** No columns: the rows that move none to their company share it (a row allocates as little as it can). */
+const NO_COLUMNS: ReadonlySet<KeptColumn> = new Set();
+
 /** A column whose value a row kept. */
 type KeptColumn = ColumnPlan & { def: FieldDef; field: string };
 
@@ -273,7 +276,7 @@ export function parseRow(
   // columns of the region are composed into one value and kept once.
   const kept: KeptColumn[] = [];
   /** Cells of the row's company (公司地址…): placed once the row's kind is known. */
-  const companyCells: Array<{ column: ColumnPlan; key: string; value: FieldValue }> = [];
+  let companyCells: Array<{ column: ColumnPlan; key: string; value: FieldValue }> | null = null;
   /** 省, 市 and 区 cells, composed into the region after the loop. */
   let region: string | null = null;
   let kind: CustomerKind | null = null;
@@ -338,6 +341,7 @@ export function parseRow(
     if (value === undefined) continue;
     stats?.cell(plan.sheet, column, Array.isArray(value) ? value.join(';') : String(value), true);
     if (column.ofCompany) {
+      companyCells ??= [];
       companyCells.push({ column, key: column.def.key, value });
       continue;
     }
@@ -354,7 +358,7 @@ export function parseRow(
   /** A contact list's 公司网址 or 公司简称 describes the contact's company: it goes there. */
   let companyValues: Record<string, FieldValue> | null = null;
   /** Columns whose value went to the company of a company row split in two (below). */
-  let movedToCompany: ReadonlySet<KeptColumn> = new Set();
+  let movedToCompany: ReadonlySet<KeptColumn> = NO_COLUMNS;
   if (finalKind === 'company' && splitsIntoContact(values, kept)) {
     // A CRM's 企业 row naming its 联系人 and 手机: the company keeps what a company can hold, the
     // person's fields make a contact of it, rather than the row being rejected for them.
@@ -381,13 +385,15 @@ export function parseRow(
     delete values[key];
   }
   // 公司地址 and the like: the contact's company's, or a company row's own; an individual has no company.
-  if (finalKind === 'contact' && companyCells.length > 0) companyValues ??= {};
-  for (const { column, key, value } of companyCells) {
-    const target = finalKind === 'contact' ? companyValues : finalKind === 'company' ? values : null;
-    if (target === null) refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
-    else if (target[key] === undefined) target[key] = value;
-    else if (JSON.stringify(target[key]) !== JSON.stringify(value))
-      refuse(reasonAt('FIELD_TWICE', column), key);
+  if (companyCells) {
+    if (finalKind === 'contact') companyValues ??= {};
+    for (const { column, key, value } of companyCells) {
+      const target = finalKind === 'contact' ? companyValues : finalKind === 'company' ? values : null;
+      if (target === null) refuse(reasonAt('FIELD_NOT_FOR_KIND', column), key);
+      else if (target[key] === undefined) target[key] = value;
+      else if (JSON.stringify(target[key]) !== JSON.stringify(value))
+        refuse(reasonAt('FIELD_TWICE', column), key);
+    }
   }
   if (companyValues !== null && Object.keys(companyValues).length === 0) companyValues = null;
   let company: ValidRow['company'] = null;
