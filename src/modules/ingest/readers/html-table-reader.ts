@@ -35,7 +35,10 @@ export function looksLikeHtml(sample: Buffer): boolean {
     .toString('latin1')
     .replace(/\0/g, '')
     .replace(/^[\xef\xbb\xbf\xff\xfe]+/, '');
-  return /^\s*(?:<!doctype\s+html|<html|<head|<meta|<table|<body|<style|<!--)/i.test(head);
+  // XHTML exports open with an XML declaration.
+  return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html|<head|<meta|<table|<body|<style|<!--)/i.test(
+    head,
+  );
 }
 
 export async function openHtmlTable(

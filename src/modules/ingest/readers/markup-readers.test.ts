@@ -90,6 +90,17 @@ describe('HTML tables saved as .xls', () => {
     expect(err.details).toMatchObject({ reason: expect.stringContaining('row 2') });
   });
 
+  it('reads an XHTML export that opens with an XML declaration', async () => {
+    const xhtml = `<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><table>
+      <tr><th>姓名</th><th>手机</th></tr><tr><td>张三</td><td>13812345678</td></tr></table></body></html>`;
+    const source = await openTable(await fixture('xhtml.xls', xhtml));
+    expect(source.format).toBe('html');
+    expect((await collectRows(source)).map((r) => r.cells)).toEqual([
+      ['姓名', '手机'],
+      ['张三', '13812345678'],
+    ]);
+  });
+
   it('fails a cell that never closes, and a page without a table, with what to look for', async () => {
     const runaway = `<table><tr><td>姓名</td></tr><tr><td><!-- x -->${'长'.repeat(300_000)}</table>`;
     const err = await appErrorOf(collectRows(await openTable(await fixture('runaway.xls', runaway))));
