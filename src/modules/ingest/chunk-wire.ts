@@ -92,11 +92,12 @@ export function packChunk(
   }
   const parsed = {
     ...chunk.parsed,
-    valid: chunk.parsed.valid.map(({ row, ref, headers, cells }) => ({
+    valid: chunk.parsed.valid.map(({ row, ref, headers, cells, mapping }) => ({
       row,
       ref,
       headers,
       cells: keepValidCells ? cells : [],
+      ...(keepValidCells && mapping ? { mapping } : {}),
     })),
   };
   return {

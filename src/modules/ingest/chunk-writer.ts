@@ -14,6 +14,8 @@ export interface RejectedRow {
   ref: RowRef;
   headers: string[];
   cells: string[];
+  /** The import's column decisions (import-pipeline resolvedMapping), for the row's retry. */
+  mapping?: Record<string, string>;
   reasons: RowReason[];
 }
 
@@ -57,6 +59,8 @@ export const scopes = {
 export interface SealedRow {
   headers: string[];
   cells: string[];
+  /** How the import read the columns, by letter (absent in rows quarantined before it was kept). */
+  mapping?: Record<string, string>;
 }
 
 /**
@@ -213,6 +217,7 @@ export async function writeChunk(
       sealed: keys.sealDocument(scopes.row(ctx.batchId, r.ref.seq), ctx.batchKey, {
         headers: r.headers,
         cells: r.cells,
+        ...(r.mapping ? { mapping: r.mapping } : {}),
       } satisfies SealedRow),
       reasons: JSON.stringify(r.reasons),
       status: 'open' as const,

@@ -91,6 +91,7 @@ export function blockedRows(parsed: ParsedChunk, blocked: readonly RowRef[]): Re
       ref: v.ref,
       headers: v.headers,
       cells: v.cells,
+      ...(v.mapping ? { mapping: v.mapping } : {}),
       reasons: [{ code: 'DUPLICATE_OUT_OF_SCOPE', column: null, header: null, field: null }],
     }));
 }
@@ -131,8 +132,18 @@ export async function* chunked(
 }
 
 export interface ParsedChunk {
-  /** `sealed`: the new customer the row would become, sealed ahead by the chunk producer. */
-  valid: Array<{ row: ValidRow; ref: RowRef; headers: string[]; cells: string[]; sealed?: PreSealed }>;
+  /**
+   * `sealed`: the new customer the row would become, sealed ahead by the chunk producer. `mapping`: the
+   * sheet's column decisions (resolvedMapping), kept with the row should it be quarantined.
+   */
+  valid: Array<{
+    row: ValidRow;
+    ref: RowRef;
+    headers: string[];
+    cells: string[];
+    mapping?: Record<string, string>;
+    sealed?: PreSealed;
+  }>;
   rejected: RejectedRow[];
   counts: ImportCounts;
 }
@@ -157,10 +168,46 @@ export function parseChunk(
       counts.rejected++;
       for (const code of new Set(parsed.reasons.map((r) => r.code)))
         counts.byReason[code] = (counts.byReason[code] ?? 0) + 1;
-      out.rejected.push({ ref, headers: plan.headers, cells: row.cells, reasons: parsed.reasons });
-    } else out.valid.push({ row: parsed, ref, headers: plan.headers, cells: row.cells });
+      out.rejected.push({
+        ref,
+        headers: plan.headers,
+        cells: row.cells,
+        mapping: resolvedMapping(plan),
+        reasons: parsed.reasons,
+      });
+    } else
+      out.valid.push({
+        row: parsed,
+        ref,
+        headers: plan.headers,
+        cells: row.cells,
+        mapping: resolvedMapping(plan),
+      });
   }
   return out;
+}
+
+const resolvedMappings = new WeakMap<SheetPlan, Record<string, string>>();
+
+/**
+ * How the import read each column of a sheet, by column letter: its field (`company.address`, a custom
+ * field), `kind`, or `-`. A quarantined row keeps it, so its retry reads the row as the import did: the
+ * retry has no sample, and a 电话 column's landline, or a column given a custom field by
+ * --create-fields, was decided from the sample and the catalog of the moment. The columns composing the
+ * region are left to their headers, which decide them alone.
+ */
+export function resolvedMapping(plan: SheetPlan): Record<string, string> {
+  let mapping = resolvedMappings.get(plan);
+  if (!mapping) {
+    mapping = {};
+    for (const c of plan.columns) {
+      if (c.role === 'kind') mapping[c.letter] = 'kind';
+      else if (c.role === 'ignored') mapping[c.letter] = '-';
+      else if (c.role === 'field' && c.field && !c.regionPart) mapping[c.letter] = c.field;
+    }
+    resolvedMappings.set(plan, mapping);
+  }
+  return mapping;
 }
 
 /**

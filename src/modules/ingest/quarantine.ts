@@ -84,7 +84,8 @@ export function createQuarantine(deps: IngestDeps) {
     const plans = new Map<string, SheetPlan>();
     for (const { q, doc } of opened) {
       const k = `${q.sheet}\u0000${doc?.headers.join('\u0000') ?? ''}`;
-      if (doc && !plans.has(k)) plans.set(k, await planOf(q.sheet, doc.headers, stored.mapping));
+      if (doc && !plans.has(k))
+        plans.set(k, await planOf(q.sheet, doc.headers, { ...doc.mapping, ...stored.mapping }));
     }
     if (opts.reveal) {
       if (!opts.purpose)
@@ -220,7 +221,8 @@ export function createQuarantine(deps: IngestDeps) {
       });
     const headers = [...doc.headers];
     const cells = [...doc.cells];
-    const mapping = { ...opts.mapping };
+    // Read as the import read it (the import's decisions by letter; the user's mapping by header wins).
+    const mapping = { ...doc.mapping, ...opts.mapping };
     const defs = await catalog.load();
     let plan = await planOf(q.sheet, headers, mapping);
     for (const [k, v] of Object.entries(corrections)) {
