@@ -1,14 +1,15 @@
 import { AppError } from '../../../kernel/errors/app-error.js';
 import {
+  checkCellLength,
   chooseMarkupSheet,
   type MarkupFile,
   markupCorrupt,
   markupEncoding,
+  markupGrid,
   markupTokens,
 } from './markup-file.js';
 import { attribute, decodeEntities } from './markup-tokenizer.js';
 import { RowShaper } from './row-shaper.js';
-import { SpanGrid } from './span-grid.js';
 import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 import { headerWidener } from './xlsx-merges.js';
 
@@ -20,8 +21,6 @@ import { headerWidener } from './xlsx-merges.js';
  * workbook (span-grid.ts). The file streams through, one row held at a time.
  */
 
-/** The longest cell text taken: beyond it the file is damaged (a cell never closed swallowing the rest). */
-const MAX_CELL_CHARS = 256 * 1024;
 /** More tables than an export holds: beyond it the file is a page layout, damage or an attack. */
 const MAX_TABLES = 1_000;
 /** Tags that start a new line inside a cell. */
@@ -105,9 +104,7 @@ async function* readRows(
   meter: ReadMeter,
   isHeader: OpenTableOptions['isHeader'],
 ): AsyncGenerator<TableRow> {
-  const grid = new SpanGrid((row) => {
-    throw markupCorrupt(file, `row ${row}: wider than 16,384 columns`);
-  });
+  const grid = markupGrid(file);
   const widen = headerWidener(grid.headerRanges);
   let depth = 0;
   let table = -1;
@@ -148,11 +145,7 @@ async function* readRows(
         const open: OpenCell = cell;
         open.lines[open.lines.length - 1] += t.text;
         open.chars += t.text.length;
-        if (open.chars > MAX_CELL_CHARS)
-          throw markupCorrupt(
-            file,
-            `row ${rowNumber + 1}: a cell of more than ${MAX_CELL_CHARS} characters (a cell never closed?)`,
-          );
+        checkCellLength(file, rowNumber + 1, open.chars);
         continue;
       }
       const { name } = t;

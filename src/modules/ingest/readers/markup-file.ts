@@ -2,6 +2,7 @@ import { AppError } from '../../../kernel/errors/app-error.js';
 import { detectEncoding, resolveEncodingName } from './encoding.js';
 import { readBytes } from './file-access.js';
 import { type MarkupToken, MarkupTokenizer, MarkupTooLongError } from './markup-tokenizer.js';
+import { SpanGrid } from './span-grid.js';
 import { decodeText } from './text-decoder.js';
 import type { ReadMeter } from './types.js';
 
@@ -17,6 +18,24 @@ export interface MarkupFile {
 }
 
 const READ_CHUNK = 64 * 1024;
+/** The longest cell text taken: beyond it the file is damaged (a cell never closed swallowing the rest). */
+const MAX_CELL_CHARS = 256 * 1024;
+
+/** Refuses a cell of row `row` grown past MAX_CELL_CHARS: `chars` is its length so far. */
+export function checkCellLength(file: MarkupFile, row: number, chars: number): void {
+  if (chars > MAX_CELL_CHARS)
+    throw markupCorrupt(
+      file,
+      `row ${row}: a cell of more than ${MAX_CELL_CHARS} characters (a cell never closed?)`,
+    );
+}
+
+/** The span grid of a markup reader: a row laid out wider than Excel's is the file's damage. */
+export function markupGrid(file: MarkupFile): SpanGrid {
+  return new SpanGrid((row) => {
+    throw markupCorrupt(file, `row ${row}: wider than 16,384 columns`);
+  });
+}
 
 /**
  * The decoder for a markup file: --encoding, else a BOM, else the charset the markup declares

@@ -1,23 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { looksLikeHeaderRow } from '../header-mapping.js';
 import { openTable } from './index.js';
 import { decodeEntities, type MarkupToken, MarkupTokenizer } from './markup-tokenizer.js';
-import { appErrorOf, collectRows, scratchDir } from './test-support.js';
+import { appErrorOf, collectRows, scratchFixtures } from './test-support.js';
 
-let dir: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeAll(async () => {
-  dir = await scratchDir();
-});
-afterAll(() => dir.remove());
-
-async function fixture(name: string, content: Buffer | string): Promise<string> {
-  const path = dir.path(name);
-  await writeFile(path, content);
-  return path;
-}
+const { fixture } = scratchFixtures();
 
 const isHeader = (cells: readonly string[]) => looksLikeHeaderRow(cells);
 

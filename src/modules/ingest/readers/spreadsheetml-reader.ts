@@ -1,14 +1,15 @@
 import { AppError } from '../../../kernel/errors/app-error.js';
 import {
+  checkCellLength,
   chooseMarkupSheet,
   type MarkupFile,
   markupCorrupt,
   markupEncoding,
+  markupGrid,
   markupTokens,
 } from './markup-file.js';
 import { attribute, decodeEntities, type MarkupToken } from './markup-tokenizer.js';
 import { RowShaper } from './row-shaper.js';
-import { SpanGrid } from './span-grid.js';
 import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 import { headerWidener } from './xlsx-merges.js';
 
@@ -19,8 +20,6 @@ import { headerWidener } from './xlsx-merges.js';
  * (span-grid.ts). A DateTime is written as a date (and a time, when it has one); notes (`<Comment>`)
  * are not values. Hidden worksheets are left out unless --sheet names one, and named in the report.
  */
-
-const MAX_CELL_CHARS = 256 * 1024;
 
 export function looksLikeSpreadsheetMl(sample: Buffer): boolean {
   const head = sample.subarray(0, 4096).toString('latin1').replace(/\0/g, '');
@@ -122,9 +121,7 @@ async function* readRows(
   meter: ReadMeter,
   isHeader: OpenTableOptions['isHeader'],
 ): AsyncGenerator<TableRow> {
-  const grid = new SpanGrid((row) => {
-    throw markupCorrupt(file, `row ${row}: wider than 16,384 columns`);
-  });
+  const grid = markupGrid(file);
   const widen = headerWidener(grid.headerRanges);
   let sheet = -1;
   let shaper: RowShaper | null = null;
@@ -147,8 +144,7 @@ async function* readRows(
     if (t.type === 'text') {
       if (cell && inData && inComment === 0) {
         cell.text += t.text;
-        if (cell.text.length > MAX_CELL_CHARS)
-          throw markupCorrupt(file, `row ${rowNumber}: a cell of more than ${MAX_CELL_CHARS} characters`);
+        checkCellLength(file, rowNumber, cell.text.length);
       }
       return;
     }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 import { AppError } from '../../../kernel/errors/app-error.js';
 import type { TableRow, TableSource } from './types.js';
 
@@ -9,6 +10,32 @@ import type { TableRow, TableSource } from './types.js';
 export async function scratchDir(): Promise<{ path: (name: string) => string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'custodian-ingest-'));
   return { path: (name) => join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A scratch directory for this test file's fixtures, made before its tests and removed after them:
+ * `fixture` writes one and returns its path; `path` names one without writing it.
+ */
+export function scratchFixtures(): {
+  path: (name: string) => string;
+  fixture: (name: string, content: Buffer | string) => Promise<string>;
+} {
+  let dir: Awaited<ReturnType<typeof scratchDir>> | undefined;
+  beforeAll(async () => {
+    dir = await scratchDir();
+  });
+  afterAll(() => dir?.remove());
+  const path = (name: string): string => {
+    if (!dir) throw new Error('scratchFixtures: used before its beforeAll ran');
+    return dir.path(name);
+  };
+  return {
+    path,
+    async fixture(name, content) {
+      await writeFile(path(name), content);
+      return path(name);
+    },
+  };
 }
 
 export async function collectRows(source: TableSource): Promise<TableRow[]> {

@@ -1,23 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { looksLikeHeaderRow } from '../header-mapping.js';
 import { SAMPLE_BYTES } from './encoding.js';
 import { openTable } from './index.js';
-import { appErrorOf, collectRows, scratchDir } from './test-support.js';
+import { appErrorOf, collectRows, scratchFixtures } from './test-support.js';
 
-let dir: Awaited<ReturnType<typeof scratchDir>>;
-
-beforeAll(async () => {
-  dir = await scratchDir();
-});
-afterAll(() => dir.remove());
-
-async function fixture(name: string, content: Buffer | string): Promise<string> {
-  const path = dir.path(name);
-  await writeFile(path, content);
-  return path;
-}
+const { fixture, path: scratchPath } = scratchFixtures();
 
 const CUSTOMERS =
   '*姓名,手机号码（必填）,地址\r\n张三,13812345678,浙江省杭州市滨江区\r\n李四,13987654321,北京市朝阳区\r\n';
@@ -274,11 +263,11 @@ describe('delimited text reader', () => {
 
 describe('openTable file checks', () => {
   it('reports a missing file by its base name only', async () => {
-    const err = await appErrorOf(openTable(dir.path('nowhere/客户名单.csv')));
+    const err = await appErrorOf(openTable(scratchPath('nowhere/客户名单.csv')));
     expect(err.code).toBe('FILE_NOT_FOUND');
     expect(err.params).toEqual({ path: '客户名单.csv' });
-    await mkdir(dir.path('a-folder.csv'));
-    expect((await appErrorOf(openTable(dir.path('a-folder.csv')))).code).toBe('FILE_NOT_FOUND');
+    await mkdir(scratchPath('a-folder.csv'));
+    expect((await appErrorOf(openTable(scratchPath('a-folder.csv')))).code).toBe('FILE_NOT_FOUND');
   });
 
   it('refuses unsupported extensions', async () => {
