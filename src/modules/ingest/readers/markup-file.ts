@@ -44,14 +44,29 @@ export function markupGrid(file: MarkupFile): SpanGrid {
  */
 export function markupEncoding(sample: Buffer, fileName: string, forced: string | undefined): string {
   if (forced) return resolveEncodingName(forced, fileName);
-  const detected = detectEncoding(sample, fileName);
-  const detectedName = detected.encoding === 'utf8-bom' ? 'utf8' : detected.encoding;
-  if (detected.confidence === 1) return detectedName;
+  const bom = bomEncoding(sample);
+  if (bom) return bom;
+  const declared = declaredEncoding(sample, fileName);
+  if (declared) return declared;
+  // Only now may detection refuse the bytes: a page declaring windows-1252 is not GBK, and need not be.
+  const detected = detectEncoding(sample, fileName).encoding;
+  return detected === 'utf8-bom' ? 'utf8' : detected;
+}
+
+function bomEncoding(sample: Buffer): string | null {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf8';
+  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf16le';
+  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf16be';
+  return null;
+}
+
+/** The charset the markup declares, as a decoder name; null when none, or one iconv does not know. */
+function declaredEncoding(sample: Buffer, fileName: string): string | null {
   const head = sample.subarray(0, 4096).toString('latin1');
   const declared =
     /<meta[^>]+charset\s*=\s*["']?\s*([\w.-]+)/i.exec(head)?.[1] ??
     /<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)/i.exec(head)?.[1];
-  if (!declared) return detectedName;
+  if (!declared) return null;
   const name = declared.toLowerCase();
   if (/^(gb2312|gbk|gb18030|cp936|x-gbk|euc-cn)$/.test(name)) return 'gb18030';
   if (/^utf-?8$/.test(name)) return 'utf8';
@@ -59,7 +74,7 @@ export function markupEncoding(sample: Buffer, fileName: string, forced: string 
     return resolveEncodingName(name, fileName);
   } catch {
     // A name iconv does not know: the bytes decide.
-    return detectedName;
+    return null;
   }
 }
 

@@ -78,6 +78,17 @@ describe('HTML tables saved as .xls', () => {
     expect(err.details).toMatchObject({ reason: expect.stringContaining('row 2') });
   });
 
+  it('decodes by the charset a page declares, even one that is neither UTF-8 nor GBK', async () => {
+    const page =
+      '<html><head><meta charset="windows-1252"></head><body><table><tr><th>Name</th><th>Email</th></tr><tr><td>René Müller</td><td>jm@example.de</td></tr></table></body></html>';
+    const source = await openTable(await fixture('export-1252.xls', iconv.encode(page, 'windows-1252')));
+    expect(source).toMatchObject({ format: 'html', encoding: 'windows-1252' });
+    expect((await collectRows(source)).map((r) => r.cells)).toEqual([
+      ['Name', 'Email'],
+      ['René Müller', 'jm@example.de'],
+    ]);
+  });
+
   it('reads an XHTML export that opens with an XML declaration', async () => {
     const xhtml = `<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><table>
       <tr><th>姓名</th><th>手机</th></tr><tr><td>张三</td><td>13812345678</td></tr></table></body></html>`;
