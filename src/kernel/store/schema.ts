@@ -63,16 +63,21 @@ export interface CustomerPublicTable {
   value: string;
 }
 
+/** Search entries; `org_no` is the org's number (org-index-number.ts, migration 010). */
 export interface BlindIndexTable {
-  org_id: string;
+  org_no: number;
   field: string;
   hash: Buffer;
   customer_id: string;
 }
 
 /** Index rows of a bulk load, searchable once it completes (migration 006; by customer since 008). */
-export interface BlindIndexPendingTable extends BlindIndexTable {
+export interface BlindIndexPendingTable {
   batch_id: string;
+  org_id: string;
+  field: string;
+  hash: Buffer;
+  customer_id: string;
 }
 
 export interface PurposesTable {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { inParts } from '../../kernel/store/in-parts.js';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { type IndexKeyEntry, unpackIndexKeys } from './index-keys.js';
 
@@ -65,7 +66,7 @@ export async function deleteIndexOf(trx: Trx, ids: readonly string[]): Promise<v
       for (const hashes of inParts(group.hashes, IDS_PER_STATEMENT))
         await trx
           .deleteFrom('blind_index')
-          .where('org_id', '=', group.orgId)
+          .where('org_no', '=', orgIndexNumber(group.orgId))
           .where('field', '=', group.field)
           .where('hash', 'in', hashes)
           .where(sql<string>`(customer_id || '')`, 'in', [...group.customers])

@@ -1,7 +1,8 @@
 import { insertRows } from '../../kernel/store/bulk-insert.js';
 import { CUSTOMER_COLUMNS } from '../../kernel/store/columns.js';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import { preparedQuery } from '../../kernel/store/prepared.js';
-import type { CustomersTable } from '../../kernel/store/schema.js';
+import type { BlindIndexTable, CustomersTable } from '../../kernel/store/schema.js';
 import type { Db, Engine, Trx } from '../../kernel/store/store.js';
 import { deleteIndexOf } from './customer-index.js';
 import { type IndexKeyEntry, packIndexKeys } from './index-keys.js';
@@ -9,14 +10,24 @@ import { publishPendingIndex } from './pending-index.js';
 
 type Handle = Db | Trx;
 
+const INDEX_COLUMNS = ['org_no', 'field', 'hash', 'customer_id'] as const;
+
+/** The codec's index rows as `blind_index` holds them: scoped by the org's number. */
+function searchEntries(
+  orgNo: number,
+  rows: ReadonlyArray<{ field: string; hash: Buffer; customer_id: string }>,
+): BlindIndexTable[] {
+  return rows.map((r) => ({ org_no: orgNo, field: r.field, hash: r.hash, customer_id: r.customer_id }));
+}
+
 /** A customer row as callers build it: its index keys are packed from its index rows on insert. */
 export type NewCustomerRow = Omit<CustomersTable, 'index_keys'>;
 
-const byIndex = preparedQuery<{ customer_id: string }, [string, string, Buffer]>((db, arg) =>
+const byIndex = preparedQuery<{ customer_id: string }, [number, string, Buffer]>((db, arg) =>
   db
     .selectFrom('blind_index')
     .select('customer_id')
-    .where('org_id', '=', arg(0))
+    .where('org_no', '=', arg(0))
     .where('field', '=', arg(1))
     .where('hash', '=', arg(2))
     .limit(500),
@@ -42,6 +53,7 @@ const onePurposes = preparedQuery<{ customer_id: string; purpose_key: string }, 
 
 /** Kysely queries of the customers module; writes take the transaction handle. */
 export function createCustomerRepo(orgId: string, engine: Engine) {
+  const orgNo = orgIndexNumber(orgId);
   async function shredMany(trx: Trx, ids: readonly string[], at: string): Promise<void> {
     if (ids.length === 0) return;
     const list = [...ids];
@@ -105,7 +117,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
           indexRows.map((r) => ({ batch_id: batchId, ...r })),
         );
       else if (!opts.deferIndex)
-        await insertRows(engine, trx, 'blind_index', ['org_id', 'field', 'hash', 'customer_id'], indexRows);
+        await insertRows(engine, trx, 'blind_index', INDEX_COLUMNS, searchEntries(orgNo, indexRows));
       await insertRows(
         engine,
         trx,
@@ -161,7 +173,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
 
     /** Customers whose blind index for `field` equals `hash` (at most 500). */
     async findByIndex(db: Handle, field: string, hash: Buffer): Promise<string[]> {
-      return (await byIndex(engine, db, orgId, field, hash)).map((r) => r.customer_id);
+      return (await byIndex(engine, db, orgNo, field, hash)).map((r) => r.customer_id);
     },
 
     async replaceValues(
@@ -184,7 +196,8 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
         .execute();
       await trx.deleteFrom('customer_public').where('customer_id', '=', id).execute();
       if (publicRows.length) await trx.insertInto('customer_public').values(publicRows).execute();
-      if (indexRows.length) await trx.insertInto('blind_index').values(indexRows).execute();
+      if (indexRows.length)
+        await trx.insertInto('blind_index').values(searchEntries(orgNo, indexRows)).execute();
     },
 
     /** Crypto-shredding: the wrapped key and every ciphertext go; index and public rows go too. */
@@ -200,7 +213,7 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
 
     /** Moves a bulk load's pending index rows into the search index (see pending-index.ts). */
     publishPendingIndex(trx: Trx, batchId: string): Promise<number> {
-      return publishPendingIndex(engine, trx, batchId);
+      return publishPendingIndex(engine, trx, orgId, batchId);
     },
 
     async erasureOf(db: Handle, id: string): Promise<{ id: string; at: string } | undefined> {

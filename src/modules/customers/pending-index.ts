@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import { type Db, type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
 import { INDEX_KEYS_FUNCTION, registerIndexKeysFunction, unpackIndexKeys } from './index-keys.js';
 
@@ -14,25 +15,32 @@ import { INDEX_KEYS_FUNCTION, registerIndexKeysFunction, unpackIndexKeys } from 
  * `blind_index` has no index by customer since migration 008 (each customer's row records its keys),
  * so this is the only B-tree the pass fills.
  */
-export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: string): Promise<number> {
+export async function publishPendingIndex(
+  engine: Engine,
+  trx: Trx,
+  orgId: string,
+  batchId: string,
+): Promise<number> {
+  const orgNo = orgIndexNumber(orgId);
   return sortingInSqlite(engine, trx, async () => {
     const counted = await trx
       .selectFrom('blind_index_pending')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('batch_id', '=', batchId)
+      .where('org_id', '=', orgId)
       .executeTakeFirstOrThrow();
     const pending = Number(counted.n);
     if (pending === 0) return 0;
     // One pass in the key's order: the table is read once and the B-tree filled front to back.
     const res = await trx
       .insertInto('blind_index')
-      .columns(['org_id', 'field', 'hash', 'customer_id'])
+      .columns(['org_no', 'field', 'hash', 'customer_id'])
       .expression((eb) =>
         eb
           .selectFrom('blind_index_pending')
-          .select(['org_id', 'field', 'hash', 'customer_id'])
+          .select([sql<number>`${orgNo}`.as('org_no'), 'field', 'hash', 'customer_id'])
           .where('batch_id', '=', batchId)
-          .orderBy('org_id')
+          .where('org_id', '=', orgId)
           .orderBy('field')
           .orderBy('hash')
           .orderBy('customer_id'),
@@ -50,7 +58,12 @@ export async function publishPendingIndex(engine: Engine, trx: Trx, batchId: str
       // The only batch pending (the usual case): a delete without a condition frees the table's pages
       // wholesale instead of removing five index entries per customer one by one.
       if (Number(all.n) === pending) await trx.deleteFrom('blind_index_pending').execute();
-      else await trx.deleteFrom('blind_index_pending').where('batch_id', '=', batchId).execute();
+      else
+        await trx
+          .deleteFrom('blind_index_pending')
+          .where('batch_id', '=', batchId)
+          .where('org_id', '=', orgId)
+          .execute();
     } finally {
       if (engine === 'sqlite') await sql`pragma secure_delete = ON`.execute(trx);
     }
@@ -128,8 +141,8 @@ export async function publishBatchIndex(
     registerIndexKeysFunction(sqlite);
     return sortingInSqlite(engine, trx, async () => {
       const res = await sql`
-        insert into blind_index (org_id, field, hash, customer_id)
-        select c.org_id, k.field, k.hash, c.id
+        insert into blind_index (org_no, field, hash, customer_id)
+        select ${orgIndexNumber(orgId)}, k.field, k.hash, c.id
           from customers c, ${sql.raw(INDEX_KEYS_FUNCTION)}(c.index_keys) k
          where c.org_id = ${orgId} and c.batch_id = ${batchId} and c.index_keys is not null
          order by 1, 2, 3, 4
@@ -137,12 +150,13 @@ export async function publishBatchIndex(
       return Number(res.numAffectedRows ?? 0n);
     });
   }
+  const orgNo = orgIndexNumber(orgId);
   let added = 0;
   for await (const keys of batchIndexKeys(trx, orgId, batchId)) {
     if (keys.length === 0) continue;
     const res = await trx
       .insertInto('blind_index')
-      .values(keys.map((k) => ({ org_id: orgId, ...k })))
+      .values(keys.map((k) => ({ org_no: orgNo, ...k })))
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     added += Number(res.numInsertedOrUpdatedRows ?? 0n);

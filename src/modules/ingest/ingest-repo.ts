@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { customerScopeFilter, type DataScope } from '../../kernel/authz/data-scope.js';
 import { inParts } from '../../kernel/store/in-parts.js';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import type {
   CustomersTable,
   ImportBatchesTable,
@@ -20,6 +21,7 @@ const IN_LIST = 900;
 
 /** Kysely queries of the ingest module; writes take the transaction handle. */
 export function createIngestRepo(orgId: string) {
+  const orgNo = orgIndexNumber(orgId);
   return {
     async insertBatch(trx: Trx, row: ImportBatchesTable): Promise<void> {
       await trx.insertInto('import_batches').values(row).execute();
@@ -85,7 +87,7 @@ export function createIngestRepo(orgId: string) {
           const rows = await db
             .selectFrom('blind_index')
             .select(['hash', 'customer_id'])
-            .where('org_id', '=', orgId)
+            .where('org_no', '=', orgNo)
             .where('field', '=', field)
             .where('hash', 'in', part)
             .execute();

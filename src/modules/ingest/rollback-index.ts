@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import type { Store, Trx } from '../../kernel/store/store.js';
 import { unpackIndexKeys } from '../customers/index-keys.js';
 import { createIngestRepo } from './ingest-repo.js';
@@ -62,7 +63,7 @@ export async function deleteBatchIndexInKeyOrder(
     for (let from = 1; from <= total; from += DELETE_SLICE) {
       deleted += await store.transaction(async (trx) => {
         const res =
-          await sql`delete from blind_index where org_id = ${orgId} and (field, hash, customer_id) in
+          await sql`delete from blind_index where org_no = ${orgIndexNumber(orgId)} and (field, hash, customer_id) in
           (select field, hash, customer_id from temp.rollback_keys where seq between ${from} and ${
             from + DELETE_SLICE - 1
           })`.execute(trx);

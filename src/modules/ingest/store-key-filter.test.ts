@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import { openStore, type Store } from '../../kernel/store/store.js';
 import { loadStoreKeyFilter, StoreKeyFilter, sameMarks, writeMarks } from './store-key-filter.js';
 
@@ -50,8 +51,18 @@ describe('the store key filter read from SQLite, and the marks that tell when it
   beforeAll(async () => {
     store = await openStore({ engine: 'sqlite', file });
     const rows = [
-      ...held.map((k, i) => ({ org_id: ORG, field: k.field, hash: k.hash, customer_id: `c${i}` })),
-      ...foreign.map((k, i) => ({ org_id: OTHER_ORG, field: k.field, hash: k.hash, customer_id: `o${i}` })),
+      ...held.map((k, i) => ({
+        org_no: orgIndexNumber(ORG),
+        field: k.field,
+        hash: k.hash,
+        customer_id: `c${i}`,
+      })),
+      ...foreign.map((k, i) => ({
+        org_no: orgIndexNumber(OTHER_ORG),
+        field: k.field,
+        hash: k.hash,
+        customer_id: `o${i}`,
+      })),
     ];
     await store.db.insertInto('blind_index').values(rows).execute();
   });
@@ -76,7 +87,7 @@ describe('the store key filter read from SQLite, and the marks that tell when it
 
     await store.db
       .insertInto('blind_index')
-      .values({ org_id: ORG, field: 'mobile', hash: randomBytes(16), customer_id: 'late-1' })
+      .values({ org_no: orgIndexNumber(ORG), field: 'mobile', hash: randomBytes(16), customer_id: 'late-1' })
       .execute();
     const second = await store.transaction((trx) => writeMarks(trx));
     expect(sameMarks(first, second)).toBe(false);
@@ -84,8 +95,8 @@ describe('the store key filter read from SQLite, and the marks that tell when it
     const other = new BetterSqlite3(file);
     try {
       other
-        .prepare('insert into blind_index (org_id, field, hash, customer_id) values (?, ?, ?, ?)')
-        .run(ORG, 'mobile', randomBytes(16), 'late-2');
+        .prepare('insert into blind_index (org_no, field, hash, customer_id) values (?, ?, ?, ?)')
+        .run(orgIndexNumber(ORG), 'mobile', randomBytes(16), 'late-2');
     } finally {
       other.close();
     }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import type { Trx } from '../../kernel/store/store.js';
 import type { IndexKey } from './dedupe-keys.js';
 import { LOOKUP_FIELDS } from './pending-keys.js';
@@ -127,7 +128,9 @@ export async function loadStoreKeyFilter(
       const res = await sql<{ hex: string | null; n: number }>`
         select group_concat(hex(substr(hash, 1, 8)), '') as hex, count(*) as n
           from blind_index
-         where org_id = ${orgId} and field = ${field} and hash >= ${Buffer.from([b])} ${upper}`.execute(trx);
+         where org_no = ${orgIndexNumber(orgId)} and field = ${field} and hash >= ${Buffer.from([b])} ${upper}`.execute(
+        trx,
+      );
       const row = res.rows[0];
       read += Number(row?.n ?? 0);
       if (read > maxKeys) return null;

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { validateMobileField } from '../../kernel/identifiers/index.js';
+import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import type { Db, Trx } from '../../kernel/store/store.js';
 import { decodeGrades } from '../customers/customer-codec.js';
 import type { NoticeChannel } from './notice-types.js';
@@ -62,7 +63,7 @@ export function createNoticeVault(keys: KeyRing, orgId: string) {
       const rows = await db
         .selectFrom('blind_index')
         .select(['customer_id', 'field', 'hash'])
-        .where('org_id', '=', orgId)
+        .where('org_no', '=', orgIndexNumber(orgId))
         .where('field', 'in', ['email', 'mobile'])
         .where('customer_id', 'in', customerIds.slice(i, i + 500))
         .execute();

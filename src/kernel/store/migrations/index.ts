@@ -8,6 +8,7 @@ import * as m006 from './006-pending-index.js';
 import * as m007 from './007-notice-permission.js';
 import * as m008 from './008-index-keys.js';
 import * as m009 from './009-batch-order.js';
+import * as m010 from './010-org-number-in-index.js';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ const MIGRATIONS: Array<[string, EngineMigration]> = [
   ['007-notice-permission', m007],
   ['008-index-keys', m008],
   ['009-batch-order', m009],
+  ['010-org-number-in-index', m010],
 ];
 
 export function migrationsFor(ctx: MigrationContext): Record<string, Migration> {
