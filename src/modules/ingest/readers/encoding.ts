@@ -28,6 +28,8 @@ export function detectEncoding(sample: Buffer, fileName = 'sample'): EncodingGue
 
   const utf16 = guessBomlessUtf16(sample);
   if (utf16) return { encoding: utf16, confidence: 0.8 };
+  const padding = nulPaddingStart(sample);
+  if (padding > 0 && padding < sample.length) return detectEncoding(sample.subarray(0, padding), fileName);
   if (sample.includes(0)) {
     throw new AppError('IMPORT_BAD_ENCODING', { file: fileName, detail: 'binary content (NUL bytes)' });
   }
@@ -68,6 +70,17 @@ export function resolveEncodingName(name: string, fileName: string): string {
 /** True for the UTF-8 family, which is decoded strictly by the platform decoder. */
 export function isUtf8Name(name: string): boolean {
   return /^utf-?8$/.test(name) || name === 'unicode-1-1-utf-8';
+}
+
+/**
+ * Where a run of NUL bytes that lasts to the sample's end begins (the sample's length if there is none).
+ * Files cut from a preallocated download, a disk image or a fixed-size export come padded with NULs;
+ * the text before them is what the file holds (the reader checks the rest of the file is NULs too).
+ */
+export function nulPaddingStart(sample: Buffer): number {
+  let at = sample.length;
+  while (at > 0 && sample[at - 1] === 0) at--;
+  return at;
 }
 
 function startsWith(buf: Buffer, bytes: number[]): boolean {

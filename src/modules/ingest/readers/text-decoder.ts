@@ -6,7 +6,8 @@ import { isUtf8Name } from './encoding.js';
  * Decodes a byte stream chunk by chunk, refusing bytes that are invalid in the chosen encoding: silently
  * replacing them with U+FFFD would corrupt names and numbers. UTF-8 goes through the platform's strict
  * decoder; legacy encodings through iconv-lite, whose replacement characters are taken as errors.
- * Any BOM is stripped.
+ * Any BOM is stripped. NUL characters that last to the end of the file are padding and dropped; a NUL
+ * with text after it is binary content inside the file and refused, never stored in a cell.
  */
 export async function* decodeText(
   chunks: AsyncIterable<Buffer>,
@@ -25,13 +26,40 @@ export async function* decodeText(
       detail: `invalid text near byte ${offset}: ${hint}`,
     });
   };
+  const padding = new NulPadding(fileName);
   for await (const chunk of chunks) {
-    const text = decoder.write(chunk) ?? fail();
+    const text = padding.take(decoder.write(chunk) ?? fail(), offset);
     offset += chunk.length;
     if (text) yield text;
   }
-  const rest = decoder.end() ?? fail();
+  const rest = padding.take(decoder.end() ?? fail(), offset);
   if (rest) yield rest;
+}
+
+/** Holds back a run of NUL characters until the file's end shows it was padding. */
+class NulPadding {
+  private held = false;
+  constructor(private readonly fileName: string) {}
+
+  /** The text to pass on; `offset` is the byte where the chunk began, for the error. */
+  take(text: string, offset: number): string {
+    const first = text.indexOf('\0');
+    if (first < 0) {
+      if (this.held && text.length > 0) this.refuse(offset);
+      return text;
+    }
+    if (this.held && first > 0) this.refuse(offset);
+    for (let i = first + 1; i < text.length; i++) if (text.charCodeAt(i) !== 0) this.refuse(offset);
+    this.held = true;
+    return text.slice(0, first);
+  }
+
+  private refuse(offset: number): never {
+    throw new AppError('IMPORT_BAD_ENCODING', {
+      file: this.fileName,
+      detail: `binary content (NUL bytes) near byte ${offset}: only NUL padding at the end of a file is skipped`,
+    });
+  }
 }
 
 interface ChunkDecoder {

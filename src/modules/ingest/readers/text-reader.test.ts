@@ -306,4 +306,27 @@ describe('openTable file checks', () => {
     );
     expect(err.code).toBe('IMPORT_BAD_ENCODING');
   });
+
+  it('reads a file padded with NUL bytes at its end as the text before them', async () => {
+    const padded = Buffer.concat([iconv.encode(CUSTOMERS, 'gbk'), Buffer.alloc(4096)]);
+    const source = await openTable(await fixture('padded.csv', padded));
+    expect(source.encoding).toBe('gb18030');
+    expect((await collectRows(source)).map((r) => r.cells)).toEqual(EXPECTED_CELLS);
+  });
+
+  it('drops NUL padding that starts after the detection sample, and refuses NULs with text after them', async () => {
+    const body = `姓名,手机\n${Array.from({ length: 4000 }, (_, i) => `客户${i},1381234${String(i).padStart(4, '0')}`).join('\n')}`;
+    expect(Buffer.byteLength(body)).toBeGreaterThan(SAMPLE_BYTES);
+    const padded = await openTable(
+      await fixture('padded-late.csv', Buffer.concat([Buffer.from(body), Buffer.alloc(70_000)])),
+    );
+    const rows = await collectRows(padded);
+    expect(rows).toHaveLength(4001);
+    expect(rows.at(-1)?.cells).toEqual(['客户3999', '13812343999']);
+
+    const inside = Buffer.concat([Buffer.from(body), Buffer.alloc(16), Buffer.from('\n客户x,13800000000\n')]);
+    const err = await appErrorOf(collectRows(await openTable(await fixture('nul-inside.csv', inside))));
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    expect(err.params).toMatchObject({ detail: expect.stringContaining('NUL') });
+  });
 });

@@ -35,7 +35,10 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
     decoderName = guess.encoding === 'utf8-bom' ? 'utf8' : guess.encoding;
     asciiSample = guess.encoding === 'utf8' && guess.confidence < 0.6;
   }
-  const sampleText = iconv.decode(file.sample, isUtf8Name(decoderName) ? 'utf8' : decoderName);
+  // Without NUL padding at its end (decodeText drops it from the rows too).
+  const sampleText = iconv
+    .decode(file.sample, isUtf8Name(decoderName) ? 'utf8' : decoderName)
+    .replace(/\0+$/, '');
   if (file.size <= file.sample.length && sampleText.trim() === '') {
     throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
   }
