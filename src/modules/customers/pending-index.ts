@@ -38,7 +38,7 @@ export async function publishPendingIndex(
       .expression((eb) =>
         eb
           .selectFrom('blind_index_pending')
-          .select([sql<number>`${orgNo}`.as('org_no'), 'field', 'hash', 'customer_id'])
+          .select([sql<number>`cast(${orgNo} as bigint)`.as('org_no'), 'field', 'hash', 'customer_id'])
           .where('batch_id', '=', batchId)
           .where('org_id', '=', orgId)
           .orderBy('field')
