@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFor } from '../../src/kernel/store/migrations/index.js';
-import { openStore, type Store, type StoreLocation } from '../../src/kernel/store/store.js';
+import type { Store } from '../../src/kernel/store/store.js';
 import { deleteIndexOf } from '../../src/modules/customers/customer-index.js';
 import { unpackIndexKeys } from '../../src/modules/customers/index-keys.js';
 import { engines } from '../support/engines.js';
-import type { SchemaBefore010 } from '../support/legacy-schema.js';
+import { type SchemaBefore010, storeMigratedFrom } from '../support/store-at-migration.js';
 
 const ORG = '0192aaaa-0000-7000-8000-000000000001';
 const ids = {
@@ -22,19 +18,7 @@ const hash = (): Buffer => randomBytes(16);
 const entry = (s: { field: string; hash: Buffer }): string => `${s.field}|${s.hash.toString('hex')}`;
 
 /** A store as migration 007 left it: live and pending index entries, no index_keys column yet. */
-async function storeAt007(location: StoreLocation) {
-  const db = new Kysely<SchemaBefore010>({
-    dialect:
-      location.engine === 'sqlite'
-        ? new SqliteDialect({ database: new Database(location.file) })
-        : new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 1 }) }),
-  });
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrationsFor({ engine: location.engine }) },
-  });
-  const { error } = await migrator.migrateTo('007-notice-permission');
-  if (error) throw error;
+async function seedAt007(db: Kysely<SchemaBefore010>) {
   const at = '2026-01-01T00:00:00.000Z';
   for (const [name, id] of Object.entries(ids))
     await db
@@ -68,27 +52,19 @@ async function storeAt007(location: StoreLocation) {
     .insertInto('blind_index_pending')
     .values(pending.map((r) => ({ batch_id: 'batch-1', org_id: ORG, ...r })))
     .execute();
-  await db.destroy();
   return { live, pending };
 }
 
 for (const target of engines()) {
   describe(`migration 008 (index keys in the customer row) on ${target.engine}`, () => {
-    let fresh: Awaited<ReturnType<typeof target.fresh>>;
     let store: Store;
-    let seeded: Awaited<ReturnType<typeof storeAt007>>;
+    let seeded: Awaited<ReturnType<typeof seedAt007>>;
+    let cleanup: (() => Promise<void>) | undefined;
     beforeAll(async () => {
-      fresh = await target.fresh();
-      const location: StoreLocation =
-        target.engine === 'sqlite'
-          ? { engine: 'sqlite', file: join(fresh.dataDir, 'custodian.db') }
-          : { engine: 'postgres', url: fresh.dbUrl as string };
-      seeded = await storeAt007(location);
-      store = await openStore(location);
+      ({ store, seeded, cleanup } = await storeMigratedFrom(target, '007-notice-permission', seedAt007));
     });
     afterAll(async () => {
-      await store?.close();
-      await fresh?.cleanup();
+      await cleanup?.();
     });
 
     it('backfills every customer row with the keys of its live and pending entries', async () => {

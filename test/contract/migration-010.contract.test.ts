@@ -1,34 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFor } from '../../src/kernel/store/migrations/index.js';
 import { orgIndexNumber } from '../../src/kernel/store/org-index-number.js';
-import { openStore, type Store, type StoreLocation } from '../../src/kernel/store/store.js';
+import type { Store } from '../../src/kernel/store/store.js';
 import { createCustomerRepo } from '../../src/modules/customers/customer-repo.js';
 import { engines } from '../support/engines.js';
-import type { SchemaBefore010 } from '../support/legacy-schema.js';
+import { type SchemaBefore010, storeMigratedFrom } from '../support/store-at-migration.js';
 
 const ORG_A = '0192bbbb-0000-7000-8000-000000000001';
 const ORG_B = '0192bbbb-0000-7000-8000-000000000002';
 const ENTRIES_A = 40;
 
 /** A store as migration 009 left it: two orgs' search entries, each repeating its org's id. */
-async function storeAt009(location: StoreLocation) {
-  const db = new Kysely<SchemaBefore010>({
-    dialect:
-      location.engine === 'sqlite'
-        ? new SqliteDialect({ database: new Database(location.file) })
-        : new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 1 }) }),
-  });
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrationsFor({ engine: location.engine }) },
-  });
-  const { error } = await migrator.migrateTo('009-batch-order');
-  if (error) throw error;
+async function seedAt009(db: Kysely<SchemaBefore010>) {
   const entries = [
     ...Array.from({ length: ENTRIES_A }, (_, i) => ({
       org_id: ORG_A,
@@ -39,27 +23,19 @@ async function storeAt009(location: StoreLocation) {
     { org_id: ORG_B, field: 'mobile', hash: randomBytes(16), customer_id: 'b-0' },
   ];
   await db.insertInto('blind_index').values(entries).execute();
-  await db.destroy();
   return entries;
 }
 
 for (const target of engines()) {
   describe(`migration 010 (the org's number in the search index) on ${target.engine}`, () => {
-    let fresh: Awaited<ReturnType<typeof target.fresh>>;
     let store: Store;
-    let seeded: Awaited<ReturnType<typeof storeAt009>>;
+    let seeded: Awaited<ReturnType<typeof seedAt009>>;
+    let cleanup: (() => Promise<void>) | undefined;
     beforeAll(async () => {
-      fresh = await target.fresh();
-      const location: StoreLocation =
-        target.engine === 'sqlite'
-          ? { engine: 'sqlite', file: join(fresh.dataDir, 'custodian.db') }
-          : { engine: 'postgres', url: fresh.dbUrl as string };
-      seeded = await storeAt009(location);
-      store = await openStore(location);
+      ({ store, seeded, cleanup } = await storeMigratedFrom(target, '009-batch-order', seedAt009));
     });
     afterAll(async () => {
-      await store?.close();
-      await fresh?.cleanup();
+      await cleanup?.();
     });
 
     it("keeps every entry, each under its org's number instead of its id", async () => {
