@@ -60,7 +60,6 @@ export async function* producedChunks(
     // what the chunks in flight keep alive. With less, a chunk's rows, sealed values and hashes survive
     // two scavenges, are promoted, and the old generation is marked and compacted again and again
     // (docs/adr/0015: 200k rows 28.9 → 23.4–25.6 s, 50 → 40–44 CPU-s, for 50 MB more peak RSS).
-    // An xlsx file's shared-string table is held whole, so the old generation is left uncapped.
     resourceLimits: { maxYoungGenerationSizeMb: 64 },
   });
   const inbox = new MessageInbox<WorkerMessage>();

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { open, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTable } from './index.js';
-import { scratchDir } from './test-support.js';
+import { scratchDir, writeStoredZip } from './test-support.js';
 
 const TARGET_BYTES = 60 * 1024 * 1024;
 const MAX_GROWTH_BYTES = 150 * 1024 * 1024;
@@ -61,5 +64,59 @@ describe('streaming a large CSV', () => {
     expect(rows).toBe(records);
     expect(last).toEqual(cells(records));
     expect(peak - before).toBeLessThan(MAX_GROWTH_BYTES);
+  });
+});
+
+describe('streaming a workbook with a large shared-string table', () => {
+  // Excel stores each distinct text once, in xl/sharedStrings.xml: in a customer list that is nearly
+  // every name, mobile and address, so the table grows with the file. exceljs held it as one array
+  // (with its parser's strings, about 300 MB more for 500,000 items); it must not be held whole.
+  const ROWS = 250_000;
+  const text = (i: number): string =>
+    i % 2 === 0 ? `客户${i}·浙江省杭州市滨江区网商路${i}号` : String(13800000000 + i);
+  let workbook: string;
+
+  beforeAll(async () => {
+    workbook = dir.path('large-sst.xlsx');
+    const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+    const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+    const items: string[] = [];
+    const rows: string[] = [];
+    for (let i = 0; i < 2 * ROWS; i++) items.push(`<si><t>${text(i)}</t></si>`);
+    for (let r = 0; r < ROWS; r++)
+      rows.push(
+        `<row r="${r + 1}"><c r="A${r + 1}" t="s"><v>${2 * r}</v></c><c r="B${r + 1}" t="s"><v>${2 * r + 1}</v></c></row>`,
+      );
+    await writeStoredZip(workbook, {
+      '[Content_Types].xml': '<Types/>',
+      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+      'xl/sharedStrings.xml': `<sst ${NS}>${items.join('')}</sst>`,
+      'xl/worksheets/sheet1.xml': `<worksheet ${NS}><sheetData>${rows.join('')}</sheetData></worksheet>`,
+    });
+  });
+
+  // Measured in a process of its own: this one still holds the garbage of writing the workbook.
+  it('keeps memory bounded while reading every row', () => {
+    const reader = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'index.ts')).href;
+    const script = `
+      import { openTable } from ${JSON.stringify(reader)};
+      const before = process.memoryUsage().rss;
+      let peak = before, read = 0, last = [];
+      for await (const row of (await openTable(process.env.WORKBOOK)).rows()) {
+        read++;
+        last = row.cells;
+        if (read % 20000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+      }
+      peak = Math.max(peak, process.memoryUsage().rss);
+      process.stdout.write(JSON.stringify({ read, last, growth: peak - before }));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, WORKBOOK: workbook },
+      encoding: 'utf8',
+    });
+    const { read, last, growth } = JSON.parse(out) as { read: number; last: string[]; growth: number };
+    expect(read).toBe(ROWS);
+    expect(last).toEqual([text(2 * ROWS - 2), text(2 * ROWS - 1)]);
+    expect(growth).toBeLessThan(MAX_GROWTH_BYTES);
   });
 });

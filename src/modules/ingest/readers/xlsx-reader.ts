@@ -13,13 +13,15 @@ import {
 } from './workbook-manifest.js';
 import { headerWidener, MergeFiller, readMerges, type SheetMerges } from './xlsx-merges.js';
 import { type RepackPart, repackForExceljs } from './xlsx-repack.js';
+import { readSharedStrings } from './xlsx-shared-strings.js';
 import { moveNumberFormats, numberFormatOf } from './xlsx-styles.js';
 import { ZipFormatError } from './zip-directory.js';
 
 /**
  * Opens a workbook for streaming. The sheet list comes from the ZIP directory up front (which also
  * rejects damaged files before any row is read); rows then stream through exceljs's WorkbookReader fed
- * by repackForExceljs, holding one row in memory at a time plus the workbook's shared-string table.
+ * by repackForExceljs, holding one row in memory at a time plus the workbook's shared-string table
+ * (bounded: see xlsx-shared-strings.ts).
  * Before a full read, each sheet's XML is scanned once for its merges (xlsx-merges.ts), so the rows
  * under a merged cell get its value, and a header cell merged across columns names each of them.
  */
@@ -102,13 +104,19 @@ async function* readRows(
   const parts: RepackPart[] = [
     { name: 'xl/_rels/workbook.xml.rels', source: EMPTY_RELS },
     { name: 'xl/workbook.xml', source: manifest.workbook },
-    { name: 'xl/sharedStrings.xml', source: manifest.sharedStrings ?? EMPTY_SHARED_STRINGS },
+    // exceljs would hold the shared strings as one JS array (600 MB for a 126k-row workbook); it gets
+    // an empty table and looks strings up in the bounded one read here.
+    { name: 'xl/sharedStrings.xml', source: EMPTY_SHARED_STRINGS },
     ...(manifest.styles ? [{ name: 'xl/styles.xml', source: manifest.styles }] : []),
     ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, source: s.part as PartLocation })),
   ];
   const merges: SheetMerges[] = [];
   // About 1 s per 100 MB of sheet XML, so a sample does without.
   if (fillMerges) for (const s of sheets) merges.push(await readMerges(path, s.part as PartLocation));
+  const sharedStrings = await readSharedStrings(path, manifest.sharedStrings).catch((err: unknown) => {
+    throw asCorrupt(err, fileName);
+  });
+  const lookup = sharedStrings.asLookup();
   meter.done = 0;
   const input = repackForExceljs(path, parts, meter);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -123,6 +131,8 @@ async function* readRows(
   let sheetMerges: SheetMerges | undefined;
   (reader as unknown as EventEmitter).on('entry', (entry: { type?: string; id?: unknown }) => {
     if (entry.type !== 'worksheet') return;
+    // Read by exceljs when the sheet's rows start streaming, after this event.
+    (reader as unknown as { sharedStrings: unknown }).sharedStrings = lookup;
     current = sheets[Number(entry.id) - 1];
     sheetMerges = merges[Number(entry.id) - 1];
     filler = new MergeFiller(sheetMerges?.vertical ?? []);
@@ -146,6 +156,7 @@ async function* readRows(
     throw asCorrupt(err, fileName);
   } finally {
     input.destroy();
+    sharedStrings.close();
   }
   if (!sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
 }
