@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, dateText, isDateFormat, numberText } from './cell-text.js';
-import { FORMAT_KEY, moveNumberFormats, numberFormatOf } from './xlsx-styles.js';
 
 describe('numberText', () => {
   it('never uses exponent notation', () => {
@@ -58,25 +57,5 @@ describe('cellText', () => {
     expect(cellText(false, undefined, false)).toBe('FALSE');
     expect(cellText({ error: '#N/A' }, undefined, false)).toBe('#N/A');
     expect(cellText(null, undefined, false)).toBe('');
-  });
-});
-
-describe('moveNumberFormats', () => {
-  it('hides formats from exceljs and supplies East Asian built-in date formats', () => {
-    const styles = {
-      model: { styles: [{ numFmtId: 0 }, { numFmtId: 31 }, { numFmtId: 14 }] },
-      getStyleModel(id: number): Record<string, unknown> | null {
-        return id === 2 ? { numFmt: 'mm-dd-yy' } : id < 2 ? {} : null;
-      },
-    };
-    const reader = { styles };
-    moveNumberFormats(reader);
-    moveNumberFormats(reader); // idempotent
-    expect(styles.getStyleModel(1)).toEqual({ [FORMAT_KEY]: 'yyyy-mm-dd' });
-    expect(styles.getStyleModel(2)).toEqual({ [FORMAT_KEY]: 'mm-dd-yy' });
-    expect(styles.getStyleModel(0)).toEqual({ [FORMAT_KEY]: undefined });
-    expect(styles.getStyleModel(5)).toBeNull();
-    expect(numberFormatOf({ style: styles.getStyleModel(1) ?? {} })).toBe('yyyy-mm-dd');
-    expect(numberFormatOf({ style: {}, numFmt: '0.00' })).toBe('0.00');
   });
 });

@@ -1,6 +1,6 @@
 import { columnNumber } from '../ingest-types.js';
 import type { PartLocation } from './workbook-manifest.js';
-import { inflatedText } from './xlsx-repack.js';
+import { inflatedText } from './xlsx-parts.js';
 
 /** A merged range of a worksheet, 1-based rows and columns. */
 export interface MergedRange {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEntities } from './markup-tokenizer.js';
 import type { PartLocation } from './workbook-manifest.js';
-import { inflatedText } from './xlsx-repack.js';
+import { inflatedText } from './xlsx-parts.js';
 import { ZipFormatError } from './zip-directory.js';
 
 /** Strings a page holds: the unit that is serialised, sealed to the scratch file and cached. */
@@ -77,24 +77,11 @@ export class SharedStringTable {
     if (this.pending.length > 0) this.flushPage();
   }
 
-  /** The string at `index`, or undefined outside the table (as exceljs gives for a dangling index). */
+  /** The string at `index`, or undefined outside the table (a dangling index in a damaged file). */
   get(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.total) return undefined;
     const page = Math.floor(index / PAGE_STRINGS);
     return stringAt(page === this.lastPage ? this.lastBytes : this.load(page), index % PAGE_STRINGS);
-  }
-
-  /** The table as exceljs's stream reader indexes it (`sharedStrings[index]`). */
-  asLookup(): ArrayLike<string | undefined> {
-    return new Proxy([] as string[], {
-      get: (target, prop) => {
-        if (typeof prop === 'string' && prop !== '') {
-          const index = Number(prop);
-          if (Number.isInteger(index)) return this.get(index);
-        }
-        return Reflect.get(target, prop);
-      },
-    });
   }
 
   close(): void {
