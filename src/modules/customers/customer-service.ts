@@ -24,7 +24,7 @@ import {
   type ListQuery,
 } from './customer-types.js';
 import type { FieldCatalog } from './field-catalog.js';
-import { normaliseFieldValue, searchForm } from './field-values.js';
+import { legacySearchForm, normaliseFieldValue, searchForm } from './field-values.js';
 import { maskField } from './masking.js';
 
 export interface CustomerDeps {
@@ -371,21 +371,25 @@ export function createCustomerService(deps: CustomerDeps) {
       });
     let ids: string[] | null = null;
     for (const [key, raw] of criteria) {
-      let hash: Buffer;
+      const hashes: Buffer[] = [];
       if (key === 'mobileLast4') {
         const digits = raw.normalize('NFKC').replace(/\D/g, '');
         if (digits.length !== 4)
           throw new AppError('FIELD_INVALID', { field: 'mobileLast4', reason: 'expected 4 digits' });
-        hash = keys.blindIndex('mobileLast4', digits);
+        hashes.push(keys.blindIndex('mobileLast4', digits));
       } else {
         const def = catalogMap.get(key);
         if (!def) throw new AppError('FIELD_UNKNOWN', { field: key });
         const value = normaliseFieldValue(def, raw);
         if (typeof value !== 'string') throw new AppError('FIELD_INVALID', { field: key, reason: 'empty' });
-        hash = keys.blindIndex(key, searchForm(key, value));
+        hashes.push(keys.blindIndex(key, searchForm(key, value)));
+        // A name indexed before names were folded to simplified characters is found in its own form.
+        const legacy = legacySearchForm(key, value);
+        if (legacy !== null) hashes.push(keys.blindIndex(key, legacy));
       }
-      const found = await repo.findByIndex(store.db, key, hash);
-      ids = ids === null ? found : ids.filter((x) => found.includes(x));
+      const found = new Set<string>();
+      for (const hash of hashes) for (const id of await repo.findByIndex(store.db, key, hash)) found.add(id);
+      ids = ids === null ? [...found] : ids.filter((x) => found.has(x));
     }
     const scope = dataScopeOf(actor);
     const matched =

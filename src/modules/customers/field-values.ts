@@ -10,6 +10,7 @@ import {
   validateMobileField,
   validateUscc,
 } from '../../kernel/identifiers/index.js';
+import { foldToSimplified } from '../../kernel/identifiers/simplified-chinese.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
 
 /** Dots typed for the middle dot of a transliterated name: bullet, katakana dot, full stop, hyphenation point… */
@@ -130,9 +131,26 @@ function chineseNumber(field: string, text: string): number {
   return unit === undefined ? n : Number((n * unit).toPrecision(15));
 }
 
-/** Normalised form used for blind indexes and exact find (ARCHITECTURE §2). */
+/**
+ * Normalised form used for blind indexes and exact find (ARCHITECTURE §2). Names are matched in
+ * simplified characters, so 陳敏鳳 of a Hong Kong list and 陈敏凤 of a mainland one are the same name.
+ */
 export function searchForm(field: string, value: string): string {
   if (field === 'email') return value.trim().toLowerCase();
-  if (field === 'name' || field === 'companyName') return normaliseText(value).replace(/\s+/g, '');
+  if (field === 'name' || field === 'companyName') return foldToSimplified(closedUpName(value));
   return value;
+}
+
+/**
+ * The search form a name was indexed in before names were folded to simplified characters, where it
+ * differs (the name has traditional ones): lookups try it too, so customers indexed then are still found.
+ */
+export function legacySearchForm(field: string, value: string): string | null {
+  if (field !== 'name' && field !== 'companyName') return null;
+  const kept = closedUpName(value);
+  return foldToSimplified(kept) === kept ? null : kept;
+}
+
+function closedUpName(value: string): string {
+  return normaliseText(value).replace(/\s+/g, '');
 }

@@ -106,6 +106,7 @@ export function chunkLookupKeys(
     if (ids.pair) {
       lookup.push(ids.pair.mobile);
       pairNames.push(ids.pair.name);
+      if (ids.pair.legacyName) pairNames.push(ids.pair.legacyName);
     }
     if (row.company) lookup.push(...companyKeys(keys, row.company));
   }
@@ -145,7 +146,9 @@ export class StoreMatches {
       if (found) return found;
     }
     if (ids.pair) {
-      const names = new Set(this.idsFor(ids.pair.name, kind).map((r) => r.id));
+      const { name, legacyName } = ids.pair;
+      const named = [...this.idsFor(name, kind), ...(legacyName ? this.idsFor(legacyName, kind) : [])];
+      const names = new Set(named.map((r) => r.id));
       const found = this.idsFor(ids.pair.mobile, kind).find((r) => names.has(r.id));
       if (found) return found;
     }

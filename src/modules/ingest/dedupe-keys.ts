@@ -1,6 +1,6 @@
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import type { CustomerKind, FieldValue } from '../customers/customer-types.js';
-import { searchForm } from '../customers/field-values.js';
+import { legacySearchForm, searchForm } from '../customers/field-values.js';
 
 export type BlindIndexer = Pick<KeyRing, 'blindIndex'>;
 
@@ -16,13 +16,23 @@ export interface IndexKey {
  */
 export interface IdentityKeys {
   strong: IndexKey[];
-  pair: { mobile: IndexKey; name: IndexKey } | null;
+  /** `legacyName`: the name's entry as stores indexed it before names were folded (see legacySearchForm). */
+  pair: { mobile: IndexKey; name: IndexKey; legacyName: IndexKey | null } | null;
 }
 
 function indexKey(keys: BlindIndexer, field: string, value: FieldValue | undefined): IndexKey | null {
   if (typeof value !== 'string' || value === '') return null;
   return { field, hash: keys.blindIndex(field, searchForm(field, value)) };
 }
+
+/** A name's key in the form stores indexed it before names were folded, where that differs. */
+function legacyKey(keys: BlindIndexer, field: string, value: FieldValue | undefined): IndexKey | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const legacy = legacySearchForm(field, value);
+  return legacy === null ? null : { field, hash: keys.blindIndex(field, legacy) };
+}
+
+const present = (k: IndexKey | null): k is IndexKey => k !== null;
 
 export function identityKeys(
   keys: BlindIndexer,
@@ -31,20 +41,27 @@ export function identityKeys(
 ): IdentityKeys {
   if (kind === 'company') {
     const uscc = indexKey(keys, 'uscc', values.uscc);
-    const name = uscc ? null : indexKey(keys, 'companyName', values.companyName);
-    return { strong: [uscc ?? name].filter((k): k is IndexKey => k !== null), pair: null };
+    if (uscc) return { strong: [uscc], pair: null };
+    const names = [
+      indexKey(keys, 'companyName', values.companyName),
+      legacyKey(keys, 'companyName', values.companyName),
+    ];
+    return { strong: names.filter(present), pair: null };
   }
   const id = indexKey(keys, 'idNumber', values.idNumber);
   const mobile = indexKey(keys, 'mobile', values.mobile);
   const name = indexKey(keys, 'name', values.name);
-  return { strong: id ? [id] : [], pair: mobile && name ? { mobile, name } : null };
+  const pair = mobile && name ? { mobile, name, legacyName: legacyKey(keys, 'name', values.name) } : null;
+  return { strong: id ? [id] : [], pair };
 }
 
-/** How a contact's company is looked for: USCC first, then the normalised company name. */
+/** How a contact's company is looked for: USCC first, then the normalised company name (both forms). */
 export function companyKeys(keys: BlindIndexer, ref: { companyName?: string; uscc?: string }): IndexKey[] {
-  return [indexKey(keys, 'uscc', ref.uscc), indexKey(keys, 'companyName', ref.companyName)].filter(
-    (k): k is IndexKey => k !== null,
-  );
+  return [
+    indexKey(keys, 'uscc', ref.uscc),
+    indexKey(keys, 'companyName', ref.companyName),
+    legacyKey(keys, 'companyName', ref.companyName),
+  ].filter(present);
 }
 
 /** Map key of an index entry for one kind: 16 hash bytes as a latin1 string, no plaintext. */
