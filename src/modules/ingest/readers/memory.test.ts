@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTable } from './index.js';
-import { scratchDir, writeStoredZip } from './test-support.js';
+import { SPREADSHEET_NS, scratchDir, writeOneSheetWorkbook } from './test-support.js';
 
 const TARGET_BYTES = 60 * 1024 * 1024;
 const MAX_GROWTH_BYTES = 150 * 1024 * 1024;
@@ -78,8 +78,6 @@ describe('streaming a workbook with a large shared-string table', () => {
 
   beforeAll(async () => {
     workbook = dir.path('large-sst.xlsx');
-    const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-    const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
     const items: string[] = [];
     const rows: string[] = [];
     for (let i = 0; i < 2 * ROWS; i++) items.push(`<si><t>${text(i)}</t></si>`);
@@ -87,12 +85,9 @@ describe('streaming a workbook with a large shared-string table', () => {
       rows.push(
         `<row r="${r + 1}"><c r="A${r + 1}" t="s"><v>${2 * r}</v></c><c r="B${r + 1}" t="s"><v>${2 * r + 1}</v></c></row>`,
       );
-    await writeStoredZip(workbook, {
-      '[Content_Types].xml': '<Types/>',
-      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
-      'xl/sharedStrings.xml': `<sst ${NS}>${items.join('')}</sst>`,
-      'xl/worksheets/sheet1.xml': `<worksheet ${NS}><sheetData>${rows.join('')}</sheetData></worksheet>`,
+    await writeOneSheetWorkbook(workbook, {
+      sharedStrings: `<sst ${SPREADSHEET_NS}>${items.join('')}</sst>`,
+      sheetData: rows.join(''),
     });
   });
 

@@ -98,3 +98,29 @@ export async function writeStoredZip(path: string, members: Record<string, strin
   end.writeUInt32LE(offset, 16);
   await writeFile(path, Buffer.concat([...locals, directory, end]));
 }
+
+export const SPREADSHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+export const RELATIONSHIP_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+/**
+ * A one-sheet workbook (客户) of hand-written parts: the sheet's markup inside `<worksheet>`, and a shared-string
+ * table (`<sst>` and its content) and a style sheet's content when given.
+ */
+export async function writeOneSheetWorkbook(
+  path: string,
+  parts: { sheetData: string; sharedStrings?: string; styles?: string },
+): Promise<string> {
+  const rel = (id: number, type: string, target: string): string =>
+    `<Relationship Id="rId${id}" Type="${RELATIONSHIP_NS}/${type}" Target="${target}"/>`;
+  await writeStoredZip(path, {
+    '[Content_Types].xml': '<Types/>',
+    'xl/workbook.xml': `<workbook ${SPREADSHEET_NS} xmlns:r="${RELATIONSHIP_NS}"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rel(1, 'worksheet', 'worksheets/sheet1.xml')}${parts.sharedStrings !== undefined ? rel(2, 'sharedStrings', 'sharedStrings.xml') : ''}${parts.styles !== undefined ? rel(3, 'styles', 'styles.xml') : ''}</Relationships>`,
+    ...(parts.sharedStrings !== undefined ? { 'xl/sharedStrings.xml': parts.sharedStrings } : {}),
+    ...(parts.styles !== undefined
+      ? { 'xl/styles.xml': `<styleSheet ${SPREADSHEET_NS}>${parts.styles}</styleSheet>` }
+      : {}),
+    'xl/worksheets/sheet1.xml': `<worksheet ${SPREADSHEET_NS}><sheetData>${parts.sheetData}</sheetData></worksheet>`,
+  });
+  return path;
+}

@@ -33,3 +33,67 @@ export async function* inflatedText(
     bytes.destroy();
   }
 }
+
+/** One element of a streamed part: its attribute text, and its content (null when self-closing). */
+export interface PartElement {
+  attrs: string;
+  inner: string | null;
+}
+
+/** The namespace prefix some producers give every element (`<x:row>`, the OpenXML SDK), as a pattern. */
+export const PREFIX = '(?:[A-Za-z_][\\w.-]*:)?';
+
+/** An element name as opening and closing patterns; the opening one captures attributes and a closing `/`. */
+export function elementPattern(name: string): { open: RegExp; close: RegExp } {
+  return {
+    open: new RegExp(`<${PREFIX}${name}(?=[\\s/>])([^>]*?)(/?)>`, 'g'),
+    close: new RegExp(`</${PREFIX}${name}\\s*>`, 'g'),
+  };
+}
+
+/**
+ * The elements of one name (not nested in each other: `<si>`, `<row>`) in a part's XML as it streams, each
+ * once complete. Only the element being read is held, plus the chunk it started in; markup longer than
+ * `maxChars` is a damaged part (`what` names it).
+ */
+export async function* streamedElements(
+  chunks: AsyncIterable<string>,
+  element: { open: RegExp; close: RegExp },
+  maxChars: number,
+  what: string,
+): AsyncGenerator<PartElement> {
+  const { open, close } = element;
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + chunk;
+    let pos = 0;
+    for (;;) {
+      open.lastIndex = pos;
+      const start = open.exec(text);
+      if (!start) {
+        // Keep what may be the start of a tag cut by the chunk's end.
+        const lastTag = text.lastIndexOf('<');
+        pos = Math.max(pos, lastTag < 0 ? text.length : lastTag);
+        break;
+      }
+      const attrs = start[1] ?? '';
+      // Positions are taken before yielding: the patterns are shared, and another reader may run meanwhile.
+      if (start[2] === '/') {
+        pos = open.lastIndex;
+        yield { attrs, inner: null };
+        continue;
+      }
+      close.lastIndex = open.lastIndex;
+      const end = close.exec(text);
+      if (!end) {
+        pos = start.index;
+        break;
+      }
+      const inner = text.slice(open.lastIndex, end.index);
+      pos = close.lastIndex;
+      yield { attrs, inner };
+    }
+    carry = text.slice(pos);
+    if (carry.length > maxChars) throw new ZipFormatError(`${what} is damaged`);
+  }
+}

@@ -3,12 +3,9 @@ import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBytes } from './file-access.js';
 import { openTable } from './index.js';
-import { collectRows, scratchDir, writeStoredZip } from './test-support.js';
+import { collectRows, SPREADSHEET_NS, scratchDir, writeOneSheetWorkbook } from './test-support.js';
 import { readWorkbookManifest } from './workbook-manifest.js';
 import { readSharedStrings, SharedStringTable, sharedItemText } from './xlsx-shared-strings.js';
-
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 let dir: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
@@ -98,17 +95,8 @@ describe('readSharedStrings', () => {
         `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>${i}</v></c><c r="B${i + 1}" t="s"><v>0</v></c></row>`,
     ).join('');
 
-  async function workbook(name: string, sst: string, rows: number): Promise<string> {
-    const path = dir.path(name);
-    await writeStoredZip(path, {
-      '[Content_Types].xml': '<Types/>',
-      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
-      'xl/sharedStrings.xml': sst,
-      'xl/worksheets/sheet1.xml': `<worksheet ${NS}><sheetData>${sheetRows(rows)}</sheetData></worksheet>`,
-    });
-    return path;
-  }
+  const workbook = (name: string, sst: string, rows: number): Promise<string> =>
+    writeOneSheetWorkbook(dir.path(name), { sharedStrings: sst, sheetData: sheetRows(rows) });
 
   it('reads a large table in chunks, spilling past the resident limit, as the cells refer to it', async () => {
     const strings = customerStrings(30_000);
@@ -118,7 +106,11 @@ describe('readSharedStrings', () => {
         ? `<si><r><t>${xmlText(s.slice(0, 2))}</t></r><r><t>${xmlText(s.slice(2))}</t></r></si>`
         : `<si><t>${xmlText(s)}</t></si>`,
     );
-    const path = await workbook('large-sst.xlsx', `<sst ${NS} count="30000">${items.join('')}</sst>`, 30_000);
+    const path = await workbook(
+      'large-sst.xlsx',
+      `<sst ${SPREADSHEET_NS} count="30000">${items.join('')}</sst>`,
+      30_000,
+    );
     const handle = await openBytes(path);
     const manifest = await readWorkbookManifest(handle, (await stat(path)).size);
     await handle.close();

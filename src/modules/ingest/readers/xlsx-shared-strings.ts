@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEntities } from './markup-tokenizer.js';
 import type { PartLocation } from './workbook-manifest.js';
-import { inflatedText } from './xlsx-parts.js';
-import { ZipFormatError } from './zip-directory.js';
+import { elementPattern, inflatedText, PREFIX, streamedElements } from './xlsx-parts.js';
 
 /** Strings a page holds: the unit that is serialised, sealed to the scratch file and cached. */
 const PAGE_STRINGS = 1024;
@@ -190,12 +189,9 @@ function stringAt(page: Buffer, k: number): string | undefined {
 
 /** Far above one item's markup (Excel allows 32,767 characters of text, plus runs' formatting). */
 const MAX_ITEM_CHARS = 4 * 1024 * 1024;
-/** Elements may carry a namespace prefix (`<x:si>`), as workbooks written by the OpenXML SDK do. */
-const P = '(?:[A-Za-z_][\\w.-]*:)?';
-const SI_OPEN = new RegExp(`<${P}si(?:\\s[^>]*?)?(\\/?)>`, 'g');
-const SI_CLOSE = new RegExp(`</${P}si\\s*>`, 'g');
-const TEXT_RUN = new RegExp(`<${P}t(?:\\s[^>]*?)?(?:\\/>|>([\\s\\S]*?)</${P}t\\s*>)`, 'g');
-const PHONETIC = new RegExp(`<${P}rPh\\b[\\s\\S]*?</${P}rPh\\s*>`, 'g');
+const SHARED_ITEM = elementPattern('si');
+const TEXT_RUN = new RegExp(`<${PREFIX}t(?:\\s[^>]*?)?(?:\\/>|>([\\s\\S]*?)</${PREFIX}t\\s*>)`, 'g');
+const PHONETIC = new RegExp(`<${PREFIX}rPh\\b[\\s\\S]*?</${PREFIX}rPh\\s*>`, 'g');
 
 /**
  * The text of one `<si>` item as Excel shows it: its runs' `<t>` joined, without the phonetic guides
@@ -221,35 +217,13 @@ export async function readSharedStrings(
   const table = new SharedStringTable(options.residentLimit, options.scratchRoot);
   if (!part) return table;
   try {
-    let carry = '';
-    for await (const chunk of inflatedText(path, part)) {
-      const text = carry + chunk;
-      let pos = 0;
-      for (;;) {
-        SI_OPEN.lastIndex = pos;
-        const open = SI_OPEN.exec(text);
-        if (!open) {
-          const lastTag = text.lastIndexOf('<');
-          pos = Math.max(pos, lastTag < 0 ? text.length : lastTag);
-          break;
-        }
-        if (open[1] === '/') {
-          table.add('');
-          pos = SI_OPEN.lastIndex;
-          continue;
-        }
-        SI_CLOSE.lastIndex = SI_OPEN.lastIndex;
-        const close = SI_CLOSE.exec(text);
-        if (!close) {
-          pos = open.index;
-          break;
-        }
-        table.add(sharedItemText(text.slice(SI_OPEN.lastIndex, close.index)));
-        pos = SI_CLOSE.lastIndex;
-      }
-      carry = text.slice(pos);
-      if (carry.length > MAX_ITEM_CHARS) throw new ZipFormatError('xl/sharedStrings.xml is damaged');
-    }
+    const items = streamedElements(
+      inflatedText(path, part),
+      SHARED_ITEM,
+      MAX_ITEM_CHARS,
+      'xl/sharedStrings.xml',
+    );
+    for await (const item of items) table.add(item.inner === null ? '' : sharedItemText(item.inner));
     table.finish();
     return table;
   } catch (err) {

@@ -1,13 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBytes } from './file-access.js';
-import { scratchDir, writeStoredZip } from './test-support.js';
+import { SPREADSHEET_NS, scratchDir, writeOneSheetWorkbook } from './test-support.js';
 import { readWorkbookManifest } from './workbook-manifest.js';
 import { SharedStringTable } from './xlsx-shared-strings.js';
 import { type CellFormats, readCellFormats, type SheetRow, sheetRows } from './xlsx-sheet-parser.js';
-
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 let dir: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
@@ -32,7 +29,7 @@ async function rowsOf(...parts: string[]): Promise<SheetRow[]> {
   return out;
 }
 
-const SHEET = `<worksheet ${NS}><sheetPr/><dimension ref="A1:H4"/><cols><col min="1" max="2" width="9"/></cols><sheetData>
+const SHEET = `<worksheet ${SPREADSHEET_NS}><sheetPr/><dimension ref="A1:H4"/><cols><col min="1" max="2" width="9"/></cols><sheetData>
 <row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><r><t>手</t></r><r><t xml:space="preserve">机 </t></r></is></c></row>
 <row r="3"><c r="A3" t="s"><v>1</v></c><c r="B3"><v>13812345678</v></c><c r="C3" s="1"><v>32874</v></c><c r="D3" t="b"><v>1</v></c><c r="E3" t="e"><v>#N/A</v></c><c r="F3" t="str"><f>A3&amp;"!"</f><v>张三 &amp; 李四</v></c><c r="G3" s="2"><v>1.10101199001011E+17</v></c><c r="H3" s="1"/></row>
 <row><c t="s"><v>2</v></c><c><f>1/0</f></c><c t="d"><v>2024-02-29T08:30:00Z</v></c></row>
@@ -62,6 +59,19 @@ describe('sheetRows', () => {
     }
   });
 
+  it('reads two sheets in turn as it reads each alone (the patterns are shared)', async () => {
+    const one = sheetRows(pieces(SHEET.slice(0, 300), SHEET.slice(300)), strings, formats, false);
+    const other = sheetRows(pieces(SHEET), strings, formats, false);
+    const turns: SheetRow[][] = [[], []];
+    for (;;) {
+      const [a, b] = [await one.next(), await other.next()];
+      if (!a.done) turns[0]?.push(a.value);
+      if (!b.done) turns[1]?.push(b.value);
+      if (a.done && b.done) break;
+    }
+    expect(turns).toEqual([EXPECTED, EXPECTED]);
+  });
+
   it('reads prefixed elements and cells without references', async () => {
     const prefixed = `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="s"><x:v>1</x:v></x:c><x:c><x:v>7</x:v></x:c></x:row><x:row r="5"><x:c r="b5" t="inlineStr"><x:is><x:t>&#x4E2D;</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`;
     expect(await rowsOf(prefixed)).toEqual([
@@ -74,12 +84,9 @@ describe('sheetRows', () => {
 describe('readCellFormats', () => {
   it('gives each cell style its number format: custom, built-in dates and the East Asian ones', async () => {
     const path = dir.path('styles.xlsx');
-    await writeStoredZip(path, {
-      '[Content_Types].xml': '<Types/>',
-      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="A" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`,
-      'xl/styles.xml': `<styleSheet ${NS}><numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0" fontId="0"/><xf numFmtId="176" applyNumberFormat="1"/><xf numFmtId="14"/><xf numFmtId="31"><alignment/></xf><xf numFmtId="49"/></cellXfs></styleSheet>`,
-      'xl/worksheets/sheet1.xml': `<worksheet ${NS}><sheetData/></worksheet>`,
+    await writeOneSheetWorkbook(path, {
+      styles: `<numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0" fontId="0"/><xf numFmtId="176" applyNumberFormat="1"/><xf numFmtId="14"/><xf numFmtId="31"><alignment/></xf><xf numFmtId="49"/></cellXfs>`,
+      sheetData: '',
     });
     const handle = await openBytes(path);
     const manifest = await readWorkbookManifest(handle, (await stat(path)).size);

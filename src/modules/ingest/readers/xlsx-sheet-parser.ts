@@ -2,17 +2,14 @@ import { columnNumber } from '../ingest-types.js';
 import { cellText } from './cell-text.js';
 import { attribute, decodeEntities } from './markup-tokenizer.js';
 import type { PartLocation } from './workbook-manifest.js';
-import { inflatedText } from './xlsx-parts.js';
+import { elementPattern, inflatedText, PREFIX, streamedElements } from './xlsx-parts.js';
 import { type SharedStringTable, sharedItemText } from './xlsx-shared-strings.js';
 import { ZipFormatError } from './zip-directory.js';
 
-/** Elements may carry a namespace prefix (`<x:row>`), as workbooks written by the OpenXML SDK do. */
-const P = '(?:[A-Za-z_][\\w.-]*:)?';
-const ROW_OPEN = new RegExp(`<${P}row\\b([^>]*?)(/?)>`, 'g');
-const ROW_CLOSE = new RegExp(`</${P}row\\s*>`, 'g');
-const CELL = new RegExp(`<${P}c\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${P}c\\s*>)`, 'g');
-const VALUE = new RegExp(`<${P}v(?:\\s[^>]*)?>([\\s\\S]*?)</${P}v\\s*>`);
-const INLINE = new RegExp(`<${P}is(?:\\s[^>]*)?>([\\s\\S]*?)</${P}is\\s*>`);
+const ROW = elementPattern('row');
+const CELL = new RegExp(`<${PREFIX}c\\b([^>]*?)(?:/>|>([\\s\\S]*?)</${PREFIX}c\\s*>)`, 'g');
+const VALUE = new RegExp(`<${PREFIX}v(?:\\s[^>]*)?>([\\s\\S]*?)</${PREFIX}v\\s*>`);
+const INLINE = new RegExp(`<${PREFIX}is(?:\\s[^>]*)?>([\\s\\S]*?)</${PREFIX}is\\s*>`);
 const CELL_REF = /\sr\s*=\s*"([A-Za-z]{1,3})\d*"/;
 const ROW_REF = /\sr\s*=\s*"(\d+)"/;
 const CELL_TYPE = /\st\s*=\s*"([^"]*)"/;
@@ -45,9 +42,9 @@ const BUILTIN_DATE_FORMATS: ReadonlyMap<number, string> = new Map([
   ),
 ]);
 
-const NUM_FMT = new RegExp(`<${P}numFmt\\b([^>]*)>`, 'g');
-const CELL_XFS = new RegExp(`<${P}cellXfs\\b[^>]*>([\\s\\S]*?)</${P}cellXfs\\s*>`);
-const XF = new RegExp(`<${P}xf\\b([^>]*)>`, 'g');
+const NUM_FMT = new RegExp(`<${PREFIX}numFmt\\b([^>]*)>`, 'g');
+const CELL_XFS = new RegExp(`<${PREFIX}cellXfs\\b[^>]*>([\\s\\S]*?)</${PREFIX}cellXfs\\s*>`);
+const XF = new RegExp(`<${PREFIX}xf\\b([^>]*)>`, 'g');
 /** A styles part is tens of kilobytes; more than this is not a style sheet. */
 const MAX_STYLES_CHARS = 32 * 1024 * 1024;
 
@@ -90,44 +87,14 @@ export async function* sheetRows(
   formats: CellFormats,
   date1904: boolean,
 ): AsyncGenerator<SheetRow> {
-  let carry = '';
   let rowNumber = 0;
-  for await (const chunk of chunks) {
-    const text = carry + chunk;
-    let pos = 0;
-    for (;;) {
-      ROW_OPEN.lastIndex = pos;
-      const open = ROW_OPEN.exec(text);
-      if (!open) {
-        const lastTag = text.lastIndexOf('<');
-        pos = Math.max(pos, lastTag < 0 ? text.length : lastTag);
-        break;
-      }
-      const attrs = open[1] ?? '';
-      const ref = ROW_REF.exec(attrs);
-      const declared = ref && Number(ref[1]) > 0 ? Number(ref[1]) : null;
-      rowNumber = declared ?? rowNumber + 1;
-      if (open[2] === '/') {
-        yield { rowNumber, cells: [] };
-        pos = ROW_OPEN.lastIndex;
-        continue;
-      }
-      ROW_CLOSE.lastIndex = ROW_OPEN.lastIndex;
-      const close = ROW_CLOSE.exec(text);
-      if (!close) {
-        // Read again with the next chunk; the row number is taken again from the same tag.
-        if (declared === null) rowNumber--;
-        pos = open.index;
-        break;
-      }
-      yield {
-        rowNumber,
-        cells: rowCells(text.slice(ROW_OPEN.lastIndex, close.index), sharedStrings, formats, date1904),
-      };
-      pos = ROW_CLOSE.lastIndex;
-    }
-    carry = text.slice(pos);
-    if (carry.length > MAX_ROW_CHARS) throw new ZipFormatError('a worksheet row is damaged');
+  for await (const row of streamedElements(chunks, ROW, MAX_ROW_CHARS, 'a worksheet row')) {
+    const declared = Number(ROW_REF.exec(row.attrs)?.[1] ?? 0);
+    rowNumber = declared > 0 ? declared : rowNumber + 1;
+    yield {
+      rowNumber,
+      cells: row.inner === null ? [] : rowCells(row.inner, sharedStrings, formats, date1904),
+    };
   }
 }
 
