@@ -19,7 +19,8 @@ import { benchLimits } from './vault-bench.js';
  * `--single-thread` imports with the CLI's --single-thread (no producer worker). `--repeat N` does
  * both imports N times, each time into a new store, and adds every run and their min/median/max.
  * `--profile` runs each import under V8's CPU profiler and adds where each thread's CPU went (the
- * profiler itself costs a few percent, so its runs are a little slower).
+ * profiler itself costs a few percent, so its runs are a little slower). `--format xlsx` generates
+ * workbooks with shared strings instead (as Excel saves them) and writes bench/results/import-xlsx.json.
  */
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -154,7 +155,9 @@ async function main(): Promise<void> {
   const rows = arg('rows', 1_000_000);
   const root = mkdtempSync(join(tmpdir(), 'custodian-import-bench-'));
   try {
-    const files = [join(root, 'first.csv'), join(root, 'second.csv')];
+    // `--format xlsx`: workbooks saved as Excel saves them (shared strings), the issue's other format.
+    const format = process.argv.includes('--format') && process.argv.includes('xlsx') ? 'xlsx' : 'csv';
+    const files = [join(root, `first.${format}`), join(root, `second.${format}`)];
     const generated = files.map((file, i) =>
       cli([
         'generate',
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
         `bench-${i + 1}`,
         '--dirty-rate',
         '0.02',
+        ...(format === 'xlsx' ? ['--format', 'xlsx', '--shared-strings'] : []),
         '--out',
         file,
       ]),
@@ -179,6 +183,7 @@ async function main(): Promise<void> {
     const out = {
       at: new Date().toISOString(),
       rows,
+      format,
       generateRowsPerSec: perSec(rows * 2, (generated[0]?.ms ?? 0) + (generated[1]?.ms ?? 0)),
       detectSeconds: Math.round(detect.ms / 100) / 10,
       imports,
@@ -188,7 +193,8 @@ async function main(): Promise<void> {
       targets: { emptyRowsPerSec: 20_000, fullRowsPerSec: 10_000, maxRssMb: 400, detectSeconds: 10 },
     };
     mkdirSync(join('bench', 'results'), { recursive: true });
-    writeFileSync(join('bench', 'results', 'import.json'), `${JSON.stringify(out, null, 2)}\n`);
+    const name = format === 'csv' ? 'import.json' : `import-${format}.json`;
+    writeFileSync(join('bench', 'results', name), `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     rmSync(root, { recursive: true, force: true });

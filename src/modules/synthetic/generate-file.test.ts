@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -6,6 +6,10 @@ import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { idNumberCheckChar, usccCheckChar } from '../../kernel/identifiers/checksums.js';
+import { openBytes } from '../ingest/readers/file-access.js';
+import { openTable } from '../ingest/readers/index.js';
+import { collectRows } from '../ingest/readers/test-support.js';
+import { readWorkbookManifest } from '../ingest/readers/workbook-manifest.js';
 import { generateCustomers, generateSyntheticFile, type SyntheticSummary } from './index.js';
 import { toCells } from './table.js';
 import { MOBILE_SEGMENTS } from './tables/identifier-prefixes.js';
@@ -281,6 +285,28 @@ describe('generateSyntheticFile (csv)', () => {
 });
 
 describe('generateSyntheticFile (xlsx)', () => {
+  it('writes its texts once in a shared-string table when asked, as Excel saves, with the same rows', async () => {
+    const opts = { count: 1500, seed: 'sst', dirtyRate: 0.1, format: 'xlsx' as const };
+    await generateSyntheticFile({ ...opts, outPath: out('inline.xlsx') });
+    await generateSyntheticFile({ ...opts, sharedStrings: true, outPath: out('shared.xlsx') });
+    const sharedStringsOf = async (name: string) => {
+      const handle = await openBytes(out(name));
+      try {
+        return (await readWorkbookManifest(handle, statSync(out(name)).size)).sharedStrings;
+      } finally {
+        await handle.close();
+      }
+    };
+    expect(await sharedStringsOf('inline.xlsx')).toBeNull();
+    expect(await sharedStringsOf('shared.xlsx')).not.toBeNull();
+    const rowsOf = async (name: string) =>
+      (await collectRows(await openTable(out(name)))).map((r) => r.cells);
+    expect(await rowsOf('shared.xlsx')).toEqual(await rowsOf('inline.xlsx'));
+    await expect(
+      generateSyntheticFile({ ...opts, format: 'csv', sharedStrings: true, outPath: out('x.csv') }),
+    ).rejects.toThrow(/workbook/);
+  });
+
   it('writes a workbook exceljs reads back with the same rows as the CSV', async () => {
     const opts = { count: 2500, seed: 'xlsx', dirtyRate: 0.1 };
     const summary = await generateSyntheticFile({

@@ -16,6 +16,9 @@ function validateFileOptions(opts: GenerateFileOptions): void {
   if (opts.format !== 'csv' && opts.format !== 'xlsx') {
     throw new AppError('USAGE', { detail: 'format must be csv or xlsx' });
   }
+  if (opts.sharedStrings && opts.format !== 'xlsx') {
+    throw new AppError('USAGE', { detail: 'shared strings are a workbook (xlsx) option' });
+  }
   if (opts.encoding !== undefined && opts.encoding !== 'utf8' && opts.encoding !== 'gbk') {
     throw new AppError('USAGE', { detail: 'encoding must be utf8 or gbk' });
   }
@@ -72,7 +75,7 @@ export async function generateSyntheticFile(opts: GenerateFileOptions): Promise<
     tally,
   );
   if (opts.format === 'csv') await writeCsv(opts.outPath, HEADERS, rows, encoding);
-  else await writeXlsx(opts.outPath, rows);
+  else await writeXlsx(opts.outPath, rows, { sharedStrings: opts.sharedStrings === true });
   const summary = summarise(opts, encoding, tally);
   await writeFile(`${opts.outPath}.truth.json`, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
   return summary;

@@ -19,6 +19,10 @@ export function registerGenerateCommand(
     .option('--dirty-rate <r>', '含一处错误的记录比例 0..1 / share of records with one defect', '0')
     .option('--format <f>', 'csv | xlsx', 'csv')
     .option('--encoding <e>', 'utf8 | gbk (csv)', 'utf8')
+    .option(
+      '--shared-strings',
+      'xlsx：文本存入共享字符串表，与 Excel 保存的一样 / xlsx: texts in a shared-string table, as Excel saves them',
+    )
     .option('--out <file>', '输出文件 / output file')
     .action(async (o, cmd: Command) => {
       const g = globalsOf(cmd);
@@ -34,6 +38,7 @@ export function registerGenerateCommand(
           dirtyRate: Number(o.dirtyRate),
           format,
           encoding: o.encoding as SyntheticEncoding,
+          sharedStrings: o.sharedStrings === true,
           outPath,
           onProgress: (done, total) => bar.update(done, total),
         });

@@ -32,6 +32,11 @@ export interface GenerateFileOptions {
   format: SyntheticFormat;
   /** CSV only; xlsx is always UTF-8 inside. Default utf8. */
   encoding?: SyntheticEncoding;
+  /**
+   * xlsx only: every text once in a shared-string table, as Excel and WPS save a workbook (default: inline
+   * strings). The writer holds that table in memory: 3.2 GB peak RSS for a million rows.
+   */
+  sharedStrings?: boolean;
   outPath: string;
   /** Called with the number of base records written so far and `count`. */
   onProgress?: (done: number, total: number) => void;

@@ -30,13 +30,18 @@ function compressorBacklog(sheet: unknown): number {
 
 /**
  * Streams `rows` into a one-sheet workbook. Identifier columns carry the text format (@); the amount is a
- * number, as in a real export. A blank row is simply not written: Excel stores no element for it.
+ * number, as in a real export. A blank row is simply not written: Excel stores no element for it. Texts are
+ * inline unless `sharedStrings`, which writes them as Excel does (and holds the table until the end).
  */
-export async function writeXlsx(outPath: string, rows: Iterable<OutputRow>): Promise<void> {
+export async function writeXlsx(
+  outPath: string,
+  rows: Iterable<OutputRow>,
+  opts: { sharedStrings?: boolean } = {},
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: outPath,
     useStyles: true,
-    useSharedStrings: false,
+    useSharedStrings: opts.sharedStrings === true,
   });
   workbook.creator = 'Custodian';
   workbook.created = DOCUMENT_DATE;
