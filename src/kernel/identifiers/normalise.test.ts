@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateBankCard } from './bank-card.js';
 import { validateIdNumber } from './id-number.js';
@@ -14,6 +15,16 @@ describe('normaliseText', () => {
 
   it('leaves Chinese text untouched', () => {
     expect(normaliseText('浙江省杭州市')).toBe('浙江省杭州市');
+  });
+
+  it('gives plain ASCII the same form as the full normaliser does', () => {
+    const full = (s: string) => s.normalize('NFKC').trim().replace(/\s+/g, ' ');
+    for (const s of ['a  b', ' a', 'a ', '', ' ', 'a\tb', 'a b c', '13800138000', 'x\u007f', 'ｘ'])
+      expect(normaliseText(s)).toBe(full(s));
+    const near = fc.string({
+      unit: fc.constantFrom('a', '1', ' ', '\t', '@', '~', '\u007f', '\u00a0', 'Ａ', '　'),
+    });
+    fc.assert(fc.property(near, (s) => normaliseText(s) === full(s)));
   });
 });
 

@@ -5,7 +5,22 @@
 
 /** NFKC (full-width to half-width), trim, and collapse inner whitespace runs to one space. */
 export function normaliseText(s: string): string {
-  return s.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  return isPlainAscii(s) ? s : s.normalize('NFKC').trim().replace(/\s+/g, ' ');
+}
+
+/**
+ * Whether `s` is printable ASCII with single inner spaces and none at its ends, which NFKC and the
+ * whitespace rules leave as it is. Most cells of a customer list are (mobiles, ID numbers, emails), and
+ * every cell passes through here, so they skip the normaliser's copies.
+ */
+function isPlainAscii(s: string): boolean {
+  let previous = 0x20;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7e || c < 0x20 || (c === 0x20 && previous === 0x20)) return false;
+    previous = c;
+  }
+  return previous !== 0x20;
 }
 
 /**

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { legacySearchForm, searchForm } from '../../modules/customers/field-values.js';
 import { foldToSimplified } from './simplified-chinese.js';
+import { TRADITIONAL_SIMPLIFIED_PAIRS } from './simplified-chinese-table.js';
 
 describe('foldToSimplified', () => {
   it('writes traditional characters in their simplified form and leaves the rest as it is', () => {
@@ -10,6 +12,22 @@ describe('foldToSimplified', () => {
     const simplified = '北京字节跳动科技有限公司';
     expect(foldToSimplified(simplified)).toBe(simplified);
     expect(foldToSimplified('')).toBe('');
+  });
+
+  it('folds every pair of the table, in and beyond the Basic Multilingual Plane, amid other text', () => {
+    const chars = [...TRADITIONAL_SIMPLIFIED_PAIRS];
+    const table = new Map<string, string>();
+    for (let i = 0; i + 1 < chars.length; i += 2) table.set(chars[i] as string, chars[i + 1] as string);
+    expect([...table.keys()].some((c) => (c.codePointAt(0) as number) > 0xffff)).toBe(true);
+    const byCharacter = (s: string) => [...s].map((c) => table.get(c) ?? c).join('');
+    for (const [from, to] of table) expect(foldToSimplified(`a${from}𠀀b${from}`)).toBe(`a${to}𠀀b${to}`);
+    const pieces = fc.constantFrom(...table.keys(), '陈', 'a', ' ', '𠀀', '\ud800', '1');
+    fc.assert(
+      fc.property(
+        fc.array(pieces),
+        (parts) => foldToSimplified(parts.join('')) === byCharacter(parts.join('')),
+      ),
+    );
   });
 });
 
