@@ -17,6 +17,7 @@ import { createUserService, type UserService } from './modules/access/user-servi
 import { type ConsentService, createConsentService } from './modules/consent/consent-service.js';
 import { type CustomerService, createCustomerService } from './modules/customers/customer-service.js';
 import { createFieldCatalog, type FieldCatalog } from './modules/customers/field-catalog.js';
+import { createSearchReindex, type SearchReindex } from './modules/customers/search-reindex.js';
 import { createExportService, type ExportService } from './modules/export/export-service.js';
 import { createIngestService, type IngestService } from './modules/ingest/ingest-service.js';
 import { createKeyService, type KeyService } from './modules/keys/key-service.js';
@@ -39,6 +40,8 @@ export interface App {
   shares: ShareService;
   accessReview: AccessReviewService;
   keys: KeyService;
+  /** Rebuilds the search index from the customers' values (`custodian keys reindex`). */
+  searchIndex: SearchReindex;
   ingest: IngestService;
   exports: ExportService;
   notices: NoticesModule;
@@ -83,6 +86,7 @@ export function wireApp(kernel: Kernel): App {
   const shares = createShareService({ store, audit, clock, orgId });
   const accessReview = createAccessReview({ store, audit, clock, orgId, roles });
   const keyService = createKeyService({ store, keys, audit, clock, orgId, wrapOrgKey: kernel.wrapOrgKey });
+  const searchIndex = createSearchReindex({ store, keys, audit, orgId, catalog });
   const ingest = createIngestService({ store, keys, audit, clock, orgId, catalog, consent });
   const exports = createExportService({ store, keys, audit, clock, orgId, catalog, consent, approvals });
   const notices = wireNotices({
@@ -122,6 +126,7 @@ export function wireApp(kernel: Kernel): App {
     shares,
     accessReview,
     keys: keyService,
+    searchIndex,
     ingest,
     exports,
     notices,

@@ -142,6 +142,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/audit/checkpoints': { allowed: ['dpo'], probe: fixed('/api/v1/audit/checkpoints', {}) },
   'GET /api/v1/keys': { allowed: ['admin'], probe: fixed('/api/v1/keys') },
   'POST /api/v1/keys/rotate': { allowed: ['admin'], probe: fixed('/api/v1/keys/rotate', {}) },
+  'POST /api/v1/keys/reindex': { allowed: ['admin'], probe: fixed('/api/v1/keys/reindex', {}) },
   'GET /api/v1/tokens': { allowed: ['admin'], probe: fixed('/api/v1/tokens') },
   'POST /api/v1/tokens': {
     allowed: ['admin'],

@@ -96,6 +96,11 @@ describe('the documented CLI flow (compiled bin/custodian)', () => {
     expect(verify.code).toBe(0);
     expect(verify.json()).toMatchObject({ ok: true });
 
+    const reindex = cli(['keys', 'reindex', '--batch-size', '50', '--json'], env);
+    expect(reindex.code).toBe(0);
+    expect(reindex.json()).toEqual({ customers: 1, changed: 0 });
+    expect(cli(['keys', 'reindex', '--batch-size', '0', '--json'], env).code).toBe(3);
+
     const erase = cli(['customer', 'erase', id, '--reason', '客户要求删除', '--json'], env);
     expect(erase.code).toBe(0);
     const gone = cli(['customer', 'get', id, '--json'], env);

@@ -241,6 +241,11 @@ export const ERRORS = {
     zh: '导入批次 {id} 正由另一个进程运行（{owner}）',
     en: 'Import batch {id} is being run by another process ({owner})',
   },
+  SEARCH_INDEX_BUSY: {
+    class: 'conflict',
+    zh: '批量载入 {id} 尚未完成（{status}），其搜索索引尚未发布；请先续做或回滚后再重建索引',
+    en: 'Bulk load {id} is unfinished ({status}) and its search entries are not published yet; resume or roll it back, then rebuild the index',
+  },
   IMPORT_BATCH_STATE: {
     class: 'conflict',
     zh: '导入批次 {id} 的状态为 {status}，不能{action}',

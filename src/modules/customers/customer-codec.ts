@@ -60,22 +60,7 @@ export function encodeCustomer(
       byGrade[def.grade] = blob;
       if (def.grade === 'L4') maskedL4[key] = maskField(def, value);
     }
-    if (def.searchable && typeof value === 'string') {
-      indexRows.push({
-        org_id: orgId,
-        field: key,
-        hash: blindIndex(key, searchForm(key, value)),
-        customer_id: customerId,
-      });
-      if (def.type === 'mobile' && value.length >= 4) {
-        indexRows.push({
-          org_id: orgId,
-          field: 'mobileLast4',
-          hash: blindIndex('mobileLast4', value.slice(-4)),
-          customer_id: customerId,
-        });
-      }
-    }
+    addIndexRows(indexRows, orgId, customerId, key, def, value, blindIndex);
   }
   if (Object.keys(maskedL4).length > 0) byGrade.L3 = { ...(byGrade.L3 ?? {}), [MASKED_L4_KEY]: maskedL4 };
   const seal = (g: 'L2' | 'L3' | 'L4'): Buffer | null => {
@@ -89,6 +74,44 @@ export function encodeCustomer(
     publicRows,
     indexRows,
   };
+}
+
+/** A customer's search-index entries: one per searchable value, and a mobile's last four digits. */
+export function indexRowsOf(
+  keys: SealingKeys,
+  customerId: string,
+  values: FieldValues,
+): EncodedCustomer['indexRows'] {
+  const rows: EncodedCustomer['indexRows'] = [];
+  const blindIndex: BlindIndexFn = (field, value) => keys.blindIndex(field, value);
+  for (const [key, { def, value }] of values)
+    addIndexRows(rows, keys.orgId, customerId, key, def, value, blindIndex);
+  return rows;
+}
+
+function addIndexRows(
+  rows: EncodedCustomer['indexRows'],
+  orgId: string,
+  customerId: string,
+  key: string,
+  def: FieldDef,
+  value: FieldValue,
+  blindIndex: BlindIndexFn,
+): void {
+  if (!def.searchable || typeof value !== 'string') return;
+  rows.push({
+    org_id: orgId,
+    field: key,
+    hash: blindIndex(key, searchForm(key, value)),
+    customer_id: customerId,
+  });
+  if (def.type === 'mobile' && value.length >= 4)
+    rows.push({
+      org_id: orgId,
+      field: 'mobileLast4',
+      hash: blindIndex('mobileLast4', value.slice(-4)),
+      customer_id: customerId,
+    });
 }
 
 export interface StoredCustomer {

@@ -200,6 +200,31 @@ export function createCustomerRepo(orgId: string, engine: Engine) {
         await trx.insertInto('blind_index').values(searchEntries(orgNo, indexRows)).execute();
     },
 
+    /**
+     * Replaces the search-index entries of these customers (their values unchanged): the old entries
+     * go by the keys each row records, then each row records the new keys and the new entries go live.
+     */
+    async replaceIndex(
+      trx: Trx,
+      entries: ReadonlyMap<string, ReadonlyArray<{ field: string; hash: Buffer; customer_id: string }>>,
+    ): Promise<void> {
+      if (entries.size === 0) return;
+      await deleteIndexOf(trx, [...entries.keys()]);
+      for (const [id, rows] of entries)
+        await trx
+          .updateTable('customers')
+          .set({ index_keys: packIndexKeys(rows) })
+          .where('id', '=', id)
+          .execute();
+      await insertRows(
+        engine,
+        trx,
+        'blind_index',
+        INDEX_COLUMNS,
+        searchEntries(orgNo, [...entries.values()].flat()),
+      );
+    },
+
     /** Crypto-shredding: the wrapped key and every ciphertext go; index and public rows go too. */
     async shred(trx: Trx, id: string, at: string): Promise<void> {
       await shredMany(trx, [id], at);

@@ -39,4 +39,28 @@ export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor
           `now v${r.version}; re-wrapped ${r.rewrapped} customer keys${r.resumed ? ' (resumed)' : ''}; retired ${r.retired.map((v) => `v${v}`).join(', ') || 'none'}`,
       ),
     );
+  keys
+    .command('reindex')
+    .description(
+      '从客户数据重建搜索索引（分批、可续做）/ rebuild the search index from the customers’ values, in batches, resumable',
+    )
+    .option('--batch-size <n>', 'customers per transaction', '1000')
+    .action(async (o, cmd: Command) =>
+      ctx.run(
+        cmd,
+        async (app, actor) => {
+          const bar = progressBar(ctx.io, 'reindex');
+          try {
+            return await app.searchIndex.rebuild(actor, {
+              batchSize: Number(o.batchSize),
+              onProgress: bar.update,
+            });
+          } finally {
+            bar.stop();
+          }
+        },
+        (r) =>
+          `重建索引 ${r.customers} 位客户，其中 ${r.changed} 位的索引已更新 / reindexed ${r.customers} customers, ${r.changed} changed`,
+      ),
+    );
 }

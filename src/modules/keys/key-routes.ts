@@ -11,4 +11,15 @@ export async function keyRoutes(api: FastifyInstance, app: App): Promise<void> {
     { schema: { tags: ['keys'], summary: '轮换组织密钥 / rotate the org key' } },
     async (req) => app.keys.rotate(actorOf(req)),
   );
+  api.post(
+    '/keys/reindex',
+    {
+      schema: {
+        tags: ['keys'],
+        summary:
+          '重建搜索索引（盲索引）/ rebuild the search index (blind indexes) from the customers’ values',
+      },
+    },
+    async (req) => app.searchIndex.rebuild(actorOf(req)),
+  );
 }
