@@ -7,7 +7,7 @@ import { catalogValues, decodeGrades, indexRowsOf } from './customer-codec.js';
 import { createCustomerRepo } from './customer-repo.js';
 import type { FieldDef, FieldValue } from './customer-types.js';
 import type { FieldCatalog } from './field-catalog.js';
-import { packIndexKeys } from './index-keys.js';
+import { unpackIndexKeys } from './index-keys.js';
 
 export interface SearchReindexDeps {
   store: Store;
@@ -35,6 +35,18 @@ export interface ReindexResult {
  * each batch's customers are audited as read. Batches commit one at a time: an interrupted rebuild is
  * run again and finds less to change. A customer whose entries already match is left alone.
  */
+/** Whether two lists of a customer's index keys hold the same entries, in whatever order they were written. */
+function sameEntries(
+  a: ReadonlyArray<{ field: string; hash: Uint8Array }>,
+  b: ReadonlyArray<{ field: string; hash: Uint8Array }>,
+): boolean {
+  if (a.length !== b.length) return false;
+  const entry = (k: { field: string; hash: Uint8Array }) =>
+    `${k.field}:${Buffer.from(k.hash).toString('hex')}`;
+  const held = new Set(b.map(entry));
+  return a.every((k) => held.has(entry(k)));
+}
+
 export function createSearchReindex(deps: SearchReindexDeps) {
   const { store, keys, audit, orgId, catalog } = deps;
   const repo = createCustomerRepo(orgId, store.engine);
@@ -102,9 +114,7 @@ export function createSearchReindex(deps: SearchReindexDeps) {
       const { values } = decodeGrades(keys, row, ['L2', 'L3', 'L4']);
       Object.assign(values, publicValues.get(row.id));
       const entries = indexRowsOf(keys, row.id, catalogValues(defs, values));
-      const packed = packIndexKeys(entries);
-      const same = packed && row.index_keys ? packed.equals(row.index_keys) : packed === row.index_keys;
-      if (!same) replaced.set(row.id, entries);
+      if (!sameEntries(entries, unpackIndexKeys(row.index_keys))) replaced.set(row.id, entries);
     }
     await repo.replaceIndex(trx, replaced);
     await audit.append(trx, [

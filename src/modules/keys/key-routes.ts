@@ -11,15 +11,24 @@ export async function keyRoutes(api: FastifyInstance, app: App): Promise<void> {
     { schema: { tags: ['keys'], summary: '轮换组织密钥 / rotate the org key' } },
     async (req) => app.keys.rotate(actorOf(req)),
   );
-  api.post(
+  api.post<{ Body: { batchSize?: number } | undefined }>(
     '/keys/reindex',
     {
       schema: {
         tags: ['keys'],
         summary:
           '重建搜索索引（盲索引）/ rebuild the search index (blind indexes) from the customers’ values',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { batchSize: { type: 'integer', minimum: 1, maximum: 10_000 } },
+        },
       },
     },
-    async (req) => app.searchIndex.rebuild(actorOf(req)),
+    async (req) =>
+      app.searchIndex.rebuild(
+        actorOf(req),
+        req.body?.batchSize === undefined ? {} : { batchSize: req.body.batchSize },
+      ),
   );
 }
