@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import { insertRows } from '../../kernel/store/bulk-insert.js';
 import { orgIndexNumber } from '../../kernel/store/org-index-number.js';
 import { type Db, type Engine, SQLITE_CACHE_KIB, type Trx } from '../../kernel/store/store.js';
 import { INDEX_KEYS_FUNCTION, registerIndexKeysFunction, unpackIndexKeys } from './index-keys.js';
@@ -153,13 +154,14 @@ export async function publishBatchIndex(
   const orgNo = orgIndexNumber(orgId);
   let added = 0;
   for await (const keys of batchIndexKeys(trx, orgId, batchId)) {
-    if (keys.length === 0) continue;
-    const res = await trx
-      .insertInto('blind_index')
-      .values(keys.map((k) => ({ org_no: orgNo, ...k })))
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    added += Number(res.numInsertedOrUpdatedRows ?? 0n);
+    added += await insertRows(
+      engine,
+      trx,
+      'blind_index',
+      ['org_no', 'field', 'hash', 'customer_id'],
+      keys.map((k) => ({ org_no: orgNo, field: k.field, hash: k.hash, customer_id: k.customer_id })),
+      { ignoreConflicts: true },
+    );
   }
   return added;
 }
