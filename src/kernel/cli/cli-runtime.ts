@@ -125,6 +125,20 @@ export function progressBar(
   };
 }
 
+/** Runs `work` with a progress bar that is stopped (its line ended) however the work ends. */
+export async function withProgress<T>(
+  io: CliIo,
+  label: string,
+  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const bar = progressBar(io, label);
+  try {
+    return await work(bar.update);
+  } finally {
+    bar.stop();
+  }
+}
+
 /** Collects repeated `--field key=value` options. */
 export function collectField(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf('=');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, progressBar } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, withProgress } from '../../kernel/cli/cli-runtime.js';
 
 export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor>): void {
   const keys = program.command('keys').description('密钥 / keys');
@@ -27,14 +27,10 @@ export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor
     .action(async (o, cmd: Command) =>
       ctx.run(
         cmd,
-        async (app, actor) => {
-          const bar = progressBar(ctx.io, 'rewrap');
-          try {
-            return await app.keys.rotate(actor, { batchSize: Number(o.batchSize), onProgress: bar.update });
-          } finally {
-            bar.stop();
-          }
-        },
+        async (app, actor) =>
+          withProgress(ctx.io, 'rewrap', (onProgress) =>
+            app.keys.rotate(actor, { batchSize: Number(o.batchSize), onProgress }),
+          ),
         (r) =>
           `now v${r.version}; re-wrapped ${r.rewrapped} customer keys${r.resumed ? ' (resumed)' : ''}; retired ${r.retired.map((v) => `v${v}`).join(', ') || 'none'}`,
       ),
@@ -48,17 +44,10 @@ export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor
     .action(async (o, cmd: Command) =>
       ctx.run(
         cmd,
-        async (app, actor) => {
-          const bar = progressBar(ctx.io, 'reindex');
-          try {
-            return await app.searchIndex.rebuild(actor, {
-              batchSize: Number(o.batchSize),
-              onProgress: bar.update,
-            });
-          } finally {
-            bar.stop();
-          }
-        },
+        async (app, actor) =>
+          withProgress(ctx.io, 'reindex', (onProgress) =>
+            app.searchIndex.rebuild(actor, { batchSize: Number(o.batchSize), onProgress }),
+          ),
         (r) =>
           `重建索引 ${r.customers} 位客户，其中 ${r.changed} 位的索引已更新 / reindexed ${r.customers} customers, ${r.changed} changed`,
       ),
