@@ -68,7 +68,7 @@ export function createSearchReindex(deps: SearchReindexDeps) {
     if (pending) throw new AppError('SEARCH_INDEX_BUSY', { id: pending.batch_id, status: 'pending' });
   }
 
-  /** One batch of customers after `after`, in id order; returns the last id seen and the counts. */
+  /** One batch: the next `size` ids after `after`, of which this org's active customers are opened. */
   async function reindexBatch(
     trx: Trx,
     actor: Actor,
@@ -76,32 +76,39 @@ export function createSearchReindex(deps: SearchReindexDeps) {
     size: number,
     defs: ReadonlyMap<string, FieldDef>,
   ): Promise<{ last: string | null; opened: number; changed: number }> {
-    const rows = await trx
-      .selectFrom('customers')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('id', '>', after)
-      .where('status', '=', 'active')
-      .where('wrapped_dek', 'is not', null)
-      // A load that started since the check above keeps its entries until it publishes them.
-      .where((eb) =>
-        eb.or([
-          eb('batch_id', 'is', null),
-          eb(
-            'batch_id',
-            'not in',
-            eb
-              .selectFrom('import_batches')
-              .select('id')
-              .where('org_id', '=', orgId)
-              .where('status', 'in', ['running', 'rolling_back']),
-          ),
-        ]),
-      )
-      .orderBy('id')
-      .limit(size)
-      .execute();
-    if (rows.length === 0) return { last: null, opened: 0, changed: 0 };
+    // The page by the primary key alone, its rows filtered here: given any condition on the org as well,
+    // SQLite (which keeps no statistics here) walks an org index over all the org's customers instead,
+    // batch after batch.
+    const page = (
+      await trx
+        .selectFrom('customers')
+        .select('id')
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(size)
+        .execute()
+    ).map((r) => r.id);
+    const last = page[page.length - 1];
+    if (last === undefined) return { last: null, opened: 0, changed: 0 };
+    // A load that started since the check before the batches keeps its entries until it publishes them.
+    const loading = new Set(
+      (
+        await trx
+          .selectFrom('import_batches')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('status', 'in', ['running', 'rolling_back'])
+          .execute()
+      ).map((b) => b.id),
+    );
+    const rows = (await trx.selectFrom('customers').selectAll().where('id', 'in', page).execute()).filter(
+      (r) =>
+        r.org_id === orgId &&
+        r.status === 'active' &&
+        r.wrapped_dek !== null &&
+        (r.batch_id === null || !loading.has(r.batch_id)),
+    );
+    if (rows.length === 0) return { last, opened: 0, changed: 0 };
     const ids = rows.map((r) => r.id);
     const publicValues = new Map<string, Record<string, FieldValue>>();
     for (const p of await repo.publicValues(trx, ids)) {
@@ -126,7 +133,7 @@ export function createSearchReindex(deps: SearchReindexDeps) {
         details: { count: ids.length, changed: replaced.size },
       },
     ]);
-    return { last: ids[ids.length - 1] as string, opened: ids.length, changed: replaced.size };
+    return { last, opened: ids.length, changed: replaced.size };
   }
 
   return {
