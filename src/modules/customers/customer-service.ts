@@ -424,14 +424,18 @@ export function createCustomerService(deps: CustomerDeps) {
     assertCan(actor, 'customer', 'read');
     const catalogMap = await catalog.load();
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-    let sel = store.db.selectFrom('customers').selectAll().where('org_id', '=', orgId);
     const scope = dataScopeOf(actor);
+    // A page of the whole org walks the primary key and drops other orgs' rows itself: given the org's
+    // condition, SQLite (which keeps no statistics here) walks an org index and sorts all the org's
+    // customers for every page. A batch's or an owner's customers have an index that serves both.
+    const byPrimaryKey = scope.kind === 'all' && !q.batchId && !q.ownerId;
+    let sel = store.db.selectFrom('customers').selectAll();
+    if (!byPrimaryKey) sel = sel.where('org_id', '=', orgId);
     if (scope.kind !== 'all') sel = sel.where(customerScopeFilter(scope, orgId));
     if (q.kind) sel = sel.where('kind', '=', q.kind);
     sel = sel.where('status', '=', q.status ?? 'active');
     if (q.batchId) sel = sel.where('batch_id', '=', q.batchId);
     if (q.ownerId) sel = sel.where('owner_id', '=', q.ownerId);
-    if (q.cursor) sel = sel.where('id', '>', q.cursor);
     for (const [field, raw] of Object.entries(q.filters ?? {})) {
       const def = catalogMap.get(field);
       if (!def) throw new AppError('FIELD_UNKNOWN', { field });
@@ -449,10 +453,16 @@ export function createCustomerService(deps: CustomerDeps) {
           .where('value', '=', value),
       );
     }
-    const rows = await sel
-      .orderBy('id')
-      .limit(limit + 1)
-      .execute();
+    const rows: CustomersTable[] = [];
+    for (let cursor = q.cursor; ; ) {
+      const fetched = await (cursor ? sel.where('id', '>', cursor) : sel)
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      rows.push(...(byPrimaryKey ? fetched.filter((r) => r.org_id === orgId) : fetched));
+      if (rows.length > limit || fetched.length <= limit) break;
+      cursor = (fetched[fetched.length - 1] as CustomersTable).id;
+    }
     const page = rows.slice(0, limit);
     await audit.record([
       {

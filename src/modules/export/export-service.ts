@@ -178,8 +178,9 @@ export function createExportService(deps: ExportDeps) {
     const needL3 = fields.some((d) => d.grade === 'L3' || d.grade === 'L4');
     const needL4 = sensitive.some((d) => d.grade === 'L4');
     const scope = dataScopeOf(actor);
-    const base = () => {
-      let sel = store.db.selectFrom('customers').where('org_id', '=', orgId).where('status', '=', 'active');
+    const base = (byPrimaryKey = false) => {
+      let sel = store.db.selectFrom('customers').where('status', '=', 'active');
+      if (!byPrimaryKey) sel = sel.where('org_id', '=', orgId);
       if (opts.kind) sel = sel.where('kind', '=', opts.kind);
       if (opts.batchId) sel = sel.where('batch_id', '=', opts.batchId);
       if (scope.kind !== 'all') sel = sel.where(customerScopeFilter(scope, orgId));
@@ -213,13 +214,20 @@ export function createExportService(deps: ExportDeps) {
         '所属企业编号',
         ...fields.map((d) => d.labelZh),
       ]);
+      // A whole org's export walks the primary key and drops other orgs' rows itself: given the org's
+      // condition, SQLite (which keeps no statistics here) walks an org index and sorts all the org's
+      // customers for every page. A batch or a user's own customers have an index that serves both.
+      const byPrimaryKey = !opts.batchId && scope.kind === 'all';
       let cursor: string | null = null;
-      for (;;) {
-        let sel = base().selectAll();
+      for (let fetched = PAGE; fetched === PAGE; ) {
+        let sel = base(byPrimaryKey).selectAll();
         if (cursor) sel = sel.where('id', '>', cursor);
-        const page: CustomersTable[] = await sel.orderBy('id').limit(PAGE).execute();
-        if (page.length === 0) break;
-        cursor = page[page.length - 1]?.id ?? null;
+        const rowsOfPage: CustomersTable[] = await sel.orderBy('id').limit(PAGE).execute();
+        fetched = rowsOfPage.length;
+        if (fetched === 0) break;
+        cursor = rowsOfPage[fetched - 1]?.id ?? null;
+        const page = rowsOfPage.filter((r) => r.org_id === orgId);
+        if (page.length === 0) continue;
         const ids = page.map((r) => r.id);
         const basis = purpose && revealSet.size ? await withBasis(ids, purpose) : new Set<string>();
         const noBasis = revealSet.size ? ids.filter((id) => !basis.has(id)) : [];
@@ -273,7 +281,6 @@ export function createExportService(deps: ExportDeps) {
           rows++;
         }
         opts.onProgress?.(rows, Math.max(total, rows));
-        if (page.length < PAGE) break;
       }
       const written = await writer.close();
       const result: ExportResult = {
