@@ -188,6 +188,9 @@ export function createKeyService(deps: KeyServiceDeps) {
           .where('org_id', '=', orgId)
           .where('key_version', '<', target)
           .where('wrapped_dek', 'is not', null)
+          // In the order of the (org, key version, id) index: every row taken leaves the set, and the
+          // next batch starts at the index's front. Ordered by id alone, each batch sorted all that is left.
+          .orderBy('key_version')
           .orderBy('id')
           .limit(batchSize)
           .execute();
