@@ -114,6 +114,19 @@ function addIndexRows(
     });
 }
 
+/** Public (L1) values as stored, one JSON text per field, gathered by customer. */
+export function publicValuesByCustomer(
+  rows: ReadonlyArray<{ customer_id: string; field: string; value: string }>,
+): Map<string, Record<string, FieldValue>> {
+  const out = new Map<string, Record<string, FieldValue>>();
+  for (const p of rows) {
+    const values = out.get(p.customer_id) ?? {};
+    values[p.field] = JSON.parse(p.value) as FieldValue;
+    out.set(p.customer_id, values);
+  }
+  return out;
+}
+
 export interface StoredCustomer {
   id: string;
   kind: CustomerKind;

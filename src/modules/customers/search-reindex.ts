@@ -3,9 +3,9 @@ import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { Store, Trx } from '../../kernel/store/store.js';
-import { catalogValues, decodeGrades, indexRowsOf } from './customer-codec.js';
+import { catalogValues, decodeGrades, indexRowsOf, publicValuesByCustomer } from './customer-codec.js';
 import { createCustomerRepo } from './customer-repo.js';
-import type { FieldDef, FieldValue } from './customer-types.js';
+import type { FieldDef } from './customer-types.js';
 import type { FieldCatalog } from './field-catalog.js';
 import { unpackIndexKeys } from './index-keys.js';
 
@@ -110,12 +110,7 @@ export function createSearchReindex(deps: SearchReindexDeps) {
     );
     if (rows.length === 0) return { last, opened: 0, changed: 0 };
     const ids = rows.map((r) => r.id);
-    const publicValues = new Map<string, Record<string, FieldValue>>();
-    for (const p of await repo.publicValues(trx, ids)) {
-      const values = publicValues.get(p.customer_id) ?? {};
-      values[p.field] = JSON.parse(p.value) as FieldValue;
-      publicValues.set(p.customer_id, values);
-    }
+    const publicValues = publicValuesByCustomer(await repo.publicValues(trx, ids));
     const replaced = new Map<string, ReturnType<typeof indexRowsOf>>();
     for (const row of rows) {
       const { values } = decodeGrades(keys, row, ['L2', 'L3', 'L4']);

@@ -12,7 +12,7 @@ import type { Clock } from '../../kernel/time/clock.js';
 import type { ApprovalService } from '../access/approval-service.js';
 import type { ConsentService } from '../consent/consent-service.js';
 import type { Purpose } from '../consent/consent-types.js';
-import { decodeGrades } from '../customers/customer-codec.js';
+import { decodeGrades, publicValuesByCustomer } from '../customers/customer-codec.js';
 import type { CustomerKind, FieldDef, FieldValue } from '../customers/customer-types.js';
 import type { FieldCatalog } from '../customers/field-catalog.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
@@ -254,12 +254,7 @@ export function createExportService(deps: ExportDeps) {
           .select(['customer_id', 'field', 'value'])
           .where('customer_id', 'in', ids)
           .execute();
-        const l1 = new Map<string, Record<string, FieldValue>>();
-        for (const p of publicRows) {
-          const v = l1.get(p.customer_id) ?? {};
-          v[p.field] = JSON.parse(p.value) as FieldValue;
-          l1.set(p.customer_id, v);
-        }
+        const l1 = publicValuesByCustomer(publicRows);
         for (const row of page) {
           const clear = basis.has(row.id);
           const grades: Grade[] = [];
