@@ -40,6 +40,16 @@ describe('maskValue', () => {
     expect(maskValue('address', '浙江省杭州市滨江区江南大道100号')).toBe('浙江省杭州市滨江区****');
     expect(maskValue('address', '北京市朝阳区建国路88号')).toBe('北京市朝阳区****');
     expect(maskValue('address', '杭州市文三路100号')).toBe('杭州市****');
+    expect(maskValue('address', '文三路100号')).toBe('****');
+  });
+
+  it('shows no more of an address than place names, whatever comes before them', () => {
+    // A whole row read as one cell (a tab-separated file split on commas), and a mobile typed first.
+    const row = '个人\t杨晶欢\t13635983855\t340111197608161748\t安徽省合肥市包河区幸福路736号';
+    expect(maskValue('address', row)).toBe('****');
+    expect(maskValue('address', '13812345678 浙江省杭州市滨江区江南大道100号')).toBe('****');
+    expect(maskValue('address', '张三13812345678杭州市文三路100号')).toBe('****');
+    expect(maskValue('address', 'Room 5, 88 Nathan Road')).toBe('****');
   });
 
   it('masks birthdays to month and day', () => {

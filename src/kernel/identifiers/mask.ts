@@ -77,14 +77,22 @@ function maskName(value: string): string {
   return `${chars.slice(0, keep).join('')}${stars(chars.length - keep)}`;
 }
 
-/** `浙江省杭州市滨江区****`: kept down to the county; without one, down to the city. */
+/**
+ * What an address mask may show: place names, in Chinese characters only. A cell that runs other data
+ * into the address (a mobile and a name before it, or a whole row read as one cell from a file split
+ * on the wrong delimiter) would otherwise show all of that data in front of its 区.
+ */
+const PLACE_NAME = /^[\u3400-\u9fff]{2,32}$/;
+
+/** `浙江省杭州市滨江区****`: kept down to the county; without one, down to the city; else nothing. */
 function maskAddress(value: string): string {
   const text = value.trim();
   const county = addressToCounty(text);
-  if (county !== undefined) return `${county}${STARS}`;
+  if (county !== undefined && PLACE_NAME.test(county)) return `${county}${STARS}`;
   const city = /^.*?市/.exec(text)?.[0];
-  if (city !== undefined && city.length < text.length) return `${city}${STARS}`;
-  return `${Array.from(text).slice(0, 2).join('')}${STARS}`;
+  if (city !== undefined && city.length < text.length && PLACE_NAME.test(city)) return `${city}${STARS}`;
+  // Without a district or city there is no place name to keep: what comes first may be a name.
+  return STARS;
 }
 
 /** `****-05-06`: month and day only, the year is what makes a birthday identifying. */
