@@ -208,6 +208,35 @@ describe('import through the compiled CLI', () => {
     const list = cli(['customer', 'list', '--json'], env);
     expect((JSON.parse(list.stdout) as { items: unknown[] }).items).toEqual([]);
   });
+  it('reads a tab-separated list saved as .csv, names the delimiter, and takes --delimiter', () => {
+    const env = initData('delimiter');
+    const file = join(root, 'unicode-text.csv');
+    // Excel's "Unicode text" renamed .csv: tabs, and a comma inside the address.
+    writeFileSync(
+      file,
+      '姓名\t手机\t地址\n张三\t13812345678\t浙江省杭州市滨江区江南大道100号, 3楼\n李四\t13912345678\t北京市朝阳区建国路88号\n',
+    );
+    const dry = cli(['import', file, '--purpose', 'sales', '--dry-run', '--json'], env);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ file: { delimiter: '\t' }, imported: 2, rejected: 0 });
+    expect(cli(['import', file, '--purpose', 'sales', '--dry-run'], env).stdout).toContain('分隔符 制表符');
+    // Told to split on commas, the rows identify no one; the masked examples show none of them.
+    const told = cli(
+      ['import', file, '--purpose', 'sales', '--dry-run', '--delimiter', 'comma', '--json'],
+      env,
+    );
+    expect(JSON.parse(told.stdout)).toMatchObject({ file: { delimiter: ',' }, imported: 0 });
+    const detect = cli(['detect', file, '--delimiter', ',', '--json']);
+    expect(JSON.parse(detect.stdout)).toMatchObject({ delimiter: ',' });
+    for (const raw of ['13812345678', '13912345678', '张三', '李四'])
+      expect(detect.stdout).not.toContain(raw);
+    const bad = cli(['import', file, '--purpose', 'sales', '--delimiter', '""', '--json'], env);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'USAGE' } });
+    const run = cli(['import', file, '--purpose', 'sales', '--json'], env);
+    expect(JSON.parse(run.stdout)).toMatchObject({ imported: 2, file: { delimiter: '\t' } });
+  });
+
   it('says in the text report where a grouped header stood, and reads codes typed to stay text', () => {
     const env = initData('grouped-header');
     const file = join(root, 'grouped.csv');

@@ -216,5 +216,19 @@ describe('import and export over HTTP', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json()).toMatchObject({ error: { code: 'IMPORT_MAPPING_INVALID' } });
     expect(bad.body).not.toContain('欧阳');
+
+    // The delimiter field: the report names the one used; a bad one is a usage error.
+    const split = await post([
+      ['dryRun', 'true'],
+      ['delimiter', ';'],
+    ]);
+    expect(split.statusCode).toBe(200);
+    expect(split.json()).toMatchObject({ file: { delimiter: ';' }, counts: { imported: 0 } });
+    const badDelimiter = await post([
+      ['dryRun', 'true'],
+      ['delimiter', 'commas'],
+    ]);
+    expect(badDelimiter.statusCode).toBe(400);
+    expect(badDelimiter.json()).toMatchObject({ error: { code: 'USAGE' } });
   });
 });

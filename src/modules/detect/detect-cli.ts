@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type CliIo, globalsOf, printError, printResult } from '../../kernel/cli/cli-runtime.js';
+import { DELIMITER_HELP, describeDelimiter } from '../ingest/readers/delimiter-names.js';
 import { type DetectResult, detectFile, detectText, isFilePath } from './detect.js';
 
 function resultText(r: DetectResult, zh: boolean): string {
@@ -13,7 +14,7 @@ function resultText(r: DetectResult, zh: boolean): string {
       .join('\n');
   }
   const lines = [
-    `${r.file}  ${r.format}${r.encoding ? ` ${r.encoding}` : ''}  ${zh ? '抽样行数' : 'rows sampled'} ${r.sampledRows}`,
+    `${r.file}  ${r.format}${r.encoding ? ` ${r.encoding}` : ''}${r.delimiter ? `  ${zh ? '分隔符' : 'delimiter'} ${describeDelimiter(r.delimiter, zh)}` : ''}  ${zh ? '抽样行数' : 'rows sampled'} ${r.sampledRows}`,
   ];
   for (const c of r.columns) {
     const d = c.detected;
@@ -43,6 +44,7 @@ export function registerDetectCommand(
     )
     .option('--sheet <name>', 'worksheet (xlsx, Excel 2003 XML) or table (HTML)')
     .option('--encoding <enc>', 'text encoding of a CSV')
+    .option('--delimiter <char>', DELIMITER_HELP)
     .action(async (input: string, o, cmd: Command) => {
       const g = globalsOf(cmd);
       try {
@@ -50,6 +52,7 @@ export function registerDetectCommand(
           ? await detectFile(input, {
               ...(o.sheet ? { sheet: o.sheet } : {}),
               ...(o.encoding ? { encoding: o.encoding } : {}),
+              ...(o.delimiter ? { delimiter: o.delimiter } : {}),
             })
           : detectText(input);
         printResult(io, g, result, (r: DetectResult) => resultText(r, g.lang === 'zh'));

@@ -42,6 +42,8 @@ export type DetectResult =
       file: string;
       format: string;
       encoding: string | null;
+      /** Text files: the field delimiter (named by --delimiter, a "sep=" line, or sniffed). */
+      delimiter: string | null;
       sampledRows: number;
       columns: ColumnFinding[];
     }
@@ -67,7 +69,7 @@ export function isFilePath(arg: string): boolean {
  */
 export async function detectFile(
   path: string,
-  opts: { sheet?: string; encoding?: string } = {},
+  opts: { sheet?: string; encoding?: string; delimiter?: string } = {},
 ): Promise<DetectResult> {
   const source = await openTable(path, { ...opts, isHeader: (cells) => looksLikeHeaderRow(cells) });
   const samples = await sampleSheets(source, 1000, 200);
@@ -113,6 +115,7 @@ export async function detectFile(
     file: basename(path),
     format: source.format,
     encoding: source.encoding ?? null,
+    delimiter: source.delimiter ?? null,
     sampledRows,
     columns,
   };

@@ -16,7 +16,7 @@ import type { SheetSample } from './file-scan.js';
 import { planner, type StoredOptions } from './import-pipeline.js';
 import { createIngestRepo } from './ingest-repo.js';
 import { emptyCounts, type ImportCounts, type ImportOptions, type ImportReport } from './ingest-types.js';
-import type { TableSource } from './readers/index.js';
+import { parseDelimiterOption, type TableSource } from './readers/index.js';
 import { reportMessages } from './reason-messages.js';
 import { nextCustomKey } from './sheet-plan.js';
 
@@ -53,6 +53,7 @@ export function storedOptions(input: ImportOptions, path: string): StoredOptions
     purposes: [...new Set(input.purposes ?? [])],
     sheet: input.sheet ?? null,
     encoding: input.encoding ?? null,
+    delimiter: input.delimiter === undefined ? null : parseDelimiterOption(input.delimiter),
     mapping: input.mapping ?? {},
     lenient: Boolean(input.lenient),
     onDuplicate: input.onDuplicate ?? 'merge',
@@ -92,6 +93,7 @@ export function reportOf(
       size: file.size,
       format: source.format,
       encoding: source.encoding ?? null,
+      delimiter: source.delimiter ?? null,
     },
     options: {
       purposes: opts.purposes,

@@ -21,6 +21,8 @@ export interface StoredOptions {
   purposes: string[];
   sheet: string | null;
   encoding: string | null;
+  /** Absent in batches stored before --delimiter existed: those were sniffed (.txt) or commas (.csv). */
+  delimiter?: string | null;
   mapping: Record<string, string>;
   lenient: boolean;
   onDuplicate: 'skip' | 'merge' | 'overwrite';

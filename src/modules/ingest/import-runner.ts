@@ -98,6 +98,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const source = await openTable(path, {
       ...(opts.sheet ? { sheet: opts.sheet } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
+      ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
       isHeader: (cells) => looksLikeHeaderRow(cells, opts.mapping),
     });
     const samples = await sampleSheets(source);
@@ -148,6 +149,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       reader: {
         ...(opts.sheet ? { sheet: opts.sheet } : {}),
         ...(opts.encoding ? { encoding: opts.encoding } : {}),
+        ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
       },
       opts,
       catalog: defs,

@@ -6,6 +6,7 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import { loadMappingFile, parseMapping } from './header-mapping.js';
 import { DEFAULT_CHUNK_ROWS, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import { DELIMITER_HELP } from './readers/delimiter-names.js';
 import { REJECTS_WARNING } from './rejects-file.js';
 import { batchLine, quarantineText, reportText } from './report-text.js';
 
@@ -36,6 +37,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     )
     .option('--purpose <key>', '处理目的（可多次）/ purpose (repeatable)', collectList, [])
     .option('--sheet <name>', '只导入该工作表 / only this worksheet')
+    .option('--delimiter <char>', DELIMITER_HELP)
     .option('--encoding <enc>', '文本编码，如 gbk、utf8 / text encoding')
     .option(
       '--mapping <file|json>',
@@ -71,6 +73,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
             purposes: o.purpose,
             sheet: o.sheet,
             encoding: o.encoding,
+            delimiter: o.delimiter,
             mapping,
             dryRun: Boolean(o.dryRun),
             lenient: Boolean(o.lenient),

@@ -44,7 +44,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
           summary: '上传并导入客户名单 / upload and import a customer list',
           description:
             'multipart/form-data: `file` (.xlsx/.csv/.tsv/.txt; a .xls/.htm/.html/.xml that holds an HTML table, Excel 2003 XML or tab-separated text), `purpose` (repeat, or `purposes` comma-separated), ' +
-            '`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`, ' +
+            "`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`, `delimiter` (a text file's: one character, or tab/comma/semicolon/pipe; sniffed when absent), " +
             '`mapping` (JSON in the format of `--mapping`: `{"columns": {"<header or column letter>": "<field>|-"}}`), ' +
             '`createFields` (create the proposed custom fields of unmapped columns). The upload is ' +
             'kept in a 0600 temporary file under the data directory and deleted afterwards.',
@@ -85,6 +85,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
             kind: kind as CustomerKind | undefined,
             sheet: one(f.sheet),
             encoding: one(f.encoding),
+            delimiter: one(f.delimiter),
             mapping: mappingField === undefined ? undefined : parseMapping(mappingField, 'mapping'),
             createFields: flag(f.createFields),
             fileName: upload.fileName,

@@ -106,6 +106,7 @@ export function createIngestService(deps: IngestDeps) {
         size: batch.file_size,
         format: '',
         encoding: null,
+        delimiter: null,
       },
       options: stored.options ?? {
         purposes: opts.purposes,

@@ -27,6 +27,8 @@ export interface ImportOptions {
   purposes: string[];
   sheet?: string | undefined;
   encoding?: string | undefined;
+  /** Field delimiter of a text file (one character, or tab/comma/semicolon/pipe); sniffed when absent. */
+  delimiter?: string | undefined;
   /** Header text, column letter or number -> field key or "-" (see mapHeaders). */
   mapping?: Record<string, string> | undefined;
   dryRun?: boolean | undefined;
@@ -164,7 +166,15 @@ export interface ImportReport extends Partial<ImportTotals> {
   batchId: string | null;
   status: BatchStatus | 'dry-run';
   dryRun: boolean;
-  file: { name: string; sha256: string; size: number; format: string; encoding: string | null };
+  file: {
+    name: string;
+    sha256: string;
+    size: number;
+    format: string;
+    encoding: string | null;
+    /** Text files: the delimiter the rows were split on (absent in reports written before it was recorded). */
+    delimiter?: string | null;
+  };
   options: {
     purposes: string[];
     onDuplicate: OnDuplicate;

@@ -1,5 +1,6 @@
 import type { Lang } from '../../kernel/errors/app-error.js';
 import type { BatchSummary, ImportReport, QuarantineItem, SheetSummary } from './ingest-types.js';
+import { describeDelimiter } from './readers/delimiter-names.js';
 import { describeReasons, flagMessage, reasonMessage } from './reason-messages.js';
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
@@ -16,7 +17,7 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
     : `${zh ? '导入批次 / batch' : 'Batch'} ${r.batchId}  ${zh ? '状态' : 'status'} ${r.status}${r.resumed ? (zh ? '（续传）' : ' (resumed)') : ''}`;
   lines.push(head);
   lines.push(
-    `${zh ? '文件 / file' : 'File'} ${r.file.name}  ${r.file.format}${r.file.encoding ? ` ${r.file.encoding}` : ''}  sha256 ${r.file.sha256.slice(0, 16)}…`,
+    `${zh ? '文件 / file' : 'File'} ${r.file.name}  ${r.file.format}${r.file.encoding ? ` ${r.file.encoding}` : ''}${r.file.delimiter ? `  ${zh ? '分隔符' : 'delimiter'} ${describeDelimiter(r.file.delimiter, zh)}` : ''}  sha256 ${r.file.sha256.slice(0, 16)}…`,
   );
   lines.push(
     zh

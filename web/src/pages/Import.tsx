@@ -28,6 +28,7 @@ import type {
   ImportReport,
   QuarantineItem,
 } from '../../../src/modules/ingest/ingest-types';
+import { describeDelimiter } from '../../../src/modules/ingest/readers/delimiter-names';
 import { ApiError, api, get, post } from '../api';
 import { formatTime, percent } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
@@ -121,6 +122,11 @@ function ReportView({
         <Descriptions.Item label={t('flagged')}>{c.flagged}</Descriptions.Item>
         <Descriptions.Item label={t('file')}>{report.file.name}</Descriptions.Item>
         <Descriptions.Item label="encoding">{report.file.encoding ?? ''}</Descriptions.Item>
+        {report.file.delimiter ? (
+          <Descriptions.Item label="delimiter">
+            {describeDelimiter(report.file.delimiter, lang === 'zh')}
+          </Descriptions.Item>
+        ) : null}
         <Descriptions.Item label={t('byReason')} span={4}>
           {Object.entries(c.byReason).map(([k, n]) => (
             <Tag key={k} color="warning" data-testid="reason-count" style={{ whiteSpace: 'normal' }}>

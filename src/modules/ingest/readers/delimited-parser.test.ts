@@ -74,5 +74,20 @@ describe('sniffDelimiter', () => {
 
   it('treats a file without any candidate as one column', () => {
     expect(sniffDelimiter('13812345678\n13987654321\n', true)).toBe('\t');
+    expect(sniffDelimiter('13812345678\n13987654321\n', true, ',')).toBe(',');
+  });
+
+  it("keeps a .csv's comma unless another delimiter explains more of its records", () => {
+    // Unquoted ;-separated multi-values vary from row to row; the commas do not.
+    const multiValues = '姓名,手机,购买记录\n张三,138,电饭煲;台灯\n李四,139,茶叶\n王五,137,a;b;c\n';
+    expect(sniffDelimiter(multiValues, true, ',')).toBe(',');
+    // Even where semicolons happen to agree as often: ties go to the comma.
+    expect(sniffDelimiter('姓名,备注\n张三,a;b\n李四,c;d\n', true, ',')).toBe(',');
+    // Excel's "Unicode text" saved as .csv: tabs, with commas inside addresses.
+    const tabs = '姓名\t手机\t地址\n张三\t138\t杭州市, 滨江区\n李四\t139\t北京市\n';
+    expect(sniffDelimiter(tabs, true, ',')).toBe('\t');
+    // European Excel: semicolons, decimal commas in amounts.
+    const semicolons = '姓名;手机;累计消费\n张三;138;1,5\n李四;139;2\n王五;137;3,25\n';
+    expect(sniffDelimiter(semicolons, true, ',')).toBe(';');
   });
 });

@@ -6,6 +6,10 @@ import { containerKind, ole2Error } from './file-kind.js';
 import { looksLikeHtml, openHtmlTable } from './html-table-reader.js';
 import { looksLikeSpreadsheetMl, openSpreadsheetMl } from './spreadsheetml-reader.js';
 import { openDelimitedText } from './text-reader.js';
+
+export { DELIMITER_HELP, describeDelimiter } from './delimiter-names.js';
+export { parseDelimiterOption } from './text-reader.js';
+
 import type { OpenTableOptions, TableSource } from './types.js';
 import { openXlsx } from './xlsx-reader.js';
 

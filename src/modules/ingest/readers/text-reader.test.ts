@@ -172,6 +172,30 @@ describe('delimited text reader', () => {
     expect((await appErrorOf(openTable(forced, { delimiter: '""' }))).code).toBe('USAGE');
   });
 
+  it('reads a .csv that is really tab- or semicolon-separated, and says which delimiter it used', async () => {
+    const tabs = await fixture(
+      'unicode-text.csv',
+      '姓名\t手机\t地址\r\n张三\t13812345678\t杭州市, 滨江区\r\n',
+    );
+    const tabSource = await openTable(tabs);
+    expect(tabSource).toMatchObject({ format: 'csv', delimiter: '\t' });
+    expect((await collectRows(tabSource))[1]?.cells).toEqual(['张三', '13812345678', '杭州市, 滨江区']);
+    const semi = await fixture(
+      'european.csv',
+      '姓名;手机;累计消费\n张三;13812345678;1,5\n李四;13987654321;2\n',
+    );
+    expect((await collectRows(await openTable(semi))).map((r) => r.cells.length)).toEqual([3, 3, 3]);
+    const commas = await fixture('commas.csv', '姓名,手机,购买记录\n张三,13812345678,电饭煲;台灯\n');
+    const commaSource = await openTable(commas);
+    expect(commaSource.delimiter).toBe(',');
+    expect((await collectRows(commaSource))[1]?.cells).toEqual(['张三', '13812345678', '电饭煲;台灯']);
+    // Told otherwise, the reader splits as told.
+    expect((await collectRows(await openTable(tabs, { delimiter: 'comma' })))[1]?.cells).toEqual([
+      '张三\t13812345678\t杭州市',
+      ' 滨江区',
+    ]);
+  });
+
   it('takes the delimiter from Excel\'s "sep=" first line, which is not a row (Excel hides it)', async () => {
     const sep = await fixture('sep.csv', '\ufeffsep=;\r\n姓名;手机;地址\r\n张三;13812345678;"杭州,滨江"\r\n');
     const rows = await collectRows(await openTable(sep));
@@ -251,6 +275,11 @@ describe('delimited text reader', () => {
     expect(err.details).toMatchObject({ row: 3, column: 'B' });
     // The reason names the defect, not the cell: no personal data in the error.
     expect(JSON.stringify(err.details)).not.toMatch(/1391|李四|王五/);
+    // A .txt's delimiter is sniffed from the same text: the stray quote is reported the same way.
+    const txt = await fixture('stray-quote.txt', '姓名\t手机\n张三\t13812345678\n李四\t"13912345678\n');
+    const txtErr = await appErrorOf(collectRows(await openTable(txt)));
+    expect(txtErr.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(txtErr.details).toMatchObject({ row: 3, column: 'B' });
   });
 
   it('reports an empty or blank file as empty', async () => {

@@ -48,17 +48,20 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
     ? parseDelimiterOption(opts.delimiter)
     : sepLine
       ? (sepLine[1] as string)
-      : file.format === 'csv'
-        ? ','
-        : file.format === 'tsv'
-          ? '\t'
-          : sniffDelimiter(sampleText, file.size <= file.sample.length);
+      : file.format === 'tsv'
+        ? '\t'
+        : sniffDelimiter(
+            sampleText,
+            file.size <= file.sample.length,
+            file.format === 'csv' ? ',' : undefined,
+          );
   const sheet = file.fileName.replace(/\.[^.]*$/, '');
 
   const meter: ReadMeter = { done: 0, total: file.size };
   return {
     format: file.format,
     encoding: label,
+    delimiter,
     sheets: [sheet],
     rows: () =>
       readRows(file, sheet, decoderName, delimiter, asciiSample, meter, opts.isHeader, sepLine !== null),

@@ -36,6 +36,8 @@ export interface TableSource {
   format: TableFormat;
   /** The text encoding used (text files only). */
   encoding?: string;
+  /** The field delimiter used (text files only): named by --delimiter, a "sep=" line, or sniffed. */
+  delimiter?: string;
   /** The sheets rows() will visit, in workbook order. */
   sheets: string[];
   /**
