@@ -41,6 +41,13 @@ describe('validateBankCard', () => {
     expect(dashed.ok && dashed.value).toBe('4111111111111111');
   });
 
+  it('BANKCARD_PRECISION_LOST for a number Excel kept only 15 digits of (scientific notation in a CSV)', () => {
+    for (const raw of ['6.22202E+18', '6.22848E+15', '6.2284800001234E+18']) {
+      const v = validateBankCard(raw);
+      expect(v.ok ? 'ok' : v.reason, raw).toBe('BANKCARD_PRECISION_LOST');
+    }
+  });
+
   it('BANKCARD_FORMAT outside 16–19 digits or with letters', () => {
     for (const raw of ['411111111111111', '41111111111111111111', '4111 1111 1111 111a']) {
       const v = validateBankCard(raw);

@@ -28,7 +28,8 @@ function score(digits: string, luhn: boolean): number {
 export function validateBankCard(raw: string): ValidationWithInfo<BankCardInfo> {
   const s = codeText(normaliseText(raw)).replace(/[\s-]/g, '');
   if (s === '') return invalid('EMPTY');
-  if (!/^\d{16,19}$/.test(s)) return invalid('BANKCARD_FORMAT');
+  if (!/^\d{16,19}$/.test(s))
+    return invalid(/^\d(\.\d+)?E\+?1[5-8]$/i.test(s) ? 'BANKCARD_PRECISION_LOST' : 'BANKCARD_FORMAT');
   const luhn = luhnValid(s);
   return { ok: true, value: s, info: { luhn, unionPay: s.startsWith('62'), score: score(s, luhn) } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateMobile } from './mobile.js';
+import { validateMobile, validateMobileField } from './mobile.js';
 import { MOBILE_SEGMENTS, MOBILE_STRICT_PATTERN } from './mobile-segments.js';
 
 describe('validateMobile', () => {
@@ -34,6 +34,20 @@ describe('validateMobile', () => {
     for (const raw of ['12012345678', '14012345678', '19412345678', '10012345678']) {
       const v = validateMobile(raw);
       expect(v.ok ? 'ok' : v.reason, raw).toBe('MOBILE_SEGMENT');
+    }
+  });
+
+  it('MOBILE_PRECISION_LOST for a mobile Excel wrote in scientific notation (a narrow General column saved as CSV)', () => {
+    for (const raw of ['1.38001E+10', '1.39E10', '1.38001e+10', "'1.38001E+10", '１.３８００１Ｅ＋１０']) {
+      const v = validateMobile(raw);
+      expect(v.ok ? 'ok' : v.reason, raw).toBe('MOBILE_PRECISION_LOST');
+      const field = validateMobileField(raw);
+      expect(field.ok ? 'ok' : field.reason, raw).toBe('MOBILE_PRECISION_LOST');
+    }
+    // Not 11 digits before it was shortened: an ordinary format error.
+    for (const raw of ['2.38001E+10', '1.38001E+09']) {
+      const v = validateMobile(raw);
+      expect(v.ok ? 'ok' : v.reason, raw).toBe('MOBILE_FORMAT');
     }
   });
 

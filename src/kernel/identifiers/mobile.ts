@@ -12,6 +12,12 @@ import type { ValidationWithInfo } from './types.js';
 /** An international number with a country code other than China's: +852 9123 4567, 00886-912-345-678. */
 const FOREIGN_NUMBER = /^(?:\+|00)(?!86)[1-9]\d{0,2}\d{6,12}$/;
 
+/**
+ * An 11-digit number as Excel shows it in a narrow General column (1.38001E+10); saved as CSV, that
+ * text is all that is left of the number.
+ */
+const EXCEL_EXPONENT = /^1(\.\d+)?E\+?10$/i;
+
 export interface MobileInfo {
   /** `international` for a number outside the mainland (validateMobileField only). */
   carrier: MobileCarrier | 'unknown' | 'international';
@@ -38,9 +44,9 @@ export function validateMobile(raw: string, opts: MobileOptions = {}): Validatio
   const national = normaliseMobile(codeText(raw));
   if (national === null) {
     if (holdsSeveral(raw, (p) => normaliseMobile(p) !== null)) return invalid('MOBILE_MULTIPLE');
-    return invalid(
-      FOREIGN_NUMBER.test(stripPhoneSeparators(codeText(raw))) ? 'MOBILE_FOREIGN' : 'MOBILE_FORMAT',
-    );
+    const text = codeText(raw).normalize('NFKC').trim();
+    if (EXCEL_EXPONENT.test(text)) return invalid('MOBILE_PRECISION_LOST');
+    return invalid(FOREIGN_NUMBER.test(stripPhoneSeparators(text)) ? 'MOBILE_FOREIGN' : 'MOBILE_FORMAT');
   }
   const carrier = carrierOf(national, opts.segments ?? MOBILE_SEGMENTS);
   if (carrier === undefined && !MOBILE_STRICT_PATTERN.test(national)) return invalid('MOBILE_SEGMENT');

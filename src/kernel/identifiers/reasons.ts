@@ -32,6 +32,10 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     zh: '手机号格式错误（应为以1开头的11位数字，可带+86）',
     en: 'mobile number must be 11 digits starting with 1, optionally after +86',
   },
+  MOBILE_PRECISION_LOST: {
+    zh: '手机号被 Excel 显示成了科学计数法（如 1.38E+10），另存为 CSV 时后几位已丢失：请在 Excel 中把该列设为文本（或加宽）后重新导出',
+    en: 'Excel showed the mobile number in scientific notation (such as 1.38E+10) and saving as CSV lost its last digits: format the column as text (or widen it) and export again',
+  },
   MOBILE_MULTIPLE: {
     zh: '一个单元格里有多个手机号：只能填一个，其余请放到另一列',
     en: 'the cell holds several mobile numbers: keep one, move the others to another column',
@@ -59,6 +63,10 @@ export const REASON_MESSAGES: Readonly<Record<IdentifierReason, LocalisedMessage
     en: 'the cell holds several email addresses: keep one, move the others to another column',
   },
   BANKCARD_FORMAT: { zh: '银行卡号应为16–19位数字', en: 'bank card number must have 16–19 digits' },
+  BANKCARD_PRECISION_LOST: {
+    zh: '银行卡号被 Excel 存成了数字，超过15位的部分已丢失（显示为科学计数法）：请把该列设为文本后重新填写',
+    en: 'Excel stored the bank card number as a number and lost the digits past the 15th (scientific notation): make the column text and re-enter it',
+  },
   PASSPORT_FORMAT: { zh: '护照号码格式错误', en: 'passport number is malformed' },
   HK_MACAU_PERMIT_FORMAT: { zh: '港澳通行证号码格式错误', en: 'Hong Kong/Macau permit number is malformed' },
   TAIWAN_PERMIT_FORMAT: { zh: '台湾通行证号码格式错误', en: 'Taiwan permit number is malformed' },

@@ -48,8 +48,9 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
   const reasons = Object.entries(c.byReason).sort((a, b) => b[1] - a[1]);
   if (reasons.length) {
     lines.push(zh ? '拒绝原因 / reasons:' : 'Reasons:');
+    const width = Math.max(20, ...reasons.map(([code]) => code.length));
     for (const [code, n] of reasons)
-      lines.push(`  ${code.padEnd(20)} ${String(n).padStart(6)}  ${reasonMessage(code)[lang]}`);
+      lines.push(`  ${code.padEnd(width)} ${String(n).padStart(6)}  ${reasonMessage(code)[lang]}`);
   }
   if (r.timings)
     lines.push(
@@ -60,8 +61,9 @@ export function reportText(r: ImportReport & { quarantine?: Record<string, numbe
   const flags = Object.entries(c.byFlag ?? {}).sort((a, b) => b[1] - a[1]);
   if (flags.length) {
     lines.push(zh ? '标记 / flags:' : 'Flags:');
+    const width = Math.max(24, ...flags.map(([flag]) => flag.length));
     for (const [flag, n] of flags)
-      lines.push(`  ${flag.padEnd(24)} ${String(n).padStart(6)}  ${flagMessage(flag)[lang]}`);
+      lines.push(`  ${flag.padEnd(width)} ${String(n).padStart(6)}  ${flagMessage(flag)[lang]}`);
   }
   if (r.quarantine && Object.keys(r.quarantine).length)
     lines.push(
