@@ -3,7 +3,13 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { looksLikeHeaderRow } from '../header-mapping.js';
 import { openTable } from './index.js';
-import { appErrorOf, collectRows, scratchDir, writeStoredZip } from './test-support.js';
+import {
+  appErrorOf,
+  collectRows,
+  scratchDir,
+  writeOneSheetWorkbook,
+  writeStoredZip,
+} from './test-support.js';
 import type { TableRow } from './types.js';
 
 let dir: Awaited<ReturnType<typeof scratchDir>>;
@@ -282,6 +288,22 @@ describe('workbooks from other producers', () => {
     ]);
     const help = await collectRows(await openTable(path, { sheet: '帮助' }));
     expect(help.map((r) => r.cells)).toEqual([['说明']]);
+  });
+
+  it('refuses a cell naming a shared string the workbook lacks, with sheet, row and column, not a blank cell', async () => {
+    const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`;
+    const sheetData = `<row r="1">${cell('A1', 0)}${cell('B1', 1)}</row><row r="2">${cell('A2', 2)}${cell('B2', 7)}</row>`;
+    const sharedStrings = `<sst ${NS}><si><t>姓名</t></si><si><t>手机</t></si><si><t>张三</t></si></sst>`;
+    const path = await writeOneSheetWorkbook(dir.path('missing-string.xlsx'), { sheetData, sharedStrings });
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.details).toMatchObject({ sheet: '客户', row: 2, column: 'B' });
+    // No table at all: every shared-string cell is missing.
+    const none = await writeOneSheetWorkbook(dir.path('no-table.xlsx'), { sheetData });
+    expect((await appErrorOf(collectRows(await openTable(none)))).details).toMatchObject({
+      row: 1,
+      column: 'A',
+    });
   });
 
   it('refuses a workbook whose sheet part is missing', async () => {

@@ -11,7 +11,7 @@ import {
 import { headerWidener, MergeFiller, readMerges, type SheetMerges } from './xlsx-merges.js';
 import { inflatedText } from './xlsx-parts.js';
 import { readSharedStrings, type SharedStringTable } from './xlsx-shared-strings.js';
-import { readCellFormats, sheetRows } from './xlsx-sheet-parser.js';
+import { MissingSharedStringError, readCellFormats, sheetRows } from './xlsx-sheet-parser.js';
 import { ZipFormatError } from './zip-directory.js';
 
 /**
@@ -109,8 +109,13 @@ async function* readRows(
       const across = sheetMerges?.acrossNearTop ?? [];
       const shaper = new RowShaper(sheet.name, isHeader, across.length ? headerWidener(across) : undefined);
       const xml = inflatedText(path, sheet.part as PartLocation, meter);
-      for await (const row of sheetRows(xml, sharedStrings, formats, manifest.date1904)) {
-        yield* shaper.accept(row.rowNumber, filler.fill(row.rowNumber, row.cells));
+      try {
+        for await (const row of sheetRows(xml, sharedStrings, formats, manifest.date1904)) {
+          yield* shaper.accept(row.rowNumber, filler.fill(row.rowNumber, row.cells));
+        }
+      } catch (err) {
+        if (err instanceof MissingSharedStringError) err.sheet = sheet.name;
+        throw err;
       }
       yield* shaper.finish();
       sawHeader ||= shaper.sawHeader;
@@ -127,6 +132,12 @@ async function* readRows(
 function asCorrupt(err: unknown, fileName: string): unknown {
   if (err instanceof AppError) return err;
   if (err instanceof Error && 'syscall' in err) return err;
+  if (err instanceof MissingSharedStringError)
+    return new AppError(
+      'IMPORT_FILE_CORRUPT',
+      { file: fileName, format: 'xlsx' },
+      { sheet: err.sheet, row: err.rowNumber, column: err.column, reason: err.message },
+    );
   const reason = err instanceof ZipFormatError ? err.message : 'unreadable workbook content';
   return new AppError('IMPORT_FILE_CORRUPT', { file: fileName, format: 'xlsx' }, { reason });
 }

@@ -1,4 +1,4 @@
-import { columnNumber } from '../ingest-types.js';
+import { columnLetter, columnNumber } from '../ingest-types.js';
 import { cellText } from './cell-text.js';
 import { attribute, decodeEntities } from './markup-tokenizer.js';
 import type { PartLocation } from './workbook-manifest.js';
@@ -16,6 +16,22 @@ const CELL_TYPE = /\st\s*=\s*"([^"]*)"/;
 const CELL_STYLE = /\ss\s*=\s*"(\d+)"/;
 /** Far above one row's markup (16,384 cells of 32,767 characters): beyond it the part is damaged. */
 const MAX_ROW_CHARS = 64 * 1024 * 1024;
+
+/**
+ * A cell that names a shared string the workbook does not have. Read as blank, its value would be lost
+ * without a word; Excel itself calls such a file damaged.
+ */
+export class MissingSharedStringError extends Error {
+  /** Set by the workbook reader, which knows which sheet it was reading. */
+  sheet: string | undefined;
+
+  constructor(
+    readonly rowNumber: number,
+    readonly column: string,
+  ) {
+    super('a cell refers to a shared string the workbook does not have');
+  }
+}
 
 /** The number format code of a cell style (cellXfs index), for cellText to tell dates from numbers. */
 export type CellFormats = (style: number) => string | undefined;
@@ -91,10 +107,15 @@ export async function* sheetRows(
   for await (const row of streamedElements(chunks, ROW, MAX_ROW_CHARS, 'a worksheet row')) {
     const declared = Number(ROW_REF.exec(row.attrs)?.[1] ?? 0);
     rowNumber = declared > 0 ? declared : rowNumber + 1;
-    yield {
-      rowNumber,
-      cells: row.inner === null ? [] : rowCells(row.inner, sharedStrings, formats, date1904),
-    };
+    let cells: string[] = [];
+    try {
+      if (row.inner !== null) cells = rowCells(row.inner, sharedStrings, formats, date1904);
+    } catch (err) {
+      if (err instanceof MissingStringAt)
+        throw new MissingSharedStringError(rowNumber, columnLetter(err.column));
+      throw err;
+    }
+    yield { rowNumber, cells };
   }
 }
 
@@ -114,6 +135,7 @@ function rowCells(
     const inner = m[2];
     if (inner === undefined) continue;
     const text = cellValueText(attrs, inner, sharedStrings, formats, date1904);
+    if (text === null) throw new MissingStringAt(column);
     if (text === undefined) continue;
     while (cells.length < column - 1) cells.push('');
     cells[column - 1] = text;
@@ -121,14 +143,21 @@ function rowCells(
   return cells;
 }
 
-/** A cell's text by its type (ECMA-376 §18.18.11); undefined for a cell with no value (formatted only). */
+class MissingStringAt {
+  constructor(readonly column: number) {}
+}
+
+/**
+ * A cell's text by its type (ECMA-376 §18.18.11); undefined for a cell with no value (formatted only),
+ * null for a shared-string index the table lacks.
+ */
 function cellValueText(
   attrs: string,
   inner: string,
   sharedStrings: SharedStringTable,
   formats: CellFormats,
   date1904: boolean,
-): string | undefined {
+): string | undefined | null {
   const type = CELL_TYPE.exec(attrs)?.[1] ?? 'n';
   if (type === 'inlineStr') {
     const inline = INLINE.exec(inner);
@@ -139,7 +168,7 @@ function cellValueText(
   if (value === undefined) return inner.includes('<f') || inner.includes(':f') ? '' : undefined;
   switch (type) {
     case 's':
-      return sharedStrings.get(Number(value)) ?? '';
+      return sharedStrings.get(Number(value)) ?? null;
     case 'str':
     case 'e':
       return xmlText(value);
