@@ -176,6 +176,20 @@ describe('import through the compiled CLI', () => {
       cli(['generate', '--count', '200', '--seed', 'small', '--dirty-rate', '0.3', '--out', file]).code,
     ).toBe(0);
     const rejects = join(root, 'rejects.csv');
+    // Refused before any row is read: a folder that does not exist, and the file being imported itself.
+    const before = readFileSync(file);
+    const missing = cli(
+      ['import', file, '--purpose', 'sales', '--rejects', join(root, 'no', 'r.csv'), '--json'],
+      env,
+    );
+    expect(missing.code).toBe(3);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'OUTPUT_NOT_WRITABLE' } });
+    const itself = cli(['import', file, '--purpose', 'sales', '--rejects', file, '--json'], env);
+    expect(itself.code).toBe(2);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(JSON.parse(cli(['import', 'list', '--json'], env).stdout)).toEqual([]);
+    const exportMissing = cli(['export', '--out', join(root, 'no', 'x.xlsx'), '--json'], env);
+    expect(JSON.parse(exportMissing.stdout)).toMatchObject({ error: { code: 'OUTPUT_NOT_WRITABLE' } });
     const run = cli(['import', file, '--purpose', 'sales', '--rejects', rejects, '--json'], env);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('含有个人信息');

@@ -236,6 +236,11 @@ export const ERRORS = {
   },
   TOKEN_NOT_FOUND: { class: 'not_found', zh: '令牌 {id} 不存在', en: 'Token {id} does not exist' },
   FILE_NOT_FOUND: { class: 'not_found', zh: '找不到文件 {path}', en: 'File not found: {path}' },
+  OUTPUT_NOT_WRITABLE: {
+    class: 'validation',
+    zh: '无法写入 {path}：{detail}',
+    en: 'Cannot write {path}: {detail}',
+  },
   IMPORT_BATCH_BUSY: {
     class: 'conflict',
     zh: '导入批次 {id} 正由另一个进程运行（{owner}）',

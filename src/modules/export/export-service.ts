@@ -18,7 +18,7 @@ import type { FieldCatalog } from '../customers/field-catalog.js';
 import { normaliseFieldValue } from '../customers/field-values.js';
 import { maskField } from '../customers/masking.js';
 import type { ExportOptions, ExportResult } from './export-types.js';
-import { formatOf, openTableWriter } from './table-writer.js';
+import { checkOutputPath, formatOf, openTableWriter } from './table-writer.js';
 
 export interface ExportDeps {
   store: Store;
@@ -171,6 +171,7 @@ export function createExportService(deps: ExportDeps) {
       filters.push([field, JSON.stringify(normaliseFieldValue(def, raw) ?? '')]);
     }
     const format = formatOf(opts.out, opts.format);
+    checkOutputPath(opts.out);
     const encoding = format === 'csv' ? (opts.encoding ?? 'utf8') : 'utf8';
     const exportId = uuidv7();
     const revealSet = new Set(sensitive.map((d) => d.key));

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  fchmodSync,
+  openSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -46,9 +55,59 @@ class Sha256Counter extends Transform {
   }
 }
 
+const OUTPUT_PROBLEMS: Record<string, string> = {
+  ENOENT: 'the folder does not exist / 目录不存在',
+  ENOTDIR: 'the folder does not exist / 目录不存在',
+  EACCES: 'permission denied / 没有写权限',
+  EPERM: 'permission denied / 没有写权限',
+  EROFS: 'read-only file system / 只读文件系统',
+  EISDIR: 'it is a folder / 这是一个目录',
+};
+
+function notWritable(path: string, code: string | undefined): AppError {
+  return new AppError('OUTPUT_NOT_WRITABLE', {
+    path,
+    detail: OUTPUT_PROBLEMS[code ?? ''] ?? code ?? 'unknown',
+  });
+}
+
+function statOrNull(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks, before any work, that a table can be written to `path`: its folder exists and is writable,
+ * it is not a folder, and it is not `input` (an import's own file, which a rejects file of the same name
+ * would overwrite). A long import or export that fails only at its end, or destroys its source, would
+ * be worse than refusing at once.
+ */
+export function checkOutputPath(path: string, opts: { notSameAs?: string } = {}): void {
+  const target = statOrNull(path);
+  if (target?.isDirectory()) throw notWritable(path, 'EISDIR');
+  const source = opts.notSameAs === undefined ? null : statOrNull(opts.notSameAs);
+  if (target && source && target.dev === source.dev && target.ino === source.ino)
+    throw new AppError('USAGE', { detail: 'the output file must not be the file being imported' });
+  try {
+    accessSync(target ? path : dirname(resolve(path)), constants.W_OK);
+  } catch (err) {
+    throw notWritable(path, (err as NodeJS.ErrnoException).code);
+  }
+  const folder = statOrNull(dirname(resolve(path)));
+  if (!folder?.isDirectory()) throw notWritable(path, 'ENOTDIR');
+}
+
 function openTarget(path: string): { hasher: Sha256Counter; file: WriteStream; done: Promise<void> } {
   // Opened here, synchronously, so an existing file is narrowed to 0600 before a byte is written.
-  const fd = openSync(path, 'w', 0o600);
+  let fd: number;
+  try {
+    fd = openSync(path, 'w', 0o600);
+  } catch (err) {
+    throw notWritable(path, (err as NodeJS.ErrnoException).code);
+  }
   fchmodSync(fd, 0o600);
   const file = createWriteStream('', { fd });
   const hasher = new Sha256Counter();

@@ -1,6 +1,7 @@
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { ImportBatchesTable } from '../../kernel/store/schema.js';
+import { checkOutputPath, formatOf } from '../export/table-writer.js';
 import type { StoredOptions } from './import-pipeline.js';
 import { createImportRunner, type IngestDeps } from './import-runner.js';
 import { createIngestRepo } from './ingest-repo.js';
@@ -67,6 +68,10 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   async function run(actor: Actor, path: string, opts: ImportOptions): Promise<ImportReport> {
+    if (opts.rejectsFile) {
+      formatOf(opts.rejectsFile);
+      checkOutputPath(opts.rejectsFile, { notSameAs: path });
+    }
     const report = await runner.run(actor, path, opts);
     const withTotals = { ...importTotals(report.counts), ...report };
     if (opts.rejectsFile && !report.dryRun && report.batchId) {
