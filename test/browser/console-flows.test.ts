@@ -112,6 +112,15 @@ describe('console flows in Chromium', () => {
       expect(reasons).toHaveLength(Object.keys(summary.expected.byReason).length);
       for (const text of reasons) expect(text).toMatch(/^[^()]*[\u4e00-\u9fff][^()]*\([A-Z_0-9]+\) × \d+$/);
       await screenshot(b.page, 'import-preview');
+      // Read another way, the preview is stale: the confirm waits for a new one with that reading.
+      await pick(b.page, 'import-delimiter', '分号');
+      await b.page.getByTestId('mapping-changed').waitFor();
+      expect(await b.page.getByTestId('import-confirm').isDisabled()).toBe(true);
+      await pick(b.page, 'import-delimiter', '自动识别');
+      await pick(b.page, 'import-encoding', 'gbk');
+      await b.page.getByTestId('import-preview').click();
+      await b.page.getByTestId('mapping-changed').waitFor({ state: 'detached' });
+      expect(await b.page.getByTestId('import-report').textContent()).toContain('逗号');
       await b.page.getByTestId('import-confirm').click();
       await b.page.getByTestId('import-done').waitFor({ timeout: 60_000 });
       expect(Number(await b.page.getByTestId('count-imported').textContent())).toBe(

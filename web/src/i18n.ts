@@ -172,6 +172,10 @@ const zh = {
   sheet: '工作表',
   allVisibleSheets: '全部可见工作表',
   sheetChanged: '工作表已更改：请先重新预览，再确认导入。',
+  readingChanged: '文本编码或分隔符已更改：请先重新预览，再确认导入。',
+  textEncoding: '文本编码',
+  delimiter: '分隔符',
+  detectAutomatically: '自动识别',
   noCustomerColumns:
     '工作表 {sheet} 没有能识别客户的列（姓名、手机、证件号、邮箱、客户名称、统一社会信用代码），其行都会被拒绝。若是说明页可忽略；否则请在下表中指定列的字段。',
   useSuggestion: '按内容建议：{field}',
@@ -453,6 +457,10 @@ const en: Dict = {
   sheet: 'Sheet',
   allVisibleSheets: 'All visible sheets',
   sheetChanged: 'The sheet changed: preview again before you confirm the import.',
+  readingChanged: 'The text encoding or delimiter changed: preview again before you confirm the import.',
+  textEncoding: 'Text encoding',
+  delimiter: 'Delimiter',
+  detectAutomatically: 'Detect',
   noCustomerColumns:
     "Sheet {sheet} has no column that identifies a customer (name, mobile, ID number, email, company name, USCC), so its rows will all be rejected. Ignore it if it is a notes sheet; otherwise choose the columns' fields below.",
   useSuggestion: 'Suggested by content: {field}',

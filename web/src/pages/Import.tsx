@@ -39,7 +39,16 @@ interface Options {
   onDuplicate: 'skip' | 'merge' | 'overwrite';
   lenient: boolean;
   createFields: boolean;
+  /** '' to detect it (text files only, as the reading options below). */
+  encoding: string;
+  /** '' to sniff it. */
+  delimiter: string;
 }
+
+/** How a text file is read: the encodings Chinese lists come in, and the delimiters the server sniffs. */
+const ENCODINGS = ['utf8', 'gbk', 'gb18030', 'big5', 'utf-16le', 'utf-16be'];
+const DELIMITERS = [',', '\t', ';', '|'];
+const TEXT_FILE = /\.(csv|tsv|txt)$/i;
 
 /** Column overrides sent as `mapping`: header text (or letter, for a blank header) -> field key or "-". */
 type Mapping = Record<string, string>;
@@ -121,9 +130,9 @@ function ReportView({
         <Descriptions.Item label={t('rejected')}>{c.rejected}</Descriptions.Item>
         <Descriptions.Item label={t('flagged')}>{c.flagged}</Descriptions.Item>
         <Descriptions.Item label={t('file')}>{report.file.name}</Descriptions.Item>
-        <Descriptions.Item label="encoding">{report.file.encoding ?? ''}</Descriptions.Item>
+        <Descriptions.Item label={t('textEncoding')}>{report.file.encoding ?? ''}</Descriptions.Item>
         {report.file.delimiter ? (
-          <Descriptions.Item label="delimiter">
+          <Descriptions.Item label={t('delimiter')}>
             {describeDelimiter(report.file.delimiter, lang === 'zh')}
           </Descriptions.Item>
         ) : null}
@@ -464,7 +473,7 @@ export default function Import(): ReactNode {
   const [quarantine, setQuarantine] = useState<BatchSummary | null>(null);
   const [mapping, setMapping] = useState<Mapping>({});
   /** What changed since the preview (the confirm waits for a new one), or null. */
-  const [stale, setStale] = useState<'mapping' | 'sheet' | null>(null);
+  const [stale, setStale] = useState<'mapping' | 'sheet' | 'reading' | null>(null);
   /** '' for every visible sheet, else the one sheet to import (hidden ones included). */
   const [sheet, setSheet] = useState('');
   /** The workbook's sheets seen in previews, hidden ones included: the choices of `sheet`. */
@@ -487,6 +496,8 @@ export default function Import(): ReactNode {
     body.append('createFields', String(o.createFields));
     if (Object.keys(mapping).length > 0) body.append('mapping', JSON.stringify({ columns: mapping }));
     if (sheet) body.append('sheet', sheet);
+    if (o.encoding) body.append('encoding', o.encoding);
+    if (o.delimiter) body.append('delimiter', o.delimiter);
     body.append('file', file, file.name);
     setBusy(dryRun ? 'preview' : 'import');
     setError(null);
@@ -536,7 +547,18 @@ export default function Import(): ReactNode {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ onDuplicate: 'merge', lenient: false, createFields: false, purposes: [] }}
+          initialValues={{
+            onDuplicate: 'merge',
+            lenient: false,
+            createFields: false,
+            purposes: [],
+            encoding: '',
+            delimiter: '',
+          }}
+          onValuesChange={(changed: Partial<Options>) => {
+            // The preview read the file another way: the confirm waits for a new one.
+            if (preview && ('encoding' in changed || 'delimiter' in changed)) setStale('reading');
+          }}
         >
           <Form.Item label={t('uploadFile')} required>
             <Upload
@@ -550,6 +572,7 @@ export default function Import(): ReactNode {
                 setStale(null);
                 setSheet('');
                 setKnownSheets([]);
+                form.setFieldsValue({ encoding: '', delimiter: '' });
                 return false;
               }}
               onRemove={() => setFile(null)}
@@ -588,6 +611,30 @@ export default function Import(): ReactNode {
             <Form.Item name="createFields" valuePropName="checked" label=" ">
               <Checkbox data-testid="import-create-fields">{t('createFields')}</Checkbox>
             </Form.Item>
+            {file && TEXT_FILE.test(file.name) && (
+              <>
+                <Form.Item name="encoding" label={t('textEncoding')}>
+                  <Select
+                    style={{ width: 140 }}
+                    data-testid="import-encoding"
+                    options={[
+                      { value: '', label: t('detectAutomatically') },
+                      ...ENCODINGS.map((e) => ({ value: e, label: e })),
+                    ]}
+                  />
+                </Form.Item>
+                <Form.Item name="delimiter" label={t('delimiter')}>
+                  <Select
+                    style={{ width: 140 }}
+                    data-testid="import-delimiter"
+                    options={[
+                      { value: '', label: t('detectAutomatically') },
+                      ...DELIMITERS.map((d) => ({ value: d, label: describeDelimiter(d, lang === 'zh') })),
+                    ]}
+                  />
+                </Form.Item>
+              </>
+            )}
             {knownSheets.length > 1 && (
               <Form.Item label={t('sheet')}>
                 <Select
@@ -633,7 +680,9 @@ export default function Import(): ReactNode {
           <Alert
             type="warning"
             showIcon
-            message={t(stale === 'sheet' ? 'sheetChanged' : 'mappingChanged')}
+            message={t(
+              stale === 'sheet' ? 'sheetChanged' : stale === 'reading' ? 'readingChanged' : 'mappingChanged',
+            )}
             style={{ marginTop: 16 }}
             data-testid="mapping-changed"
           />
