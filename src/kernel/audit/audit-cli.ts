@@ -35,11 +35,12 @@ export function registerAuditCommands(program: Command, ctx: CliContext<{ kernel
         async (app, actor) => {
           assertCan(actor, 'audit', 'verify');
           const bar = progressBar(ctx.io, 'verify');
-          const result = await app.kernel.audit.verify({
-            checkpoint: o.checkpoint ? readCheckpoint(o.checkpoint) : undefined,
-            onProgress: (n) => bar.update(n, n),
-          });
-          bar.stop();
+          const result = await app.kernel.audit
+            .verify({
+              checkpoint: o.checkpoint ? readCheckpoint(o.checkpoint) : undefined,
+              onProgress: (n) => bar.update(n, n),
+            })
+            .finally(() => bar.stop());
           if (!result.ok)
             ctx.setExitCode(
               new AppError('AUDIT_CHAIN_BROKEN', { seq: result.firstBadSeq, reason: '' }).exitCode,

@@ -20,6 +20,17 @@ describe('progress bar', () => {
     expect(quiet).toEqual([]);
   });
 
+  it('ends its line once, and only after drawing, so an error after it starts on a line of its own', () => {
+    const lines: string[] = [];
+    const bar = progressBar({ stdout: () => {}, stderr: (s) => lines.push(s), stderrIsTty: true }, 'x');
+    bar.stop();
+    expect(lines).toEqual([]);
+    bar.update(1, 2);
+    bar.stop();
+    bar.stop();
+    expect(lines.filter((l) => l === '\n')).toHaveLength(1);
+  });
+
   it('shows rows and rows per second while the bar and ETA follow the bytes read', () => {
     const lines: string[] = [];
     const bar = progressBar({ stdout: () => {}, stderr: (s) => lines.push(s), stderrIsTty: true }, '导入');

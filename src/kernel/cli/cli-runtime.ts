@@ -103,11 +103,14 @@ export function progressBar(
   if (!io.stderrIsTty || opts.quiet || process.argv.includes('--json')) return { update() {}, stop() {} };
   const started = Date.now();
   let last = 0;
+  /** Whether the bar's line is open: stop() ends it once, and only if something was drawn. */
+  let drawn = false;
   return {
     update(done, total, shown) {
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
+      drawn = true;
       const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
       const width = 30;
       const filled = Math.round((pct / 100) * width);
@@ -120,7 +123,8 @@ export function progressBar(
       );
     },
     stop() {
-      io.stderr('\n');
+      if (drawn) io.stderr('\n');
+      drawn = false;
     },
   };
 }

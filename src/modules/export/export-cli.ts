@@ -53,23 +53,20 @@ export function registerExportCommand(program: Command, ctx: CliContext<App, Act
           if (o.encoding !== 'utf8' && o.encoding !== 'gbk')
             throw new AppError('USAGE', { detail: '--encoding must be utf8 or gbk' });
           const bar = progressBar(ctx.io, '导出 / exporting');
-          let shown = false;
-          const result = await app.exports.exportCustomers(actor, {
-            out: o.out,
-            format: o.format,
-            encoding: o.encoding,
-            fields: o.fields,
-            kind: o.kind as CustomerKind | undefined,
-            filters: o.filter,
-            batchId: o.batch,
-            reveal: o.reveal,
-            purpose: o.purpose,
-            onProgress: (rows, total) => {
-              bar.update(rows, total);
-              shown = true;
-            },
-          });
-          if (shown) bar.stop();
+          const result = await app.exports
+            .exportCustomers(actor, {
+              out: o.out,
+              format: o.format,
+              encoding: o.encoding,
+              fields: o.fields,
+              kind: o.kind as CustomerKind | undefined,
+              filters: o.filter,
+              batchId: o.batch,
+              reveal: o.reveal,
+              purpose: o.purpose,
+              onProgress: (rows, total) => bar.update(rows, total),
+            })
+            .finally(() => bar.stop());
           ctx.io.stderr(
             `警告：导出文件 ${o.out} 含有个人信息，请按目的使用、妥善保管。\nWarning: ${o.out} holds personal data; use it for its purpose only and keep it safe.\n`,
           );

@@ -68,28 +68,26 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
               : await loadMappingFile(o.mapping)
             : undefined;
           const bar = progressBar(ctx.io, '导入 / importing', { quiet: Boolean(o.dryRun) });
-          let shown = false;
-          const report = await app.ingest.run(actor, file, {
-            purposes: o.purpose,
-            sheet: o.sheet,
-            encoding: o.encoding,
-            delimiter: o.delimiter,
-            mapping,
-            dryRun: Boolean(o.dryRun),
-            lenient: Boolean(o.lenient),
-            onDuplicate: parseOnDuplicate(o.onDuplicate),
-            kind: parseKind(o.kind),
-            createFields: Boolean(o.createFields),
-            resume: o.resume,
-            rejectsFile: o.rejects,
-            chunkSize: Number(o.chunkSize) || DEFAULT_CHUNK_ROWS,
-            ...(o.singleThread ? { producer: 'inline' as const } : {}),
-            onProgress: (p) => {
-              bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' });
-              shown = true;
-            },
-          });
-          if (shown) bar.stop();
+          // Stopped however the import ends, so an error starts on a line of its own.
+          const report = await app.ingest
+            .run(actor, file, {
+              purposes: o.purpose,
+              sheet: o.sheet,
+              encoding: o.encoding,
+              delimiter: o.delimiter,
+              mapping,
+              dryRun: Boolean(o.dryRun),
+              lenient: Boolean(o.lenient),
+              onDuplicate: parseOnDuplicate(o.onDuplicate),
+              kind: parseKind(o.kind),
+              createFields: Boolean(o.createFields),
+              resume: o.resume,
+              rejectsFile: o.rejects,
+              chunkSize: Number(o.chunkSize) || DEFAULT_CHUNK_ROWS,
+              ...(o.singleThread ? { producer: 'inline' as const } : {}),
+              onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' }),
+            })
+            .finally(() => bar.stop());
           if (report.rejectsFile) ctx.io.stderr(REJECTS_WARNING.replaceAll('{file}', report.rejectsFile));
           return report;
         },
