@@ -99,7 +99,7 @@ export async function* markupTokens(
     }
   };
   try {
-    for await (const text of decodeText(counted(stream, meter), encoding, file.fileName, false)) {
+    for await (const text of decodeText(counted(stream, meter), encoding, file, false)) {
       yield step(() => tokenizer.push(text));
     }
     yield step(() => tokenizer.end());

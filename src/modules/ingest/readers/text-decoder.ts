@@ -12,9 +12,10 @@ import { isUtf8Name } from './encoding.js';
 export async function* decodeText(
   chunks: AsyncIterable<Buffer>,
   encoding: string,
-  fileName: string,
+  file: { fileName: string; format: string },
   asciiSample: boolean,
 ): AsyncGenerator<string> {
+  const { fileName } = file;
   const decoder = createDecoder(encoding);
   let offset = 0;
   const fail = (): never => {
@@ -32,7 +33,18 @@ export async function* decodeText(
     offset += chunk.length;
     if (text) yield text;
   }
-  const rest = padding.take(decoder.end() ?? fail(), offset);
+  // Every byte decoded but the last character is incomplete: the file was cut short, and no other
+  // encoding would help.
+  const cutShort = (): never => {
+    throw new AppError(
+      'IMPORT_FILE_CORRUPT',
+      { file: fileName, format: file.format },
+      {
+        reason: `the file ends inside a character (byte ${offset}): it was cut short, as by an interrupted download or copy; get the whole file again`,
+      },
+    );
+  };
+  const rest = padding.take(decoder.end() ?? cutShort(), offset);
   if (rest) yield rest;
 }
 

@@ -241,6 +241,21 @@ describe('delimited text reader', () => {
     );
   });
 
+  it('says a file that ends inside a character was cut short, rather than suggesting another encoding', async () => {
+    const whole = Buffer.from('姓名,手机\n张三,13812345678\n李四,13912345678\n', 'utf8');
+    // Cut inside 四 (3 bytes in UTF-8; 2 in GBK).
+    const utf8 = await fixture('cut.csv', whole.subarray(0, whole.indexOf(Buffer.from('四')) + 1));
+    const err = await appErrorOf(collectRows(await openTable(utf8)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(String(err.details?.reason)).toContain('cut short');
+    const gbk = iconv.encode('姓名,手机\n张三,13812345678\n李四', 'gbk');
+    const gbkErr = await appErrorOf(
+      collectRows(await openTable(await fixture('cut-gbk.csv', gbk.subarray(0, gbk.length - 1)))),
+    );
+    expect(gbkErr.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(String(gbkErr.details?.reason)).toContain('cut short');
+  });
+
   it('fails loudly when bytes after an ASCII-only sample are not UTF-8', async () => {
     const ascii = `name,mobile\n${'Zhang San,13812345678\n'.repeat(4000)}`;
     const path = await fixture(

@@ -104,7 +104,7 @@ async function* readRows(
   let rowNumber = 0;
   meter.done = 0;
   try {
-    for await (const text of decodeText(metered(stream, meter), decoderName, file.fileName, asciiSample)) {
+    for await (const text of decodeText(metered(stream, meter), decoderName, file, asciiSample)) {
       for (const record of parse(() => parser.push(text), file, sepLine)) yield* accept(record);
     }
     for (const record of parse(() => parser.end(), file, sepLine)) yield* accept(record);
