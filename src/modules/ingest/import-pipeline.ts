@@ -159,7 +159,12 @@ export function parseChunk(
   const out: ParsedChunk = { valid: [], rejected: [], counts: emptyCounts() };
   const { counts } = out;
   for (const { seq, row, plan } of items) {
-    const parsed = parseRow(plan, row.cells, { lenient: opts.lenient, defaultKind: opts.kind }, stats);
+    const parsed = parseRow(
+      plan,
+      row.cells,
+      { lenient: opts.lenient, defaultKind: opts.kind, spansRows: row.spansRows },
+      stats,
+    );
     const ref = { seq, sheet: row.sheet, rowNumber: row.rowNumber };
     if (parsed.type === 'blank') {
       counts.blank++;

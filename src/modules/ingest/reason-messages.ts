@@ -55,6 +55,10 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     zh: '该行在最后一个表头右侧还有内容（从此列起）：可能是未加引号的逗号使整行错位',
     en: 'the row has cells right of the last header (from this column): an unquoted comma may have shifted the row',
   },
+  CELL_SPANS_ROWS: {
+    zh: '此列单元格的引号未在本行闭合，后面几行被并进了这个单元格：请检查该单元格的引号（"），其后的客户可能在其中',
+    en: 'a quote (") in this cell is not closed on its line, so the lines after it were read into this cell: check its quotes; the customers on those lines may be inside it',
+  },
   DATE_FORMAT: { zh: '日期格式错误（如 2025-01-05）', en: 'not a date like 2025-01-05' },
   NUMBER_FORMAT: { zh: '应为数字', en: 'expected a number' },
   BOOLEAN_FORMAT: { zh: '应为 是/否', en: 'expected yes/no (是/否)' },

@@ -230,6 +230,20 @@ describe('parseRow', () => {
     });
   });
 
+  it('rejects a row whose cell swallowed the rows after it, even under --lenient (they would be lost)', () => {
+    const row = ['个人', '王五', '13800138000', '', '', '', '', '', '北京市\n个人,李四,13900139000'];
+    expect(parseRow(plan, row, { ...strict, spansRows: 8 })).toMatchObject({
+      type: 'rejected',
+      reasons: [{ code: 'CELL_SPANS_ROWS', column: 'I', header: '备注2' }],
+    });
+    expect(parseRow(plan, row, { lenient: true, defaultKind: null, spansRows: 8 })).toMatchObject({
+      type: 'rejected',
+      reasons: [{ code: 'CELL_SPANS_ROWS', column: 'I' }],
+    });
+    // Without the reader's mark the same cells are an ordinary row.
+    expect(parseRow(plan, row, strict)).toMatchObject({ type: 'valid' });
+  });
+
   it("names Excel's lost digits when an ID number was a number in the workbook", () => {
     // 11010519491231002X typed into a numeric cell: Excel keeps 110105194912310000.
     const cell = cellText(110105194912310000, 'General', false);

@@ -41,6 +41,8 @@ export interface ParseOptions {
   defaultKind: CustomerKind | null;
   /** "Now", for who is under 14; the clock's by default. */
   today?: Date;
+  /** The cell (0-based) that swallowed what look like whole rows (TableRow.spansRows). */
+  spansRows?: number | undefined;
 }
 
 const KIND_WORDS: Record<CustomerKind, readonly string[]> = {
@@ -258,6 +260,18 @@ export function parseRow(
       dropped.push(reason);
     } else reasons.push(reason);
   };
+  // A stray quote took the lines after it into one cell: rejected even under --lenient, since leaving
+  // the cell out would lose the customers on those lines; in the quarantine they are seen and fixed,
+  // not stored in this customer's field.
+  if (opts.spansRows !== undefined) {
+    const at = opts.spansRows;
+    const column = plan.columns.find((c) => c.index === at);
+    reasons.push(
+      column
+        ? reasonAt('CELL_SPANS_ROWS', column)
+        : { code: 'CELL_SPANS_ROWS', column: columnLetter(at + 1), header: null, field: null },
+    );
+  }
   const values: Record<string, FieldValue> = {};
   // Cells right of the last header belong to no column: usually a delimiter inside an unquoted cell
   // (北京市,朝阳区) that shifted the row, so its other cells may sit under the wrong headers too.

@@ -5,6 +5,7 @@ import { looksLikeHeaderRow } from '../header-mapping.js';
 import { SAMPLE_BYTES } from './encoding.js';
 import { openTable } from './index.js';
 import { appErrorOf, collectRows, scratchFixtures } from './test-support.js';
+import { swallowedRowsCell } from './text-reader.js';
 
 const { fixture, path: scratchPath } = scratchFixtures();
 
@@ -194,6 +195,22 @@ describe('delimited text reader', () => {
       '张三\t13812345678\t杭州市',
       ' 滨江区',
     ]);
+  });
+
+  it('marks a row whose stray quote swallowed the lines after it; a two-line address stays unmarked', async () => {
+    const path = await fixture(
+      'stray-open.csv',
+      '姓名,手机,地址\n张三,13812345678,"杭州市\n滨江区"\n李四,"13912345678,上海\n王五,13712345678,广州\n赵六,1,"北京"\n',
+    );
+    const rows = await collectRows(await openTable(path));
+    expect(rows.map((r) => [r.rowNumber, r.spansRows])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, 1],
+    ]);
+    expect(swallowedRowsCell(['a', 'b\nc,d'], ',')).toBe(-1);
+    expect(swallowedRowsCell(['a', 'b\r\nc,d,e'], ',')).toBe(1);
+    expect(swallowedRowsCell(['a\tb\tc\nd'], '\t')).toBe(-1);
   });
 
   it('takes the delimiter from Excel\'s "sep=" first line, which is not a row (Excel hides it)', async () => {

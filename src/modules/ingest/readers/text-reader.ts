@@ -92,12 +92,23 @@ async function* readRows(
   const shaper = new RowShaper(sheet, isHeader);
   /** The "sep=" line is no row: Excel hides it, and numbers the header row 1. */
   let skipSepLine = sepLine;
-  const accept = (record: string[]) => {
+  /** Rows with a cell that swallowed what look like whole rows, until the shaper emits them. */
+  const swallowing = new Map<number, number>();
+  const accept = function* (record: string[]): Generator<TableRow> {
     if (skipSepLine) {
       skipSepLine = false;
-      return [];
+      return;
     }
-    return shaper.accept(++rowNumber, record.map(unwrapForcedText));
+    const column = swallowedRowsCell(record, delimiter);
+    if (column >= 0) swallowing.set(rowNumber + 1, column);
+    for (const row of shaper.accept(++rowNumber, record.map(unwrapForcedText))) {
+      const at = swallowing.get(row.rowNumber);
+      if (at === undefined) yield row;
+      else {
+        swallowing.delete(row.rowNumber);
+        yield row.isHeader || row.preamble ? row : { ...row, spansRows: at };
+      }
+    }
   };
   const parser = new DelimitedParser(delimiter);
   const stream = readBytes(file.path, { highWaterMark: READ_CHUNK });
@@ -113,6 +124,24 @@ async function* readRows(
     stream.destroy();
   }
   if (!shaper.sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
+}
+
+/**
+ * The cell (0-based) whose quotes ran across line breaks over lines that read as rows of their own
+ * (two or more delimiters on a line), or -1. A quote opened and never closed on its line takes every
+ * line up to the next quote into one cell: those customers would vanish into another customer's field.
+ * A genuine multi-line cell (an address over two lines) rarely holds two delimiters on one line.
+ */
+export function swallowedRowsCell(record: readonly string[], delimiter: string): number {
+  for (let i = 0; i < record.length; i++) {
+    const cell = record[i] as string;
+    if (!cell.includes('\n') && !cell.includes('\r')) continue;
+    const lines = cell.split(/\r\n|\r|\n/);
+    for (let l = 1; l < lines.length; l++) {
+      if ((lines[l] as string).split(delimiter).length - 1 >= 2) return i;
+    }
+  }
+  return -1;
 }
 
 async function* metered(chunks: AsyncIterable<Buffer>, meter: ReadMeter): AsyncGenerator<Buffer> {

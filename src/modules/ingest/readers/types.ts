@@ -30,6 +30,11 @@ export interface TableRow {
   preamble?: true;
   /** On a header spanning two rows (group labels over column names): 2, and `cells` combines both. */
   headerRows?: 2;
+  /**
+   * Text files: the cell (0-based) whose quotes ran across lines that read as rows of their own, as a
+   * stray opening quote does; the row is rejected (CELL_SPANS_ROWS) so those rows are seen, not hidden.
+   */
+  spansRows?: number;
 }
 
 export interface TableSource {
