@@ -81,8 +81,8 @@ function statOrNull(path: string) {
 
 /**
  * Checks, before any work, that a table can be written to `path`: its folder exists and is writable,
- * it is not a folder, and it is not `input` (an import's own file, which a rejects file of the same name
- * would overwrite). A long import or export that fails only at its end, or destroys its source, would
+ * it is not a folder, and it is not the file `notSameAs` names (an import's own file, which its rejects
+ * file would otherwise overwrite). A long import or export that fails only at its end, or destroys its source, would
  * be worse than refusing at once.
  */
 export function checkOutputPath(path: string, opts: { notSameAs?: string } = {}): void {
