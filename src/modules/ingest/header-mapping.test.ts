@@ -228,6 +228,12 @@ describe('loadMappingFile', () => {
     expect(await loadMappingFile(flat)).toEqual({ 电话: 'landline' });
   });
 
+  it('keeps a column whose header is __proto__ like any other (an object literal would drop it)', async () => {
+    const odd = await loadMappingFile(await file('proto.json', '{"columns": {"__proto__": "email"}}'));
+    expect(Object.keys(odd)).toEqual(['__proto__']);
+    expect(fieldsOf(['姓名', '__proto__'], odd)).toEqual(['name', 'email']);
+  });
+
   it('refuses bad shapes without quoting the file', async () => {
     const cases: Record<string, string> = {
       'broken.json': '{"客户": ',

@@ -328,7 +328,8 @@ export function parseMapping(text: string, source: string): Record<string, strin
   }
   if (!isPlainObject(parsed)) invalid('expected a JSON object');
   const columns = isPlainObject(parsed.columns) ? parsed.columns : parsed;
-  const mapping: Record<string, string> = {};
+  // No prototype: a header named __proto__ is kept as a column like any other, not dropped by the setter.
+  const mapping: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(columns)) {
     if (typeof value !== 'string')
       invalid(`the value for column "${shorten(key)}" must be a field key or "-"`);
