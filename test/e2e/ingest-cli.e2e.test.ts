@@ -190,6 +190,10 @@ describe('import through the compiled CLI', () => {
     expect(JSON.parse(cli(['import', 'list', '--json'], env).stdout)).toEqual([]);
     const exportMissing = cli(['export', '--out', join(root, 'no', 'x.xlsx'), '--json'], env);
     expect(JSON.parse(exportMissing.stdout)).toMatchObject({ error: { code: 'OUTPUT_NOT_WRITABLE' } });
+    const generateMissing = cli(['generate', '--count', '5', '--out', join(root, 'no', 'g.csv'), '--json']);
+    expect(generateMissing.code).toBe(3);
+    // A file name that names no file is not scanned as text ("nothing found" would mislead).
+    expect(cli(['detect', join(root, 'no-such-list.csv'), '--json']).code).toBe(4);
     const run = cli(['import', file, '--purpose', 'sales', '--rejects', rejects, '--json'], env);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('含有个人信息');

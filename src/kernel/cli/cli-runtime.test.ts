@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CliIo, progressBar, progressStats } from './cli-runtime.js';
+import { type CliIo, printError, progressBar, progressStats } from './cli-runtime.js';
 
 describe('progress bar', () => {
   it('computes rate and time left from progress so far', () => {
@@ -36,5 +36,24 @@ describe('progress bar', () => {
     const bar = progressBar({ stdout: () => {}, stderr: (s) => lines.push(s), stderrIsTty: true }, '导入');
     bar.update(250, 1000, { count: 1200, unit: 'rows' });
     expect(lines[0]).toMatch(/^\r导入 \[█{8}░{22}\] 25% 1,200 rows [\d,]+ rows\/s ETA (\d+s|--)/);
+  });
+});
+
+describe('printError', () => {
+  it('names the path and the problem of a file-system error, instead of an internal error', () => {
+    const out: string[] = [];
+    const io: CliIo = { stdout: (s) => out.push(s), stderr: () => {}, stderrIsTty: false };
+    const missing = Object.assign(new Error('ENOENT: no such file or directory'), {
+      code: 'ENOENT',
+      syscall: 'open',
+      path: '/no/such/dir/x.json',
+    });
+    expect(printError(io, { json: true, lang: 'zh' }, missing)).toBe(3);
+    expect(JSON.parse(out[0] as string)).toMatchObject({
+      error: { code: 'FILE_ACCESS_FAILED', messageEn: expect.stringContaining('/no/such/dir/x.json') },
+    });
+    // Anything else stays INTERNAL, its message unsaid.
+    expect(printError(io, { json: true, lang: 'zh' }, new Error('secret 13812345678'))).toBe(1);
+    expect(out[1]).not.toContain('1381234');
   });
 });

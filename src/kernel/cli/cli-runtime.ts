@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../config/data-dir.js';
 import { AppError, type Lang } from '../errors/app-error.js';
+import { fileAccessError } from '../errors/file-errors.js';
 
 export interface GlobalOptions {
   data: string;
@@ -45,7 +46,7 @@ export function printResult(io: CliIo, g: GlobalOptions, result: unknown, text?:
 
 /** Prints an error (JSON on stdout with --json, message on stderr otherwise); returns the exit code. */
 export function printError(io: CliIo, g: Pick<GlobalOptions, 'json' | 'lang'>, err: unknown): number {
-  const e = err instanceof AppError ? err : new AppError('INTERNAL');
+  const e = err instanceof AppError ? err : (fileAccessError(err) ?? new AppError('INTERNAL'));
   if (g.json) io.stdout(`${JSON.stringify({ error: e.toJSON(g.lang) })}\n`);
   else {
     const other = g.lang === 'zh' ? e.messageIn('en') : e.messageIn('zh');

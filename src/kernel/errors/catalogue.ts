@@ -236,6 +236,11 @@ export const ERRORS = {
   },
   TOKEN_NOT_FOUND: { class: 'not_found', zh: '令牌 {id} 不存在', en: 'Token {id} does not exist' },
   FILE_NOT_FOUND: { class: 'not_found', zh: '找不到文件 {path}', en: 'File not found: {path}' },
+  FILE_ACCESS_FAILED: {
+    class: 'validation',
+    zh: '无法访问文件 {path}：{detail}',
+    en: 'Cannot access {path}: {detail}',
+  },
   OUTPUT_NOT_WRITABLE: {
     class: 'validation',
     zh: '无法写入 {path}：{detail}',

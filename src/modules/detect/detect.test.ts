@@ -2,11 +2,37 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../kernel/errors/app-error.js';
 import { idNumberCheckChar } from '../../kernel/identifiers/checksums.js';
-import { detectFile } from './detect.js';
+import { detectFile, isFilePath } from './detect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'custodian-detect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('isFilePath', () => {
+  const codeOf = (arg: string): string => {
+    try {
+      return String(isFilePath(arg));
+    } catch (err) {
+      return err instanceof AppError ? err.code : 'thrown';
+    }
+  };
+
+  it('reads an existing file, scans text, and refuses a file name that names no file or a folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-isfile-'));
+    try {
+      writeFileSync(join(dir, 'a.csv'), '姓名\n');
+      expect(codeOf(join(dir, 'a.csv'))).toBe('true');
+      expect(codeOf('手机13912345678，附件 a.csv')).toBe('false');
+      // A mistyped name scanned as text would say "nothing found", as if the file held no personal data.
+      expect(codeOf(join(dir, 'b.csv'))).toBe('FILE_NOT_FOUND');
+      expect(codeOf('客户名单.XLSX')).toBe('FILE_NOT_FOUND');
+      expect(codeOf(dir)).toBe('FILE_ACCESS_FAILED');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('detectFile', () => {
   it('maps columns as an import would: region parts, a number column by content, 序号 left out', async () => {

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { AppError } from '../../kernel/errors/app-error.js';
+import { fileProblem } from '../../kernel/errors/file-errors.js';
 import {
   type ColumnDetection,
   type Detection,
@@ -54,13 +56,29 @@ export type DetectResult =
       summary: Record<string, number>;
     };
 
-/** True when `arg` names an existing file (then it is read as a table, otherwise scanned as text). */
-export function isFilePath(arg: string): boolean {
+function statOrNull(path: string) {
   try {
-    return statSync(arg).isFile();
+    return statSync(path);
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** A lone word ending in a table's extension: a file name, never text worth scanning. */
+const TABLE_FILE_NAME = /^\S+\.(xlsx|xls|csv|tsv|txt|htm|html|xml)$/i;
+
+/**
+ * True when `arg` names an existing file (then it is read as a table, otherwise scanned as text). A
+ * file name that names no file is FILE_NOT_FOUND: scanned as text, a mistyped name would answer
+ * "nothing found", as if the file held no personal data.
+ */
+export function isFilePath(arg: string): boolean {
+  const found = statOrNull(arg);
+  if (found?.isFile()) return true;
+  if (found?.isDirectory())
+    throw new AppError('FILE_ACCESS_FAILED', { path: arg, detail: fileProblem('EISDIR') });
+  if (TABLE_FILE_NAME.test(arg.trim())) throw new AppError('FILE_NOT_FOUND', { path: basename(arg) });
+  return false;
 }
 
 /**

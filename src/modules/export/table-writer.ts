@@ -13,6 +13,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { fileProblem } from '../../kernel/errors/file-errors.js';
 import { scratchCipher } from '../ingest/readers/file-access.js';
 
 export type TableFileFormat = 'csv' | 'xlsx';
@@ -55,20 +56,8 @@ class Sha256Counter extends Transform {
   }
 }
 
-const OUTPUT_PROBLEMS: Record<string, string> = {
-  ENOENT: 'the folder does not exist / 目录不存在',
-  ENOTDIR: 'the folder does not exist / 目录不存在',
-  EACCES: 'permission denied / 没有写权限',
-  EPERM: 'permission denied / 没有写权限',
-  EROFS: 'read-only file system / 只读文件系统',
-  EISDIR: 'it is a folder / 这是一个目录',
-};
-
 function notWritable(path: string, code: string | undefined): AppError {
-  return new AppError('OUTPUT_NOT_WRITABLE', {
-    path,
-    detail: OUTPUT_PROBLEMS[code ?? ''] ?? code ?? 'unknown',
-  });
+  return new AppError('OUTPUT_NOT_WRITABLE', { path, detail: fileProblem(code) });
 }
 
 function statOrNull(path: string) {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, globalsOf, printError, printResult, progressBar } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { checkOutputPath } from '../export/table-writer.js';
 import { generateSyntheticFile } from './generate-file.js';
 import type { SyntheticEncoding, SyntheticFormat } from './types.js';
 
@@ -32,6 +33,8 @@ export function registerGenerateCommand(
         if (!Number.isInteger(count)) throw new AppError('USAGE', { detail: '--count must be an integer' });
         const format = o.format as SyntheticFormat;
         const outPath = resolve(o.out ?? `synthetic-${o.seed}-${count}.${format}`);
+        checkOutputPath(outPath);
+        checkOutputPath(`${outPath}.truth.json`);
         const summary = await generateSyntheticFile({
           count,
           seed: o.seed,
