@@ -74,9 +74,12 @@ describe('import and export over HTTP', () => {
       batchId: string;
       counts: Record<string, number>;
       file: { name: string };
+      sheets: Array<{ name: string }>;
     };
     expect(report.counts).toMatchObject({ read: 2, imported: 1, rejected: 1 });
     expect(report.file.name).toBe('客户名单.csv');
+    // The rows' sheet is named after the uploaded file, not its scratch copy (upload-<id>).
+    expect(report.sheets.map((s) => s.name)).toEqual(['客户名单']);
     const tmp = join(f.dataDir, 'tmp');
     expect(existsSync(tmp) ? readdirSync(tmp) : []).toEqual([]);
 
@@ -216,6 +219,18 @@ describe('import and export over HTTP', () => {
     expect(bad.statusCode).toBe(422);
     expect(bad.json()).toMatchObject({ error: { code: 'IMPORT_MAPPING_INVALID' } });
     expect(bad.body).not.toContain('欧阳');
+
+    // One file an upload: a second is refused by name, not by the parser's code.
+    const two = await server.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: Buffer.concat([
+        multipart([['purpose', 'sales']], file).subarray(0, -`--${BOUNDARY}--\r\n`.length),
+        multipart([], { name: 'second.csv', content: file.content }),
+      ]),
+    });
+    expect(two.json()).toMatchObject({ error: { code: 'IMPORT_UPLOAD_INVALID' } });
 
     // The delimiter field: the report names the one used; a bad one is a usage error.
     const split = await post([

@@ -99,6 +99,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       ...(opts.sheet ? { sheet: opts.sheet } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
       ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+      fileName: opts.fileName,
       isHeader: (cells) => looksLikeHeaderRow(cells, opts.mapping),
     });
     const samples = await sampleSheets(source);
@@ -150,6 +151,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
         ...(opts.sheet ? { sheet: opts.sheet } : {}),
         ...(opts.encoding ? { encoding: opts.encoding } : {}),
         ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+        fileName: opts.fileName,
       },
       opts,
       catalog: defs,

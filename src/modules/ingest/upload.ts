@@ -24,6 +24,14 @@ export function safeFileName(name: string): string {
   return (clean || 'upload').slice(-120);
 }
 
+/** The multipart parser's limits, said as what to change in the request. */
+const MULTIPART_LIMITS: Record<string, string> = {
+  FST_FILES_LIMIT: 'send one file',
+  FST_PARTS_LIMIT: 'too many parts: send one file and the import options',
+  FST_FIELDS_LIMIT: 'too many fields: send one file and the import options',
+  FST_REQ_FILE_TOO_LARGE: 'the file is larger than allowed',
+};
+
 export interface Upload {
   path: string;
   fileName: string;
@@ -73,7 +81,8 @@ export async function receiveUpload(
     }
   } catch (err) {
     await remove();
-    throw err;
+    const limit = MULTIPART_LIMITS[(err as { code?: string }).code ?? ''];
+    throw limit ? new AppError('IMPORT_UPLOAD_INVALID', { detail: limit }) : err;
   }
   if (!path) throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'no file part named "file"' });
   return { path, fileName, fields, remove };

@@ -27,7 +27,7 @@ const MARKUP_EXTENSIONS = new Set(['xls', 'htm', 'html', 'xml']);
  * is intact and the requested sheet exists, and a text file's encoding and delimiter are settled.
  */
 export async function openTable(path: string, opts: OpenTableOptions = {}): Promise<TableSource> {
-  const fileName = basename(path);
+  const fileName = opts.fileName ?? basename(path);
   const ext = extname(path).slice(1).toLowerCase();
   const handle = await openBytes(path).catch((err: unknown) => {
     throw isMissing(err) ? new AppError('FILE_NOT_FOUND', { path: fileName }) : err;

@@ -11,6 +11,11 @@ export interface OpenTableOptions {
   /** Force the field delimiter of a text file (one character, or "tab" / "\\t"). */
   delimiter?: string;
   /**
+   * The name people know the file by, for messages and a text file's sheet: an upload's own name, not
+   * its scratch copy's (upload-<id>.csv). The path's base name by default.
+   */
+  fileName?: string;
+  /**
    * Which of a sheet's first rows is its header: the first non-blank row this accepts (among the first
    * ten), else the first non-blank row. Titles and notes above it come as `preamble` rows.
    */
