@@ -1,3 +1,4 @@
+import { type Stats, statSync } from 'node:fs';
 import { AppError } from './app-error.js';
 
 /** What a file-system error code means to the person who named the path. */
@@ -27,4 +28,13 @@ export function fileAccessError(err: unknown): AppError | undefined {
     return undefined;
   if (!(e.code in FILE_PROBLEMS)) return undefined;
   return new AppError('FILE_ACCESS_FAILED', { path: e.path, detail: fileProblem(e.code) });
+}
+
+/** The file or folder at `path`, or null when there is none (or it cannot be reached). */
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }

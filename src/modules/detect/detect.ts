@@ -1,7 +1,6 @@
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
-import { fileProblem } from '../../kernel/errors/file-errors.js';
+import { fileProblem, statOrNull } from '../../kernel/errors/file-errors.js';
 import {
   type ColumnDetection,
   type Detection,
@@ -55,14 +54,6 @@ export type DetectResult =
       findings: Array<Omit<Detection, never>>;
       summary: Record<string, number>;
     };
-
-function statOrNull(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
-  }
-}
 
 /** A lone word ending in a table's extension: a file name, never text worth scanning. */
 const TABLE_FILE_NAME = /^\S+\.(xlsx|xls|csv|tsv|txt|htm|html|xml)$/i;

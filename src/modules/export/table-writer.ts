@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
-import {
-  accessSync,
-  constants,
-  createWriteStream,
-  fchmodSync,
-  openSync,
-  statSync,
-  type WriteStream,
-} from 'node:fs';
+import { accessSync, constants, createWriteStream, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../kernel/errors/app-error.js';
-import { fileProblem } from '../../kernel/errors/file-errors.js';
+import { fileProblem, statOrNull } from '../../kernel/errors/file-errors.js';
 import { scratchCipher } from '../ingest/readers/file-access.js';
 
 export type TableFileFormat = 'csv' | 'xlsx';
@@ -58,14 +50,6 @@ class Sha256Counter extends Transform {
 
 function notWritable(path: string, code: string | undefined): AppError {
   return new AppError('OUTPUT_NOT_WRITABLE', { path, detail: fileProblem(code) });
-}
-
-function statOrNull(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return null;
-  }
 }
 
 /**
