@@ -6,6 +6,7 @@ import {
   type CliContext,
   type CliIo,
   globalsOf,
+  integerOption,
   osUser,
   printError,
   printResult,
@@ -25,6 +26,9 @@ import { registerNoticeCommands } from './modules/notices/notice-cli.js';
 import { registerGenerateCommand } from './modules/synthetic/synthetic-cli.js';
 import { registerTransferCommands } from './modules/transfer/transfer-cli.js';
 import { VERSION } from './version.js';
+
+const PORT_RANGE = { min: 0, max: 65_535 };
+const portOption = integerOption('--port', PORT_RANGE);
 
 /** Builds the `custodian` program; every command calls the same services as the API. */
 export function buildProgram(io: CliIo): { program: Command; exitCode: () => number } {
@@ -110,7 +114,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
   program
     .command('serve')
     .description('启动服务（API、控制台）/ start the server')
-    .option('--port <n>', 'port', process.env.PORT ?? '8080')
+    .option('--port <n>', 'port, 0–65535 (default $PORT or 8080)', portOption)
     .option('--host <host>', 'bind address (default loopback only)', '127.0.0.1')
     .option('--init', 'initialise the data directory first if it is empty (the default)')
     .option('--no-init', 'refuse to start on an uninitialised data directory')
@@ -133,7 +137,10 @@ export function buildProgram(io: CliIo): { program: Command; exitCode: () => num
         // Loaded on demand: the HTTP stack is not needed by one-shot CLI commands.
         const { buildHttp } = await import('./http.js');
         const server = await buildHttp(app, logger);
-        const address = await server.listen({ port: Number(o.port), host: o.host });
+        const address = await server.listen({
+          port: o.port ?? integerOption('PORT', PORT_RANGE)(process.env.PORT ?? '8080'),
+          host: o.host,
+        });
         io.stderr(
           `Custodian 已启动 / listening on ${address}\n  console: ${address}/\n  API docs: ${address}/api/docs\n`,
         );

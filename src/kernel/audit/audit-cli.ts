@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Actor, assertCan } from '../authz/permissions.js';
-import { type CliContext, progressBar } from '../cli/cli-runtime.js';
+import { type CliContext, integerOption, progressBar } from '../cli/cli-runtime.js';
 import { AppError } from '../errors/app-error.js';
 import type { Kernel } from '../kernel.js';
 import { formatShanghai } from '../time/clock.js';
@@ -61,8 +61,12 @@ export function registerAuditCommands(program: Command, ctx: CliContext<{ kernel
     .option('--actor <actor>', 'e.g. cli:root or token:<id>')
     .option('--from <iso>', 'from time')
     .option('--to <iso>', 'to time')
-    .option('--after <seq>', 'events after this sequence number, oldest first')
-    .option('--limit <n>', 'max events', '100')
+    .option(
+      '--after <seq>',
+      'events after this sequence number, oldest first',
+      integerOption('--after', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    )
+    .option('--limit <n>', 'max events (1–10000)', integerOption('--limit', { min: 1, max: 10_000 }), 100)
     .action(async (o, cmd: Command) =>
       ctx.run(
         cmd,
@@ -74,8 +78,8 @@ export function registerAuditCommands(program: Command, ctx: CliContext<{ kernel
             actor: o.actor,
             from: o.from,
             to: o.to,
-            afterSeq: o.after !== undefined ? Number(o.after) : undefined,
-            limit: Number(o.limit),
+            afterSeq: o.after,
+            limit: o.limit,
           });
         },
         (r) =>

@@ -144,11 +144,35 @@ export async function withProgress<T>(
   }
 }
 
+/** A collector of a repeated `key=value` option; its usage error names the option. */
+function keyValueCollector(flag: string) {
+  return (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new AppError('USAGE', { detail: `${flag} expects key=value` });
+    return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
+  };
+}
+
 /** Collects repeated `--field key=value` options. */
-export function collectField(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const eq = value.indexOf('=');
-  if (eq <= 0) throw new AppError('USAGE', { detail: `--field expects key=value` });
-  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
+export const collectField = keyValueCollector('--field');
+
+/** Collects repeated `--filter key=value` options. */
+export const collectFilter = keyValueCollector('--filter');
+
+/**
+ * A parser of a whole-number option within a range: `abc`, `1.5`, `1e3` or a value out of range is a
+ * usage error naming the option and the range, never a NaN that a service reads as "no limit".
+ * Give the option's default as a number: commander hands defaults over unparsed.
+ */
+export function integerOption(flag: string, range: { min: number; max: number }) {
+  return (value: string): number => {
+    const n = /^\s*[+-]?\d{1,16}\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < range.min || n > range.max)
+      throw new AppError('USAGE', {
+        detail: `${flag} expects a whole number from ${range.min} to ${range.max}, got "${value.slice(0, 40)}"`,
+      });
+    return n;
+  };
 }
 
 export function collectList(value: string, previous: string[] = []): string[] {

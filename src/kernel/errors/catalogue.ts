@@ -211,8 +211,8 @@ export const ERRORS = {
   },
   IMPORT_SHEET_NOT_FOUND: {
     class: 'not_found',
-    zh: '工作簿 {file} 中没有名为“{sheet}”的工作表',
-    en: 'Workbook {file} has no sheet named "{sheet}"',
+    zh: '文件 {file} 中没有名为“{sheet}”的工作表；它的工作表：{sheets}',
+    en: 'File {file} has no sheet named "{sheet}"; its sheets: {sheets}',
   },
   IMPORT_EMPTY_FILE: {
     class: 'validation',

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectList } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, collectList, integerOption } from '../../kernel/cli/cli-runtime.js';
 
 export function registerTokenCommands(program: Command, ctx: CliContext<App, Actor>): void {
   const token = program.command('token').description('API 令牌 / API tokens');
@@ -15,7 +15,11 @@ export function registerTokenCommands(program: Command, ctx: CliContext<App, Act
       collectList,
       [],
     )
-    .option('--expires-days <n>', 'expiry in days')
+    .option(
+      '--expires-days <n>',
+      'expiry in days (1–3650)',
+      integerOption('--expires-days', { min: 1, max: 3650 }),
+    )
     .action(async (o, cmd: Command) =>
       ctx.run(
         cmd,
@@ -23,7 +27,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext<App, Act
           app.tokens.create(actor, {
             name: o.name,
             roles: o.role,
-            expiresInDays: o.expiresDays ? Number(o.expiresDays) : undefined,
+            expiresInDays: o.expiresDays,
           }),
         (r) => `${r.token}\n(id ${r.id}; store it now, it is not shown again)`,
       ),

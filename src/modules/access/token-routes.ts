@@ -20,7 +20,7 @@ export async function tokenRoutes(api: FastifyInstance, app: App): Promise<void>
           properties: {
             name: { type: 'string' },
             roles: { type: 'array', items: { type: 'string' }, minItems: 1 },
-            expiresInDays: { type: 'integer', minimum: 1 },
+            expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
           },
         },
       },

@@ -52,6 +52,12 @@ export function createTokenService(deps: TokenDeps) {
         if (!BUILT_IN_ROLES[role] || role === 'system')
           throw new AppError('VALIDATION_FAILED', { detail: `unknown role ${role}` });
       }
+    const days = input.expiresInDays;
+    // NaN or a negative count must not make a token that never expires or is born expired.
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650))
+      throw new AppError('VALIDATION_FAILED', {
+        detail: 'expiresInDays must be a whole number from 1 to 3650',
+      });
     const id = uuidv7();
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = clock.now();

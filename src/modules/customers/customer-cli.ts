@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectField, collectList } from '../../kernel/cli/cli-runtime.js';
+import {
+  type CliContext,
+  collectField,
+  collectFilter,
+  collectList,
+  integerOption,
+} from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { formatShanghai } from '../../kernel/time/clock.js';
 import type { CustomerKind, CustomerSummary, CustomerView, FieldDef } from './customer-types.js';
@@ -97,8 +103,8 @@ export function registerCustomerCommands(program: Command, ctx: CliContext<App, 
     .description('列出客户（脱敏，分页）/ list customers, masked, paged')
     .option('--kind <kind>', 'individual | company | contact')
     .option('--status <status>', 'active | erased | restricted', 'active')
-    .option('--filter <key=value>', 'exact match on an L1 field (repeatable)', collectField, {})
-    .option('--limit <n>', 'page size (max 500)', '50')
+    .option('--filter <key=value>', 'exact match on an L1 field (repeatable)', collectFilter, {})
+    .option('--limit <n>', 'page size (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
     .option('--cursor <id>', 'continue after this id')
     .action(async (o, cmd: Command) =>
       ctx.run(
@@ -108,7 +114,7 @@ export function registerCustomerCommands(program: Command, ctx: CliContext<App, 
             kind: o.kind ? parseKind(o.kind) : undefined,
             status: o.status,
             filters: o.filter,
-            limit: Number(o.limit),
+            limit: o.limit,
             cursor: o.cursor,
           }),
         (r) =>
@@ -162,11 +168,11 @@ export function registerCustomerCommands(program: Command, ctx: CliContext<App, 
   customer
     .command('history <id>')
     .description('谁处理过该客户的数据 / who touched this customer')
-    .option('--limit <n>', 'events', '200')
+    .option('--limit <n>', 'events (1–10000)', integerOption('--limit', { min: 1, max: 10_000 }), 200)
     .action(async (id: string, o, cmd: Command) =>
       ctx.run(
         cmd,
-        (app, actor) => app.customers.history(actor, id, Number(o.limit)),
+        (app, actor) => app.customers.history(actor, id, o.limit),
         (r) =>
           r
             .map(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectField, collectList, progressBar } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, collectFilter, collectList, progressBar } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import type { ExportResult } from './export-types.js';
@@ -35,7 +35,7 @@ export function registerExportCommand(program: Command, ctx: CliContext<App, Act
     .option('--encoding <e>', 'csv: utf8 (with BOM) | gbk', 'utf8')
     .option('--fields <keys>', '导出的字段（逗号分隔）/ fields, comma-separated', collectList, [])
     .option('--kind <kind>', 'individual | company | contact')
-    .option('--filter <key=value>', 'exact match on an L1 field (repeatable)', collectField, {})
+    .option('--filter <key=value>', 'exact match on an L1 field (repeatable)', collectFilter, {})
     .option('--batch <id>', '只导出该导入批次的客户 / only customers of this import batch')
     .option(
       '--reveal <keys>',

@@ -170,6 +170,16 @@ export function createExportService(deps: ExportDeps) {
         });
       filters.push([field, JSON.stringify(normaliseFieldValue(def, raw) ?? '')]);
     }
+    if (opts.batchId) {
+      // A mistyped batch id would otherwise export an empty file and report success.
+      const batch = await store.db
+        .selectFrom('import_batches')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('id', '=', opts.batchId)
+        .executeTakeFirst();
+      if (!batch) throw new AppError('IMPORT_BATCH_NOT_FOUND', { id: opts.batchId });
+    }
     const format = formatOf(opts.out, opts.format);
     checkOutputPath(opts.out);
     const encoding = format === 'csv' ? (opts.encoding ?? 'utf8') : 'utf8';

@@ -217,7 +217,21 @@ export function openTableWriter(
 
 /** csv or xlsx from an explicit format or the file's extension. */
 export function formatOf(path: string, explicit?: string): TableFileFormat {
-  const f = (explicit ?? path.split('.').pop() ?? '').toLowerCase();
-  if (f === 'csv' || f === 'xlsx') return f;
-  throw new AppError('USAGE', { detail: 'the output must be .xlsx or .csv (or give --format)' });
+  const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? '';
+  const f = (explicit ?? extension).toLowerCase();
+  if (f !== 'csv' && f !== 'xlsx')
+    throw new AppError('USAGE', {
+      detail: explicit
+        ? `--format expects csv or xlsx, got "${explicit.slice(0, 20)}"`
+        : 'the output must be .xlsx or .csv (or give --format)',
+    });
+  // CSV bytes under a .xlsx name (or the reverse) would not open in Excel: say so before writing.
+  if (explicit && TABLE_EXTENSIONS.has(extension) && extension !== f)
+    throw new AppError('USAGE', {
+      detail: `--format ${f} does not match the file name's .${extension}; name the file .${f} or drop --format`,
+    });
+  return f;
 }
+
+/** Extensions of table files whose format a different --format would contradict. */
+const TABLE_EXTENSIONS = new Set(['csv', 'xlsx', 'xls']);

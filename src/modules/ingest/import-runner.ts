@@ -38,9 +38,11 @@ import {
   type ImportCounts,
   type ImportOptions,
   type ImportReport,
+  MAX_CHUNK_ROWS,
 } from './ingest-types.js';
 import { PendingKeys } from './pending-keys.js';
 import { openTable } from './readers/index.js';
+import { checkMappingTargets } from './sheet-plan.js';
 import {
   expectedLookupKeys,
   FILTER_STORE_PER_LOAD,
@@ -74,6 +76,11 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     assertCan(actor, 'import', 'run');
     const scope = dataScopeOf(actor);
     const dryRun = Boolean(input.dryRun);
+    const chunkSize = input.chunkSize ?? DEFAULT_CHUNK_ROWS;
+    if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_ROWS)
+      throw new AppError('VALIDATION_FAILED', {
+        detail: `chunkSize must be a whole number from 1 to ${MAX_CHUNK_ROWS}`,
+      });
     const file = await fileFacts(path);
     let batch: ImportBatchesTable | undefined;
     if (input.resume) {
@@ -95,6 +102,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       if (opts.onDuplicate !== 'skip') assertCan(actor, 'customer', 'update');
     }
     const purposes = await consent.requirePurposes(store.db, opts.purposes);
+    checkMappingTargets(opts.mapping, await catalog.load());
     const source = await openTable(path, {
       ...(opts.sheet ? { sheet: opts.sheet } : {}),
       ...(opts.encoding ? { encoding: opts.encoding } : {}),
@@ -105,7 +113,6 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const samples = await sampleSheets(source);
     if (opts.createFields && !dryRun) await createFields(actor, opts, samples);
     const defs = await catalog.load();
-    const chunkSize = Math.max(1, input.chunkSize ?? DEFAULT_CHUNK_ROWS);
     const startedAt = batch?.created_at ?? clock.now().toISOString();
     if (dryRun) {
       const planFor = planner(opts, () => defs, samples);

@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectField, collectList, progressBar } from '../../kernel/cli/cli-runtime.js';
+import {
+  type CliContext,
+  collectField,
+  collectList,
+  integerOption,
+  progressBar,
+} from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import { loadMappingFile, parseMapping } from './header-mapping.js';
-import { DEFAULT_CHUNK_ROWS, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import { DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
 import { DELIMITER_HELP } from './readers/delimiter-names.js';
 import { REJECTS_WARNING } from './rejects-file.js';
 import { batchLine, quarantineText, reportText } from './report-text.js';
@@ -53,7 +59,12 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--kind <kind>', '没有“客户类型”列时的类型 / kind when no 客户类型 column says')
     .option('--create-fields', '为未映射的列创建自定义字段 / create custom fields for unmapped columns')
     .option('--resume <batch>', '续传中断的批次 / continue an interrupted batch')
-    .option('--chunk-size <n>', '每个事务的行数 / rows per transaction', String(DEFAULT_CHUNK_ROWS))
+    .option(
+      '--chunk-size <n>',
+      `每个事务的行数 / rows per transaction (1–${MAX_CHUNK_ROWS})`,
+      integerOption('--chunk-size', { min: 1, max: MAX_CHUNK_ROWS }),
+      DEFAULT_CHUNK_ROWS,
+    )
     .option(
       '--single-thread',
       '在同一线程解析和加密（更省内存，更慢）/ parse and seal on the importing thread (less memory, slower)',
@@ -83,7 +94,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
               createFields: Boolean(o.createFields),
               resume: o.resume,
               rejectsFile: o.rejects,
-              chunkSize: Number(o.chunkSize) || DEFAULT_CHUNK_ROWS,
+              chunkSize: o.chunkSize,
               ...(o.singleThread ? { producer: 'inline' as const } : {}),
               onProgress: (p) => bar.update(p.bytesDone, p.bytesTotal, { count: p.rows, unit: 'rows' }),
             })
@@ -98,11 +109,11 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
   cmd
     .command('list')
     .description('导入批次 / import batches')
-    .option('--limit <n>', 'max batches', '50')
+    .option('--limit <n>', 'max batches (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
     .action(async (o, command: Command) =>
       ctx.run(
         command,
-        (app, actor) => app.ingest.list(actor, { limit: Number(o.limit) }),
+        (app, actor) => app.ingest.list(actor, { limit: o.limit }),
         (r) => (r.length ? r.map(batchLine).join('\n') : '（没有导入批次）/ no batches'),
       ),
     );
@@ -126,8 +137,12 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     .option('--reveal', '显示原文（需要 --purpose，留审计）/ show in clear (needs --purpose, audited)')
     // --purpose is the parent's option (commander hands it to `import`): read from there.
     .option('--status <status>', 'open | fixed | discarded')
-    .option('--limit <n>', 'rows per page', '50')
-    .option('--after <seq>', 'continue after this #sequence number')
+    .option('--limit <n>', 'rows per page (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
+    .option(
+      '--after <seq>',
+      'continue after this #sequence number',
+      integerOption('--after', { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    )
     .action(async (batch: string, o, command: Command) =>
       ctx.run(
         command,
@@ -136,8 +151,8 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
             reveal: Boolean(o.reveal),
             purpose: (command.parent?.opts().purpose as string[] | undefined)?.[0],
             status: o.status,
-            limit: Number(o.limit),
-            afterSeq: o.after === undefined ? undefined : Number(o.after),
+            limit: o.limit,
+            afterSeq: o.after,
           }),
         (r, g) => `${quarantineText(r.items, g.lang)}${r.next ? `\n-- more: --after ${r.next}` : ''}`,
       ),

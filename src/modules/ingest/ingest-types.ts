@@ -11,6 +11,8 @@ import type { CustomerKind } from '../customers/customer-types.js';
  * against 347–351. Four times as many commits did not show in SQLite's time (60 against 64 µs a row).
  */
 export const DEFAULT_CHUNK_ROWS = 250;
+/** A chunk is one transaction held in memory whole: past this, memory grows and a crash loses more. */
+export const MAX_CHUNK_ROWS = 10_000;
 
 export const ON_DUPLICATE = ['skip', 'merge', 'overwrite'] as const;
 export type OnDuplicate = (typeof ON_DUPLICATE)[number];

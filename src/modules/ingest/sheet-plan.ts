@@ -94,16 +94,13 @@ const BUILTIN_FOR_KIND: Partial<Record<IdentifierKind, string>> = {
 const DEFAULT_CUSTOM_GRADE: DataGrade = 'L3';
 
 /**
- * Maps a sheet's headers to catalog fields (synonyms, then the mapping file), finds the 客户类型
- * column, and classifies every column from `samples` (values per column, a few hundred rows).
+ * Refuses a mapping whose target is no field of the catalog (or, for `company.` targets, no field a
+ * company has). Run before a batch is created, so a typo in --mapping leaves no failed batch behind.
  */
-export function planSheet(
-  sheet: string,
-  headers: string[],
+export function checkMappingTargets(
   override: Record<string, string>,
   catalog: ReadonlyMap<string, FieldDef>,
-  samples: string[][] = [],
-): SheetPlan {
+): void {
   for (const target of Object.values(override)) {
     if (target === '-' || target === KIND_FIELD) continue;
     if (target.startsWith(COMPANY_SCOPE)) {
@@ -117,6 +114,20 @@ export function planSheet(
       });
     }
   }
+}
+
+/**
+ * Maps a sheet's headers to catalog fields (synonyms, then the mapping file), finds the 客户类型
+ * column, and classifies every column from `samples` (values per column, a few hundred rows).
+ */
+export function planSheet(
+  sheet: string,
+  headers: string[],
+  override: Record<string, string>,
+  catalog: ReadonlyMap<string, FieldDef>,
+  samples: string[][] = [],
+): SheetPlan {
+  checkMappingTargets(override, catalog);
   const mapped = mapHeaders(headers, override);
   let kindColumn: number | null = null;
   const columns: ColumnPlan[] = mapped.map((m, i) => {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, withProgress } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, integerOption, withProgress } from '../../kernel/cli/cli-runtime.js';
+
+const batchSizeOption = integerOption('--batch-size', { min: 1, max: 10_000 });
 
 export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor>): void {
   const keys = program.command('keys').description('密钥 / keys');
@@ -23,13 +25,13 @@ export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor
   keys
     .command('rotate')
     .description('轮换组织密钥（在线、分批、可续做）/ rotate the org key online, in batches, resumable')
-    .option('--batch-size <n>', 'customers per transaction', '1000')
+    .option('--batch-size <n>', 'customers per transaction (1–10000)', batchSizeOption, 1000)
     .action(async (o, cmd: Command) =>
       ctx.run(
         cmd,
         async (app, actor) =>
           withProgress(ctx.io, 'rewrap', (onProgress) =>
-            app.keys.rotate(actor, { batchSize: Number(o.batchSize), onProgress }),
+            app.keys.rotate(actor, { batchSize: o.batchSize, onProgress }),
           ),
         (r) =>
           `now v${r.version}; re-wrapped ${r.rewrapped} customer keys${r.resumed ? ' (resumed)' : ''}; retired ${r.retired.map((v) => `v${v}`).join(', ') || 'none'}`,
@@ -40,13 +42,13 @@ export function registerKeyCommands(program: Command, ctx: CliContext<App, Actor
     .description(
       '从客户数据重建搜索索引（分批、可续做）/ rebuild the search index from the customers’ values, in batches, resumable',
     )
-    .option('--batch-size <n>', 'customers per transaction', '1000')
+    .option('--batch-size <n>', 'customers per transaction (1–10000)', batchSizeOption, 1000)
     .action(async (o, cmd: Command) =>
       ctx.run(
         cmd,
         async (app, actor) =>
           withProgress(ctx.io, 'reindex', (onProgress) =>
-            app.searchIndex.rebuild(actor, { batchSize: Number(o.batchSize), onProgress }),
+            app.searchIndex.rebuild(actor, { batchSize: o.batchSize, onProgress }),
           ),
         (r) =>
           `重建索引 ${r.customers} 位客户，其中 ${r.changed} 位的索引已更新 / reindexed ${r.customers} customers, ${r.changed} changed`,

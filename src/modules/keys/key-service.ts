@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AuditTrail } from '../../kernel/audit/audit-trail.js';
 import { type Actor, assertCan } from '../../kernel/authz/permissions.js';
 import { KeyRing, newOrgKeyMaterial } from '../../kernel/crypto/key-ring.js';
+import { AppError } from '../../kernel/errors/app-error.js';
 import type { Store } from '../../kernel/store/store.js';
 import type { Clock } from '../../kernel/time/clock.js';
 
@@ -127,6 +128,9 @@ export function createKeyService(deps: KeyServiceDeps) {
   ): Promise<{ version: number; rewrapped: number; resumed: boolean; retired: number[] }> {
     assertCan(actor, 'keys', 'rotate');
     const batchSize = opts.batchSize ?? 1000;
+    // A batch of 0 would re-wrap nothing and never finish.
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+      throw new AppError('VALIDATION_FAILED', { detail: 'batchSize must be 1–10000' });
     const retiring = await store.db
       .selectFrom('org_keys')
       .select('version')

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, globalsOf, printError, printResult, progressBar } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
-import { checkOutputPath } from '../export/table-writer.js';
+import { checkOutputPath, formatOf } from '../export/table-writer.js';
 import { generateSyntheticFile } from './generate-file.js';
 import type { SyntheticEncoding, SyntheticFormat } from './types.js';
 
@@ -18,7 +18,7 @@ export function registerGenerateCommand(
     .requiredOption('--count <n>', '客户数 / number of customers')
     .option('--seed <seed>', '随机种子（相同种子生成相同文件）/ seed', '1')
     .option('--dirty-rate <r>', '含一处错误的记录比例 0..1 / share of records with one defect', '0')
-    .option('--format <f>', 'csv | xlsx', 'csv')
+    .option('--format <f>', 'csv | xlsx（默认按 --out 的扩展名，否则 csv）/ default: from --out, else csv')
     .option('--encoding <e>', 'utf8 | gbk (csv)', 'utf8')
     .option(
       '--shared-strings',
@@ -31,7 +31,10 @@ export function registerGenerateCommand(
       try {
         const count = Number(o.count);
         if (!Number.isInteger(count)) throw new AppError('USAGE', { detail: '--count must be an integer' });
-        const format = o.format as SyntheticFormat;
+        const format: SyntheticFormat = formatOf(
+          o.out ?? '',
+          o.format ?? (/\.xlsx$/i.test(o.out ?? '') ? 'xlsx' : 'csv'),
+        );
         const outPath = resolve(o.out ?? `synthetic-${o.seed}-${count}.${format}`);
         checkOutputPath(outPath);
         checkOutputPath(`${outPath}.truth.json`);

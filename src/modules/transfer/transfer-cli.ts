@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
-import { type CliContext, collectList } from '../../kernel/cli/cli-runtime.js';
+import { type CliContext, collectList, integerOption } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { formatShanghai } from '../../kernel/time/clock.js';
 import { ANSWER_KINDS, type AnswerKind } from './answers-port.js';
@@ -116,7 +116,12 @@ export function registerTransferCommands(program: Command, ctx: CliContext<App, 
     .option('--fields <list>', '移交字段（默认 L1–L3）/ fields handed over', collectList)
     .option('--include-l4', '包含 L4 高敏字段（须 --l4-reason）')
     .option('--l4-reason <text>', 'approval reason for L4 fields')
-    .option('--notice-days <n>', '告知提前天数 / notice lead time in days', '30')
+    .option(
+      '--notice-days <n>',
+      '告知提前天数 / notice lead time in days (0–365)',
+      integerOption('--notice-days', { min: 0, max: 365 }),
+      30,
+    )
     .option('--planned-date <date>', 'YYYY-MM-DD')
     .action(async (o, cmd: Command) =>
       ctx.run(
@@ -130,7 +135,7 @@ export function registerTransferCommands(program: Command, ctx: CliContext<App, 
             fields: o.fields,
             includeL4: o.includeL4,
             l4Reason: o.l4Reason,
-            noticeDays: Number(o.noticeDays),
+            noticeDays: o.noticeDays,
             plannedDate: o.plannedDate,
           }),
         line,
@@ -288,13 +293,13 @@ export function registerTransferCommands(program: Command, ctx: CliContext<App, 
     .command('dd <id>')
     .description('尽调数据室：汇总与去标识样本（k-匿名）/ due-diligence room')
     .requiredOption('--out <file>', 'output JSON file')
-    .option('--k <k>', 'k-anonymity threshold', '5')
-    .option('--sample <n>', 'sample size', '200')
+    .option('--k <k>', 'k-anonymity threshold (2–1000)', integerOption('--k', { min: 2, max: 1000 }), 5)
+    .option('--sample <n>', 'sample size (0–10000)', integerOption('--sample', { min: 0, max: 10_000 }), 200)
     .action(async (id: string, o, cmd: Command) =>
       ctx.run(
         cmd,
         async (app, actor) => {
-          const room = await app.transfer.dd.room(actor, id, { k: Number(o.k), sample: Number(o.sample) });
+          const room = await app.transfer.dd.room(actor, id, { k: o.k, sample: o.sample });
           writeOut(o.out, `${JSON.stringify(room, null, 2)}\n`);
           return {
             out: o.out,

@@ -2,6 +2,7 @@ import { AppError } from '../../../kernel/errors/app-error.js';
 import { detectEncoding, resolveEncodingName } from './encoding.js';
 import { readBytes } from './file-access.js';
 import { type MarkupToken, MarkupTokenizer, MarkupTooLongError } from './markup-tokenizer.js';
+import { findSheetIndex } from './sheet-choice.js';
 import { SpanGrid } from './span-grid.js';
 import { decodeText } from './text-decoder.js';
 import type { ReadMeter } from './types.js';
@@ -119,16 +120,12 @@ export function markupCorrupt(file: MarkupFile, reason: string): AppError {
   return new AppError('IMPORT_FILE_CORRUPT', { file: file.fileName, format: file.format }, { reason });
 }
 
-/** The sheet of `sheets` that --sheet names (exactly, else ignoring case and surrounding spaces). */
+/** The sheet of `sheets` that --sheet names (see findSheetIndex), or null for every sheet. */
 export function chooseMarkupSheet(
   sheets: readonly string[],
   name: string | undefined,
   file: MarkupFile,
 ): number | null {
   if (name === undefined) return null;
-  const loose = (s: string) => s.normalize('NFKC').trim().toLowerCase();
-  let index = sheets.indexOf(name);
-  if (index === -1) index = sheets.findIndex((s) => loose(s) === loose(name));
-  if (index === -1) throw new AppError('IMPORT_SHEET_NOT_FOUND', { file: file.fileName, sheet: name });
-  return index;
+  return findSheetIndex(sheets, name, file.fileName);
 }

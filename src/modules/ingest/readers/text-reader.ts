@@ -6,6 +6,7 @@ import { sniffDelimiter } from './delimiter-sniffer.js';
 import { detectEncoding, isUtf8Name, resolveEncodingName } from './encoding.js';
 import { readBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
+import { findSheetIndex } from './sheet-choice.js';
 import { decodeText } from './text-decoder.js';
 import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 
@@ -56,6 +57,8 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
             file.format === 'csv' ? ',' : undefined,
           );
   const sheet = file.fileName.replace(/\.[^.]*$/, '');
+  // A text file is one sheet named after the file: a --sheet naming another is a mistake, not a no-op.
+  if (opts.sheet !== undefined) findSheetIndex([sheet], opts.sheet, file.fileName);
 
   const meter: ReadMeter = { done: 0, total: file.size };
   return {

@@ -206,7 +206,12 @@ describe('xlsx reader', () => {
     ]);
     const err = await appErrorOf(openTable(workbookPath, { sheet: '订单' }));
     expect(err.code).toBe('IMPORT_SHEET_NOT_FOUND');
-    expect(err.params).toEqual({ file: '客户导入.xlsx', sheet: '订单' });
+    // The sheets there are, hidden ones too (they can be named), so the user can pick one.
+    expect(err.params).toEqual({
+      file: '客户导入.xlsx',
+      sheet: '订单',
+      sheets: '“客户”, “联系人”, “省市区”',
+    });
   });
 
   it('can be read twice and stopped early', async () => {

@@ -1,6 +1,7 @@
 import { AppError } from '../../../kernel/errors/app-error.js';
 import { openBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
+import { findSheetIndex } from './sheet-choice.js';
 import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 import {
   type PartLocation,
@@ -64,11 +65,12 @@ async function readManifest(path: string, fileName: string, size: number): Promi
 function chooseSheets(manifest: WorkbookManifest, name: string | undefined, fileName: string): SheetInfo[] {
   let chosen: SheetInfo[];
   if (name !== undefined) {
-    const exact = manifest.sheets.filter((s) => s.name === name);
-    const loose = manifest.sheets.filter((s) => looseName(s.name) === looseName(name));
-    const match = exact[0] ?? (loose.length === 1 ? loose[0] : undefined);
-    if (!match) throw new AppError('IMPORT_SHEET_NOT_FOUND', { file: fileName, sheet: name });
-    chosen = [match];
+    const index = findSheetIndex(
+      manifest.sheets.map((s) => s.name),
+      name,
+      fileName,
+    );
+    chosen = [manifest.sheets[index] as SheetInfo];
   } else {
     const visible = manifest.sheets.filter((s) => !s.hidden);
     chosen = visible.length > 0 ? visible : manifest.sheets;
@@ -140,8 +142,4 @@ function asCorrupt(err: unknown, fileName: string): unknown {
     );
   const reason = err instanceof ZipFormatError ? err.message : 'unreadable workbook content';
   return new AppError('IMPORT_FILE_CORRUPT', { file: fileName, format: 'xlsx' }, { reason });
-}
-
-function looseName(name: string): string {
-  return name.normalize('NFKC').trim().toLowerCase();
 }
