@@ -246,4 +246,37 @@ describe('import and export over HTTP', () => {
     expect(badDelimiter.statusCode).toBe(400);
     expect(badDelimiter.json()).toMatchObject({ error: { code: 'USAGE' } });
   });
+
+  it('refuses a misspelt field or a flag that is neither true nor false, instead of importing for real', async () => {
+    const file = { name: '名单.csv', content: Buffer.from('\ufeff姓名,手机\r\n公孙策,13800004444\r\n') };
+    const post = (fields: Array<[string, string]>) =>
+      server.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: multipart([['purpose', 'sales'], ...fields], file),
+      });
+    const batches = async () =>
+      ((await server.inject({ url: '/api/v1/imports', headers: auth() })).json() as { items: unknown[] })
+        .items.length;
+    const before = await batches();
+    const misspelt = await post([['dryrun', 'true']]);
+    expect(misspelt.statusCode).toBe(422);
+    expect(misspelt.json()).toMatchObject({ error: { code: 'IMPORT_UPLOAD_INVALID' } });
+    expect((misspelt.json() as { error: { messageEn: string } }).error.messageEn).toContain('"dryrun"');
+    const maybe = await post([['dryRun', 'maybe']]);
+    expect(maybe.statusCode).toBe(422);
+    expect(maybe.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const zero = await post([['chunkSize', '0']]);
+    expect(zero.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(await batches()).toBe(before);
+    // The accepted spellings still work: a preview with no, then a real import one row a transaction.
+    expect((await post([['dryRun', 'yes']])).statusCode).toBe(200);
+    const real = await post([
+      ['dryRun', 'off'],
+      ['chunkSize', '1'],
+    ]);
+    expect(real.statusCode).toBe(201);
+    expect(real.json()).toMatchObject({ imported: 1 });
+  });
 });

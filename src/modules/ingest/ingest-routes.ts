@@ -3,10 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
-import type { CustomerKind } from '../customers/customer-types.js';
-import { parseMapping } from './header-mapping.js';
-import { type ImportReport, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import type { ImportReport } from './ingest-types.js';
 import { receiveUpload } from './upload.js';
+import { uploadOptions } from './upload-options.js';
 
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 const idParam = {
@@ -18,15 +17,6 @@ const anyObject = { type: 'object', additionalProperties: true } as const;
 const reportResponse = {
   200: { description: '质量报告 / quality report (counts, columns; masked examples only)', ...anyObject },
 };
-
-function flag(values: string[] | undefined): boolean {
-  const v = values?.[values.length - 1]?.toLowerCase();
-  return v === 'true' || v === '1' || v === 'yes' || v === 'on';
-}
-
-function one(values: string[] | undefined): string | undefined {
-  return values?.[values.length - 1];
-}
 
 /** Import routes; the multipart parser is registered for this scope only. */
 export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void> {
@@ -46,7 +36,8 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
             'multipart/form-data: `file` (.xlsx/.csv/.tsv/.txt; a .xls/.htm/.html/.xml that holds an HTML table, Excel 2003 XML or tab-separated text), `purpose` (repeat, or `purposes` comma-separated), ' +
             "`dryRun`, `onDuplicate` (skip|merge|overwrite), `lenient`, `kind`, `sheet`, `encoding`, `delimiter` (a text file's: one character, or tab/comma/semicolon/pipe; sniffed when absent), " +
             '`mapping` (JSON in the format of `--mapping`: `{"columns": {"<header or column letter>": "<field>|-"}}`), ' +
-            '`createFields` (create the proposed custom fields of unmapped columns). The upload is ' +
+            '`createFields` (create the proposed custom fields of unmapped columns), `chunkSize` (rows per transaction, 1–10000). ' +
+            'Flags are true/false (1/0, yes/no, on/off); any other field is refused (`IMPORT_UPLOAD_INVALID`). The upload is ' +
             'kept in a 0600 temporary file under the data directory and deleted afterwards.',
           consumes: ['multipart/form-data'],
           response: {
@@ -62,32 +53,8 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
         const upload = await receiveUpload(req.parts(), app.kernel.dataDir);
         let report: ImportReport;
         try {
-          const f = upload.fields;
-          const purposes = [...(f.purpose ?? []), ...(f.purposes ?? []).flatMap((p) => p.split(','))]
-            .map((p) => p.trim())
-            .filter(Boolean);
-          const onDuplicate = one(f.onDuplicate) ?? 'merge';
-          if (!(ON_DUPLICATE as readonly string[]).includes(onDuplicate))
-            throw new AppError('VALIDATION_FAILED', {
-              detail: 'onDuplicate must be skip, merge or overwrite',
-            });
-          const kind = one(f.kind);
-          const mappingField = one(f.mapping);
-          if (kind && !['individual', 'company', 'contact'].includes(kind))
-            throw new AppError('VALIDATION_FAILED', {
-              detail: 'kind must be individual, company or contact',
-            });
           report = await app.ingest.run(actor, upload.path, {
-            purposes,
-            dryRun: flag(f.dryRun),
-            lenient: flag(f.lenient),
-            onDuplicate: onDuplicate as OnDuplicate,
-            kind: kind as CustomerKind | undefined,
-            sheet: one(f.sheet),
-            encoding: one(f.encoding),
-            delimiter: one(f.delimiter),
-            mapping: mappingField === undefined ? undefined : parseMapping(mappingField, 'mapping'),
-            createFields: flag(f.createFields),
+            ...uploadOptions(upload.fields),
             fileName: upload.fileName,
           });
         } finally {
