@@ -480,15 +480,15 @@ const BODY_REFS: Record<
     expect: (res, label) => expect(res.statusCode, label).toBe(404),
   },
   'POST /api/v1/exports': {
-    // Own-org semantics: another org's batch id only narrows the query, to nothing.
+    // Another org's batch is no batch here: refused as unknown, not exported as an empty file.
     role: 'dpo',
     probe: async (a) => ({
       url: '/api/v1/exports',
       payload: { format: 'csv', fields: ['name'], batchId: await batchOf(a) },
     }),
     expect: (res, label) => {
-      expect(res.statusCode, label).toBe(200);
-      expect(res.headers['x-custodian-rows'], label).toBe('0');
+      expect(res.statusCode, label).toBe(404);
+      expect(res.json(), label).toMatchObject({ error: { code: 'IMPORT_BATCH_NOT_FOUND' } });
     },
   },
 };

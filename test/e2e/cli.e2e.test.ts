@@ -99,7 +99,10 @@ describe('the documented CLI flow (compiled bin/custodian)', () => {
     const reindex = cli(['keys', 'reindex', '--batch-size', '50', '--json'], env);
     expect(reindex.code).toBe(0);
     expect(reindex.json()).toEqual({ customers: 1, changed: 0 });
-    expect(cli(['keys', 'reindex', '--batch-size', '0', '--json'], env).code).toBe(3);
+    // A flag's value out of range is a usage error, like any other bad flag value.
+    const zero = cli(['keys', 'reindex', '--batch-size', '0', '--json'], env);
+    expect(zero.code).toBe(2);
+    expect(zero.json()).toMatchObject({ error: { code: 'USAGE' } });
 
     const erase = cli(['customer', 'erase', id, '--reason', '客户要求删除', '--json'], env);
     expect(erase.code).toBe(0);
