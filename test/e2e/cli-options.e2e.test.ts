@@ -81,6 +81,18 @@ describe('numeric options are whole numbers in range, refused with the flag name
     expect(err.messageEn).toContain(range);
   });
 
+  it.each([
+    [['customer', 'list', '--status', 'bogus'], 'active, erased, restricted'],
+    [['import', 'quarantine', 'any-batch', '--status', 'closed'], 'open, fixed, discarded'],
+  ])(
+    'a status that is none of the known ones is refused, not answered with an empty list: %j',
+    async (args, known) => {
+      const err = await errorOf(args, 2);
+      expect(err.code).toBe('USAGE');
+      expect(err.messageEn).toContain(`--status must be ${known}`);
+    },
+  );
+
   it('takes the numbers it accepts: a page of one, a chunk of one', async () => {
     const imported = await cli(['import', join(root, '客户.csv'), '--purpose', 'sales', '--chunk-size', '1']);
     expect(imported.code).toBe(0);

@@ -175,6 +175,14 @@ export function integerOption(flag: string, range: { min: number; max: number })
   };
 }
 
+/** A parser of an option that takes one of `values`: anything else is a usage error listing them. */
+export function choiceOption<T extends string>(flag: string, values: readonly T[]) {
+  return (value: string): T => {
+    if ((values as readonly string[]).includes(value)) return value as T;
+    throw new AppError('USAGE', { detail: `${flag} must be ${values.join(', ')}` });
+  };
+}
+
 export function collectList(value: string, previous: string[] = []): string[] {
   return [
     ...previous,

@@ -3,6 +3,7 @@ import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
 import {
   type CliContext,
+  choiceOption,
   collectField,
   collectFilter,
   collectList,
@@ -102,7 +103,12 @@ export function registerCustomerCommands(program: Command, ctx: CliContext<App, 
     .command('list')
     .description('列出客户（脱敏，分页）/ list customers, masked, paged')
     .option('--kind <kind>', 'individual | company | contact')
-    .option('--status <status>', 'active | erased | restricted', 'active')
+    .option(
+      '--status <status>',
+      'active | erased | restricted',
+      choiceOption('--status', ['active', 'erased', 'restricted']),
+      'active',
+    )
     .option('--filter <key=value>', 'exact match on an L1 field (repeatable)', collectFilter, {})
     .option('--limit <n>', 'page size (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
     .option('--cursor <id>', 'continue after this id')

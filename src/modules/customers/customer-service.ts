@@ -422,6 +422,8 @@ export function createCustomerService(deps: CustomerDeps) {
     q: ListQuery = {},
   ): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
     assertCan(actor, 'customer', 'read');
+    if (q.status !== undefined && !['active', 'erased', 'restricted'].includes(q.status))
+      throw new AppError('VALIDATION_FAILED', { detail: 'status must be active, erased or restricted' });
     const catalogMap = await catalog.load();
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
     const scope = dataScopeOf(actor);

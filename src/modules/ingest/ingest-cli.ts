@@ -3,6 +3,7 @@ import type { App } from '../../app.js';
 import type { Actor } from '../../kernel/authz/permissions.js';
 import {
   type CliContext,
+  choiceOption,
   collectField,
   collectList,
   integerOption,
@@ -136,7 +137,11 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     )
     .option('--reveal', '显示原文（需要 --purpose，留审计）/ show in clear (needs --purpose, audited)')
     // --purpose is the parent's option (commander hands it to `import`): read from there.
-    .option('--status <status>', 'open | fixed | discarded')
+    .option(
+      '--status <status>',
+      'open | fixed | discarded',
+      choiceOption('--status', ['open', 'fixed', 'discarded']),
+    )
     .option('--limit <n>', 'rows per page (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
     .option(
       '--after <seq>',

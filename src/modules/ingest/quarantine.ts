@@ -72,6 +72,8 @@ export function createQuarantine(deps: IngestDeps) {
     opts: { reveal?: boolean; purpose?: string; status?: string; limit?: number; afterSeq?: number } = {},
   ): Promise<{ items: QuarantineItem[]; next: number | null }> {
     assertCan(actor, 'import', 'read');
+    if (opts.status !== undefined && !['open', 'fixed', 'discarded'].includes(opts.status))
+      throw new AppError('VALIDATION_FAILED', { detail: 'status must be open, fixed or discarded' });
     const { key, opts: stored } = await openBatch(batchId);
     const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
     const rows = await repo.quarantine(store.db, batchId, {
