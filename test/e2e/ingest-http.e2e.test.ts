@@ -37,6 +37,14 @@ describe('import and export over HTTP', () => {
   let server: FastifyInstance;
   const logLines: string[] = [];
   const auth = () => ({ authorization: `Bearer ${f.adminToken}` });
+  /** Posts `file` for import with purpose sales and `fields`. */
+  const upload = (file: { name: string; content: Buffer }, fields: Array<[string, string]>) =>
+    server.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipart([['purpose', 'sales'], ...fields], file),
+    });
 
   beforeAll(async () => {
     const sink = new Writable({
@@ -186,13 +194,7 @@ describe('import and export over HTTP', () => {
       name: '展会名单.csv',
       content: Buffer.from('\ufeff客户名,号码,展位\r\n欧阳明,13800003333,A12\r\n'),
     };
-    const post = (fields: Array<[string, string]>) =>
-      server.inject({
-        method: 'POST',
-        url: '/api/v1/imports',
-        headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-        payload: multipart([['purpose', 'sales'], ...fields], file),
-      });
+    const post = (fields: Array<[string, string]>) => upload(file, fields);
     const mapping = JSON.stringify({ columns: { 客户名: 'name', B: 'mobile' } });
     const preview = await post([
       ['dryRun', 'true'],
@@ -249,13 +251,7 @@ describe('import and export over HTTP', () => {
 
   it('refuses a misspelt field or a flag that is neither true nor false, instead of importing for real', async () => {
     const file = { name: '名单.csv', content: Buffer.from('\ufeff姓名,手机\r\n公孙策,13800004444\r\n') };
-    const post = (fields: Array<[string, string]>) =>
-      server.inject({
-        method: 'POST',
-        url: '/api/v1/imports',
-        headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-        payload: multipart([['purpose', 'sales'], ...fields], file),
-      });
+    const post = (fields: Array<[string, string]>) => upload(file, fields);
     const batches = async () =>
       ((await server.inject({ url: '/api/v1/imports', headers: auth() })).json() as { items: unknown[] })
         .items.length;
