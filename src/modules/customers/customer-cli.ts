@@ -11,7 +11,13 @@ import {
 } from '../../kernel/cli/cli-runtime.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { formatShanghai } from '../../kernel/time/clock.js';
-import type { CustomerKind, CustomerSummary, CustomerView, FieldDef } from './customer-types.js';
+import {
+  CUSTOMER_STATUSES,
+  type CustomerKind,
+  type CustomerSummary,
+  type CustomerView,
+  type FieldDef,
+} from './customer-types.js';
 
 function summaryLine(s: CustomerSummary): string {
   const shown = Object.entries(s.display)
@@ -106,7 +112,7 @@ export function registerCustomerCommands(program: Command, ctx: CliContext<App, 
     .option(
       '--status <status>',
       'active | erased | restricted',
-      choiceOption('--status', ['active', 'erased', 'restricted']),
+      choiceOption('--status', CUSTOMER_STATUSES),
       'active',
     )
     .option('--filter <key=value>', 'exact match on an L1 field (repeatable)', collectFilter, {})

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { actorOf } from '../../kernel/http/server.js';
-import { CUSTOMER_KINDS, type CustomerKind } from './customer-types.js';
+import { CUSTOMER_KINDS, CUSTOMER_STATUSES, type CustomerKind } from './customer-types.js';
 
 const idParam = {
   type: 'object',
@@ -75,7 +75,7 @@ export async function customerRoutes(api: FastifyInstance, app: App): Promise<vo
           additionalProperties: false,
           properties: {
             kind: { type: 'string', enum: [...CUSTOMER_KINDS] },
-            status: { type: 'string', enum: ['active', 'erased', 'restricted'] },
+            status: { type: 'string', enum: [...CUSTOMER_STATUSES] },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
             cursor: { type: 'string' },
             industry: { type: 'string' },

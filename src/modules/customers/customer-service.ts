@@ -14,6 +14,7 @@ import { decodeGrades, encodeCustomer, type FieldValues } from './customer-codec
 import { createCustomerRepo, type NewCustomerRow } from './customer-repo.js';
 import {
   CUSTOMER_KINDS,
+  CUSTOMER_STATUSES,
   type CustomerInput,
   type CustomerKind,
   type CustomerSummary,
@@ -422,7 +423,7 @@ export function createCustomerService(deps: CustomerDeps) {
     q: ListQuery = {},
   ): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
     assertCan(actor, 'customer', 'read');
-    if (q.status !== undefined && !['active', 'erased', 'restricted'].includes(q.status))
+    if (q.status !== undefined && !(CUSTOMER_STATUSES as readonly string[]).includes(q.status))
       throw new AppError('VALIDATION_FAILED', { detail: 'status must be active, erased or restricted' });
     const catalogMap = await catalog.load();
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);

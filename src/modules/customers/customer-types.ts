@@ -2,6 +2,8 @@ import type { Grade } from '../../kernel/crypto/key-ring.js';
 
 export const CUSTOMER_KINDS = ['individual', 'company', 'contact'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+export const CUSTOMER_STATUSES = ['active', 'erased', 'restricted'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
 /** How a value is validated and normalised on write. */
 export const VALUE_TYPES = [

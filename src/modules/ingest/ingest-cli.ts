@@ -12,7 +12,13 @@ import {
 import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import { loadMappingFile, parseMapping } from './header-mapping.js';
-import { DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, ON_DUPLICATE, type OnDuplicate } from './ingest-types.js';
+import {
+  DEFAULT_CHUNK_ROWS,
+  MAX_CHUNK_ROWS,
+  ON_DUPLICATE,
+  type OnDuplicate,
+  QUARANTINE_STATUSES,
+} from './ingest-types.js';
 import { DELIMITER_HELP } from './readers/delimiter-names.js';
 import { REJECTS_WARNING } from './rejects-file.js';
 import { batchLine, quarantineText, reportText } from './report-text.js';
@@ -137,11 +143,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     )
     .option('--reveal', '显示原文（需要 --purpose，留审计）/ show in clear (needs --purpose, audited)')
     // --purpose is the parent's option (commander hands it to `import`): read from there.
-    .option(
-      '--status <status>',
-      'open | fixed | discarded',
-      choiceOption('--status', ['open', 'fixed', 'discarded']),
-    )
+    .option('--status <status>', 'open | fixed | discarded', choiceOption('--status', QUARANTINE_STATUSES))
     .option('--limit <n>', 'rows per page (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
     .option(
       '--after <seq>',

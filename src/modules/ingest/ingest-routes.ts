@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { actorOf } from '../../kernel/http/server.js';
-import type { ImportReport } from './ingest-types.js';
+import { type ImportReport, QUARANTINE_STATUSES } from './ingest-types.js';
 import { receiveUpload } from './upload.js';
 import { uploadOptions } from './upload-options.js';
 
@@ -105,7 +105,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
           properties: {
             reveal: { type: 'boolean' },
             purpose: { type: 'string', maxLength: 40 },
-            status: { type: 'string', enum: ['open', 'fixed', 'discarded'] },
+            status: { type: 'string', enum: [...QUARANTINE_STATUSES] },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
             after: { type: 'integer', minimum: 0 },
           },

@@ -225,6 +225,8 @@ export interface BatchSummary {
   errorCode: string | null;
 }
 
+export const QUARANTINE_STATUSES = ['open', 'fixed', 'discarded'] as const;
+
 export interface QuarantineItem {
   seq: number;
   sheet: string;

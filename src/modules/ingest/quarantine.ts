@@ -10,7 +10,13 @@ import { normaliseHeader } from './header-mapping.js';
 import { matchStore, type StoredOptions } from './import-pipeline.js';
 import type { IngestDeps } from './import-runner.js';
 import { createIngestRepo } from './ingest-repo.js';
-import { columnLetter, columnNumber, type QuarantineItem, type RowReason } from './ingest-types.js';
+import {
+  columnLetter,
+  columnNumber,
+  QUARANTINE_STATUSES,
+  type QuarantineItem,
+  type RowReason,
+} from './ingest-types.js';
 import { parseRow } from './row-parser.js';
 import { planSheet, type SheetPlan } from './sheet-plan.js';
 import { createVaultWriter } from './vault-writer.js';
@@ -72,7 +78,7 @@ export function createQuarantine(deps: IngestDeps) {
     opts: { reveal?: boolean; purpose?: string; status?: string; limit?: number; afterSeq?: number } = {},
   ): Promise<{ items: QuarantineItem[]; next: number | null }> {
     assertCan(actor, 'import', 'read');
-    if (opts.status !== undefined && !['open', 'fixed', 'discarded'].includes(opts.status))
+    if (opts.status !== undefined && !(QUARANTINE_STATUSES as readonly string[]).includes(opts.status))
       throw new AppError('VALIDATION_FAILED', { detail: 'status must be open, fixed or discarded' });
     const { key, opts: stored } = await openBatch(batchId);
     const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
