@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { fileProblem } from '../../kernel/errors/file-errors.js';
 import { readBytes } from './readers/file-access.js';
 import type { TableRow, TableSource } from './readers/index.js';
 
@@ -10,6 +11,8 @@ export async function fileFacts(path: string): Promise<{ sha256: string; size: n
   const info = await stat(path).catch(() => {
     throw new AppError('FILE_NOT_FOUND', { path: basename(path) });
   });
+  if (info.isDirectory())
+    throw new AppError('FILE_ACCESS_FAILED', { path: basename(path), detail: fileProblem('EISDIR') });
   if (!info.isFile()) throw new AppError('FILE_NOT_FOUND', { path: basename(path) });
   const hash = createHash('sha256');
   for await (const chunk of readBytes(path)) hash.update(chunk as Buffer);

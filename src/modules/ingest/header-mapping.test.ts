@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors/app-error.js';
 import {
@@ -253,6 +253,9 @@ describe('loadMappingFile', () => {
     const err = (await loadMappingFile(join(dir, 'missing.json')).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('FILE_NOT_FOUND');
     expect(err.params).toEqual({ path: 'missing.json' });
+    const folder = (await loadMappingFile(dir).catch((e: unknown) => e)) as AppError;
+    expect(folder.code).toBe('FILE_ACCESS_FAILED');
+    expect(folder.params).toEqual({ path: basename(dir), detail: 'it is a folder / 这是一个目录' });
   });
 });
 

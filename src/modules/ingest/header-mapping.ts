@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
+import { fileProblem } from '../../kernel/errors/file-errors.js';
 import { simplifiedForMatching } from './traditional-chinese.js';
 
 /** How one source column maps to a customer field. */
@@ -305,9 +306,9 @@ export async function loadMappingFile(path: string): Promise<Record<string, stri
   const fileName = basename(path);
   const bytes = await readFile(path).catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    throw code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
-      ? new AppError('FILE_NOT_FOUND', { path: fileName })
-      : err;
+    if (code === 'EISDIR')
+      throw new AppError('FILE_ACCESS_FAILED', { path: fileName, detail: fileProblem(code) });
+    throw code === 'ENOENT' || code === 'ENOTDIR' ? new AppError('FILE_NOT_FOUND', { path: fileName }) : err;
   });
   if (bytes.length > MAX_MAPPING_BYTES) invalid(`${fileName} is larger than 1 MiB`);
   return parseMapping(bytes.toString('utf8'), fileName);

@@ -56,7 +56,7 @@ export function forgetScratch(path: string): void {
 /** Minimal file-handle surface the readers use: positional reads, size, close. */
 export interface ByteHandle {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
-  stat(): Promise<{ size: number; isFile(): boolean }>;
+  stat(): Promise<{ size: number; isFile(): boolean; isDirectory(): boolean }>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import { AppError } from '../../../kernel/errors/app-error.js';
+import { fileProblem } from '../../../kernel/errors/file-errors.js';
 import { SAMPLE_BYTES } from './encoding.js';
 import { openBytes } from './file-access.js';
 import { containerKind, ole2Error } from './file-kind.js';
@@ -34,6 +35,8 @@ export async function openTable(path: string, opts: OpenTableOptions = {}): Prom
   });
   try {
     const stat = await handle.stat();
+    if (stat.isDirectory())
+      throw new AppError('FILE_ACCESS_FAILED', { path: fileName, detail: fileProblem('EISDIR') });
     if (!stat.isFile()) throw new AppError('FILE_NOT_FOUND', { path: fileName });
     if (ext !== 'xlsx' && !TEXT_FORMATS.has(ext) && !MARKUP_EXTENSIONS.has(ext)) {
       throw new AppError('IMPORT_FILE_UNSUPPORTED', { ext: ext ? `.${ext}` : fileName });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { fileFacts } from '../file-scan.js';
 import { looksLikeHeaderRow } from '../header-mapping.js';
 import { SAMPLE_BYTES } from './encoding.js';
 import { openTable } from './index.js';
@@ -327,8 +328,16 @@ describe('openTable file checks', () => {
     const err = await appErrorOf(openTable(scratchPath('nowhere/客户名单.csv')));
     expect(err.code).toBe('FILE_NOT_FOUND');
     expect(err.params).toEqual({ path: '客户名单.csv' });
+  });
+
+  it('says a folder is a folder, not a missing file (the README: FILE_ACCESS_FAILED, exit 3)', async () => {
     await mkdir(scratchPath('a-folder.csv'));
-    expect((await appErrorOf(openTable(scratchPath('a-folder.csv')))).code).toBe('FILE_NOT_FOUND');
+    const err = await appErrorOf(openTable(scratchPath('a-folder.csv')));
+    expect(err.code).toBe('FILE_ACCESS_FAILED');
+    expect(err.params).toEqual({ path: 'a-folder.csv', detail: 'it is a folder / 这是一个目录' });
+    const facts = await appErrorOf(fileFacts(scratchPath('a-folder.csv')));
+    expect(facts.code).toBe('FILE_ACCESS_FAILED');
+    expect(facts.params).toEqual({ path: 'a-folder.csv', detail: 'it is a folder / 这是一个目录' });
   });
 
   it('refuses unsupported extensions', async () => {
