@@ -219,6 +219,11 @@ export const ERRORS = {
     zh: '文件 {file} 没有表头或数据',
     en: 'File {file} has no header or data',
   },
+  IMPORT_NO_HEADER: {
+    class: 'validation',
+    zh: '工作表“{sheet}”第 {row} 行 {column} 列是{kindZh}而不是列名：文件似乎没有表头行。请在数据上方加一行表头（如 姓名、手机、身份证号）后再导入；未写入任何数据',
+    en: 'Sheet "{sheet}" row {row}, column {column} holds {kind}, not a column name: the file seems to have no header row. Add a header row above the data (e.g. 姓名, 手机, 身份证号) and import again; nothing was written',
+  },
   IMPORT_MAPPING_INVALID: {
     class: 'validation',
     zh: '映射文件无效：{detail}',

@@ -3,6 +3,9 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { fileProblem } from '../../kernel/errors/file-errors.js';
+import { detectInText } from '../../kernel/identifiers/detect-text.js';
+import type { IdentifierKind } from '../../kernel/identifiers/types.js';
+import { columnLetter } from './ingest-types.js';
 import { readBytes } from './readers/file-access.js';
 import type { TableRow, TableSource } from './readers/index.js';
 
@@ -39,6 +42,7 @@ export async function sampleSheets(
   let seen = 0;
   for await (const row of source.rows({ sampling: true })) {
     if (row.isHeader) {
+      refuseDataAsHeader(row);
       out.set(row.sheet, { headers: row.cells, columns: row.cells.map(() => []), rows: 0 });
       continue;
     }
@@ -47,6 +51,37 @@ export async function sampleSheets(
     if (++seen >= maxRows) break;
   }
   return out;
+}
+
+/** Identifiers no column name holds, with their names for the error. */
+const DATA_KINDS: ReadonlyMap<IdentifierKind, { zh: string; en: string }> = new Map([
+  ['id-number', { zh: '身份证号', en: 'an ID number' }],
+  ['mobile', { zh: '手机号', en: 'a mobile number' }],
+  ['landline', { zh: '电话号码', en: 'a phone number' }],
+  ['email', { zh: '邮箱地址', en: 'an email address' }],
+  ['uscc', { zh: '统一社会信用代码', en: 'a USCC' }],
+  ['bank-card', { zh: '银行卡号', en: 'a bank card number' }],
+]);
+
+/**
+ * A file without a header row: its first row is taken for the header (no row above reads as one), so
+ * that customer would be lost and its values kept in clear as column names, in the batch's report and
+ * on screen. A header cell holding an identifier stops the import before anything is written; the
+ * error names the cell and what it holds, never the value.
+ */
+function refuseDataAsHeader(row: TableRow): void {
+  for (const [i, cell] of row.cells.entries()) {
+    const found = detectInText(cell).find((d) => DATA_KINDS.has(d.kind));
+    if (!found) continue;
+    const kind = DATA_KINDS.get(found.kind) as { zh: string; en: string };
+    throw new AppError('IMPORT_NO_HEADER', {
+      sheet: row.sheet,
+      row: row.rowNumber,
+      column: columnLetter(i + 1),
+      kindZh: kind.zh,
+      kind: kind.en,
+    });
+  }
 }
 
 function addSample(sample: SheetSample, row: TableRow, perColumn: number): void {
