@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../kernel/errors/app-error.js';
 import type { FieldDef } from './customer-types.js';
+import { DEFAULT_FIELDS } from './default-fields.js';
 import { normaliseFieldValue } from './field-values.js';
 
 const def = (type: string): FieldDef => ({ key: type, type }) as unknown as FieldDef;
+const fieldDef = (key: string): FieldDef => DEFAULT_FIELDS.find((f) => f.key === key) as unknown as FieldDef;
 
 describe('normaliseFieldValue', () => {
   it('reads dates and amounts typed with a leading apostrophe to keep them as text', () => {
     expect(normaliseFieldValue(def('date'), "'1990-03-07")).toBe('1990-03-07');
     expect(normaliseFieldValue(def('money'), "'1,200元")).toBe(1200);
+  });
+
+  it('refuses a birthday after today (BIRTHDAY_FUTURE), but not a follow-up date to come', () => {
+    const birthday = fieldDef('birthday');
+    const err = (() => {
+      try {
+        normaliseFieldValue(birthday, '2999-01-01');
+      } catch (e) {
+        return e as AppError;
+      }
+      return null;
+    })();
+    expect(err?.code).toBe('FIELD_INVALID');
+    expect(err?.details).toEqual({ field: 'birthday', reason: 'BIRTHDAY_FUTURE' });
+    expect(normaliseFieldValue(birthday, '2012-12-05')).toBe('2012-12-05');
+    expect(normaliseFieldValue(fieldDef('nextFollowAt'), '2999-01-01')).toBe('2999-01-01');
   });
 
   it('reads a date written as eight digits, and still checks the calendar', () => {

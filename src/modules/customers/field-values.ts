@@ -1,4 +1,5 @@
 import { AppError } from '../../kernel/errors/app-error.js';
+import { chinaDate, formatDate } from '../../kernel/identifiers/calendar.js';
 import {
   codeText,
   normaliseText,
@@ -77,6 +78,13 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       const d = new Date(`${iso}T00:00:00Z`);
       if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso)
         invalid(def.key, 'not a real calendar date');
+      // A birth date to come is a typing error, and would make its holder a child (the under-14 flag).
+      if (def.mask === 'birthday' && iso > formatDate(chinaDate(new Date())))
+        throw new AppError(
+          'FIELD_INVALID',
+          { field: def.key, reason: 'a birth date in the future' },
+          { field: def.key, reason: 'BIRTHDAY_FUTURE' },
+        );
       return m[4] ? `${iso} ${m[4].length === 5 ? `${m[4]}:00` : m[4]}` : iso;
     }
     case 'number':

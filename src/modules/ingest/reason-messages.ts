@@ -60,6 +60,7 @@ export const IMPORT_REASON_MESSAGES: Readonly<Record<string, LocalisedMessage>> 
     en: 'a quote (") in this cell is not closed on its line, so the lines after it were read into this cell: check its quotes; the customers on those lines may be inside it',
   },
   DATE_FORMAT: { zh: '日期格式错误（如 2025-01-05）', en: 'not a date like 2025-01-05' },
+  BIRTHDAY_FUTURE: { zh: '生日晚于今天', en: 'a birthday after today' },
   NUMBER_FORMAT: { zh: '应为数字', en: 'expected a number' },
   BOOLEAN_FORMAT: { zh: '应为 是/否', en: 'expected yes/no (是/否)' },
   URL_FORMAT: { zh: '网址格式错误', en: 'not a web address' },
