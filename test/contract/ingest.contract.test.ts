@@ -752,6 +752,25 @@ for (const target of engines()) {
       });
       const revealed = await f.app.ingest.quarantine(f.actor, batchId, { reveal: true, purpose: 'sales' });
       expect(revealed.items[0]?.cells.find((c) => c.header === '邮箱')?.value).toBe(badEmail);
+      // A token (or a signed-in person) states why before L4 cells (身份证号) are shown, as on a customer.
+      const token: Actor = { ...f.actor, id: 'token:quarantine', kind: 'token' };
+      await expect(
+        f.app.ingest.quarantine(token, batchId, { reveal: true, purpose: 'sales' }),
+      ).rejects.toMatchObject({ code: 'REASON_REQUIRED' });
+      const why = await f.app.ingest.quarantine(token, batchId, {
+        reveal: true,
+        purpose: 'sales',
+        reason: '核对导入错误',
+      });
+      expect(why.items[0]?.cells.find((c) => c.header === '邮箱')?.value).toBe(badEmail);
+      const reveals = await f.app.kernel.store.db
+        .selectFrom('audit_events')
+        .select(['actor', 'details'])
+        .where('action', '=', 'import.quarantine.reveal')
+        .execute();
+      expect(
+        reveals.filter((e) => e.actor === 'token:quarantine').map((e) => JSON.parse(e.details).reason),
+      ).toEqual(['核对导入错误']);
 
       const book = new ExcelJS.Workbook();
       await book.xlsx.readFile(rejects);

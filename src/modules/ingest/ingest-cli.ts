@@ -143,6 +143,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
     )
     .option('--reveal', '显示原文（需要 --purpose，留审计）/ show in clear (needs --purpose, audited)')
     // --purpose is the parent's option (commander hands it to `import`): read from there.
+    .option('--reason <text>', '理由（显示 L4 敏感信息时需要）/ reason (needed to reveal L4 cells)')
     .option('--status <status>', 'open | fixed | discarded', choiceOption('--status', QUARANTINE_STATUSES))
     .option('--limit <n>', 'rows per page (1–500)', integerOption('--limit', { min: 1, max: 500 }), 50)
     .option(
@@ -157,6 +158,7 @@ export function registerIngestCommands(program: Command, ctx: CliContext<App, Ac
           app.ingest.quarantine(actor, batch, {
             reveal: Boolean(o.reveal),
             purpose: (command.parent?.opts().purpose as string[] | undefined)?.[0],
+            reason: o.reason,
             status: o.status,
             limit: o.limit,
             afterSeq: o.after,

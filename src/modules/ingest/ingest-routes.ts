@@ -90,14 +90,21 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
 
   api.get<{
     Params: { id: string };
-    Querystring: { reveal?: boolean; purpose?: string; status?: string; limit?: number; after?: number };
+    Querystring: {
+      reveal?: boolean;
+      purpose?: string;
+      reason?: string;
+      status?: string;
+      limit?: number;
+      after?: number;
+    };
   }>(
     '/imports/:id/quarantine',
     {
       schema: {
         tags,
         summary:
-          '隔离区（默认脱敏；reveal 需目的并留审计）/ quarantined rows, masked unless revealed for a purpose',
+          '隔离区（默认脱敏；reveal 需目的并留审计，含 L4 时需 reason）/ quarantined rows, masked unless revealed for a purpose (with a reason when they hold L4 cells)',
         params: idParam,
         querystring: {
           type: 'object',
@@ -105,6 +112,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
           properties: {
             reveal: { type: 'boolean' },
             purpose: { type: 'string', maxLength: 40 },
+            reason: { type: 'string', maxLength: 500 },
             status: { type: 'string', enum: [...QUARANTINE_STATUSES] },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
             after: { type: 'integer', minimum: 0 },
@@ -116,6 +124,7 @@ export async function ingestRoutes(api: FastifyInstance, app: App): Promise<void
       app.ingest.quarantine(actorOf(req), req.params.id, {
         reveal: req.query.reveal,
         purpose: req.query.purpose,
+        reason: req.query.reason,
         status: req.query.status,
         limit: req.query.limit,
         afterSeq: req.query.after,

@@ -75,7 +75,15 @@ export function createQuarantine(deps: IngestDeps) {
   async function list(
     actor: Actor,
     batchId: string,
-    opts: { reveal?: boolean; purpose?: string; status?: string; limit?: number; afterSeq?: number } = {},
+    opts: {
+      reveal?: boolean;
+      purpose?: string;
+      /** Why: required of people and tokens when the rows hold L4 (sensitive) cells, as on a customer. */
+      reason?: string;
+      status?: string;
+      limit?: number;
+      afterSeq?: number;
+    } = {},
   ): Promise<{ items: QuarantineItem[]; next: number | null }> {
     assertCan(actor, 'import', 'read');
     if (opts.status !== undefined && !(QUARANTINE_STATUSES as readonly string[]).includes(opts.status))
@@ -102,6 +110,14 @@ export function createQuarantine(deps: IngestDeps) {
       let top: Grade = 'L1';
       for (const p of plans.values()) if (GRADE_RANK[topGrade(p)] > GRADE_RANK[top]) top = topGrade(p);
       const allowed = can(actor, 'customer', 'reveal', top);
+      // L4 (PIPL Art. 28 sensitive PI) as customers.get: people and tokens state why; the CLI need not.
+      if (
+        allowed &&
+        top === 'L4' &&
+        (actor.kind === 'user' || actor.kind === 'token') &&
+        !opts.reason?.trim()
+      )
+        throw new AppError('REASON_REQUIRED');
       // Write-ahead: the record commits before any value is shown.
       await audit.record([
         {
@@ -109,7 +125,12 @@ export function createQuarantine(deps: IngestDeps) {
           action: 'import.quarantine.reveal',
           purpose: opts.purpose,
           outcome: allowed ? 'ok' : 'denied',
-          details: { batchId, rows: page.map((q) => q.seq), grade: top },
+          details: {
+            batchId,
+            rows: page.map((q) => q.seq),
+            grade: top,
+            ...(opts.reason?.trim() ? { reason: opts.reason.trim() } : {}),
+          },
         },
       ]);
       if (!allowed) throw new AppError('FORBIDDEN', { detail: `customer.reveal (${top})` });
