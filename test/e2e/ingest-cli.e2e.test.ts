@@ -101,6 +101,16 @@ describe('import through the compiled CLI', () => {
     expect(interrupted.status).toBe('running');
     expect(interrupted.rows_done).toBeLessThan(sidecar.dataRows);
 
+    // Run again with another policy, the batch would go on with its own: refused, naming what differs.
+    const other = cli(
+      ['import', file, '--purpose', 'sales', '--on-duplicate', 'skip', '--lenient', '--json'],
+      env,
+    );
+    expect(other.code).toBe(5);
+    const refusal = JSON.parse(other.stdout) as { error: { code: string; messageEn: string } };
+    expect(refusal.error.code).toBe('IMPORT_RESUME_OPTIONS');
+    expect(refusal.error.messageEn).toContain('--lenient, --on-duplicate');
+
     const resumed = cli(['import', file, '--purpose', 'sales', '--json'], env);
     expect(resumed.code).toBe(0);
     const report = JSON.parse(resumed.stdout) as {

@@ -224,6 +224,11 @@ export const ERRORS = {
     zh: '工作表“{sheet}”第 {row} 行 {column} 列是{kindZh}而不是列名：文件似乎没有表头行。请在数据上方加一行表头（如 姓名、手机、身份证号）后再导入；未写入任何数据',
     en: 'Sheet "{sheet}" row {row}, column {column} holds {kind}, not a column name: the file seems to have no header row. Add a header row above the data (e.g. 姓名, 手机, 身份证号) and import again; nothing was written',
   },
+  IMPORT_RESUME_OPTIONS: {
+    class: 'conflict',
+    zh: '导入批次 {id} 尚未完成，续传会沿用它开始时的选项，而本次给出的 {options} 与之不同：请用原来的选项重新运行（见 custodian import report {id}），或先回滚（custodian import rollback {id}）再按新选项导入',
+    en: 'Import batch {id} is unfinished and resumes with the options it started with, but {options} differ: run it again with those options (custodian import report {id}), or roll it back (custodian import rollback {id}) and import with the new ones',
+  },
   IMPORT_MAPPING_INVALID: {
     class: 'validation',
     zh: '映射文件无效：{detail}',

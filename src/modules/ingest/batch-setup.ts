@@ -63,6 +63,38 @@ export function storedOptions(input: ImportOptions, path: string): StoredOptions
   };
 }
 
+/**
+ * The options of a run that would resume `stored` but say something else: a resumed batch goes on with
+ * the options it started with, so a rerun given another purpose or duplicate policy must not seem to
+ * apply them. Run again as is (`explicit` false), every option counts; with --resume, only those set
+ * to other than their default (the command line fills in defaults the user did not type).
+ */
+export function resumeMismatch(
+  stored: StoredOptions,
+  input: ImportOptions,
+  path: string,
+  explicit: boolean,
+): string[] {
+  const given = storedOptions(input, path);
+  const defaults = storedOptions({ purposes: [] }, path);
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const differs: string[] = [];
+  const check = (name: string, mine: unknown, theirs: unknown, unset: unknown): void => {
+    if (explicit && same(mine, unset)) return;
+    if (!same(mine, theirs)) differs.push(name);
+  };
+  check('--purpose', [...given.purposes].sort(), [...stored.purposes].sort(), []);
+  check('--sheet', given.sheet, stored.sheet, defaults.sheet);
+  check('--encoding', given.encoding, stored.encoding, defaults.encoding);
+  check('--delimiter', given.delimiter, stored.delimiter ?? null, defaults.delimiter);
+  check('--mapping', given.mapping, stored.mapping, defaults.mapping);
+  check('--lenient', given.lenient, stored.lenient, defaults.lenient);
+  check('--on-duplicate', given.onDuplicate, stored.onDuplicate, defaults.onDuplicate);
+  check('--kind', given.kind, stored.kind, defaults.kind);
+  check('--create-fields', given.createFields, stored.createFields, defaults.createFields);
+  return differs;
+}
+
 export interface ReportBase {
   batchId: string | null;
   dryRun: boolean;

@@ -19,6 +19,7 @@ import {
   type IngestDeps,
   LEASE_MS,
   reportOf,
+  resumeMismatch,
   storedOptions,
 } from './batch-setup.js';
 import { producedChunks, THREAD_MIN_BYTES } from './chunk-producer-thread.js';
@@ -97,6 +98,11 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     if (batch && batch.file_sha256 !== file.sha256)
       throw new AppError('IMPORT_FILE_CHANGED', { id: batch.id, file: basename(path) });
     const opts = batch ? (JSON.parse(batch.options) as StoredOptions) : storedOptions(input, path);
+    if (batch) {
+      const differs = resumeMismatch(opts, input, path, input.resume !== undefined);
+      if (differs.length)
+        throw new AppError('IMPORT_RESUME_OPTIONS', { id: batch.id, options: differs.join(', ') });
+    }
     if (!dryRun) {
       assertCan(actor, 'customer', 'create');
       if (opts.onDuplicate !== 'skip') assertCan(actor, 'customer', 'update');
