@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,6 +226,54 @@ for (const target of engines()) {
       });
       expect(revealed.fields[key]).toBe('13900138111');
       expect((await f.app.customers.get(f.actor, one?.id as string)).fields[key]).toBe('139****8111');
+    });
+
+    it('a dry run counts the conflicts and the merges with the store that the import records', async () => {
+      const path = join(dir, `dry-conflicts-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        '姓名,手机,地址\r\n吴一,13844440001,地址甲\r\n吴一,+86 138-4444-0001,地址乙\r\n吴二,13844440002,地址丙\r\n',
+      );
+      const preview = await f.app.ingest.run(f.actor, path, { purposes: ['sales'], dryRun: true });
+      expect(preview.counts).toMatchObject({ imported: 2, merged: 1, mergedWithStore: 0, conflicts: 1 });
+      // Overwriting records no conflict.
+      const over = await f.app.ingest.run(f.actor, path, {
+        purposes: ['sales'],
+        dryRun: true,
+        onDuplicate: 'overwrite',
+      });
+      expect(over.counts).toMatchObject({ merged: 1, conflicts: 0 });
+      const real = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(real.counts).toMatchObject({ imported: 2, merged: 1, mergedWithStore: 0, conflicts: 1 });
+      // Again, into the store that now holds them: every row merges with an existing customer.
+      const again = join(dir, `dry-conflicts-again-${target.engine}.csv`);
+      writeFileSync(again, '姓名,手机\r\n吴一,13844440001\r\n吴二,13844440002\r\n');
+      const second = await f.app.ingest.run(f.actor, again, { purposes: ['sales'], dryRun: true });
+      expect(second.counts).toMatchObject({ imported: 0, merged: 2, mergedWithStore: 2 });
+    });
+
+    it("a dry run's rejects file is audited with its SHA-256, as a real import's is", async () => {
+      const path = join(dir, `dry-rejects-${target.engine}.csv`);
+      writeFileSync(path, '姓名,手机\r\n坏号,1384444000\r\n好号,13844440009\r\n');
+      const rejectsFile = join(dir, `dry-rejects-${target.engine}.csv.rejects.csv`);
+      const preview = await f.app.ingest.run(f.actor, path, {
+        purposes: ['sales'],
+        dryRun: true,
+        rejectsFile,
+      });
+      expect(preview.counts).toMatchObject({ rejected: 1, imported: 1 });
+      const sha256 = createHash('sha256').update(readFileSync(rejectsFile)).digest('hex');
+      const events = await f.app.kernel.store.db
+        .selectFrom('audit_events')
+        .select(['details'])
+        .where('action', '=', 'import.rejects.export')
+        .execute();
+      expect(events.map((e) => JSON.parse(e.details))).toContainEqual({
+        batchId: null,
+        dryRun: true,
+        rows: 1,
+        sha256,
+      });
     });
 
     it('names the hidden sheets it did not read, in the report and its text', async () => {

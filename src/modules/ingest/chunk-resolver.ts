@@ -26,7 +26,12 @@ export interface RowRef {
 export type Target =
   | { type: 'pending'; customer: NewCustomer }
   | { type: 'existing'; id: string; ownBatch: boolean }
-  | { type: 'seen' };
+  /**
+   * A dry run's: a store customer (`inStore`), or a new customer of the file with a 32-bit digest of
+   * each value (`digests`), enough to count the conflicts its duplicates would record without keeping
+   * the file's values in memory.
+   */
+  | { type: 'seen'; inStore: boolean; digests: Record<string, number> | null };
 
 export interface PendingConflict {
   customerId: string;
@@ -58,8 +63,38 @@ export interface ResolverState {
   inFile: Map<string, Target>;
 }
 
-/** One shared marker: a dry run keeps only keys, not a customer per row. */
-const SEEN: Target = { type: 'seen' };
+/** One shared marker for the store's customers a dry run matches: their values are not opened. */
+const SEEN_IN_STORE: Target = { type: 'seen', inStore: true, digests: null };
+
+/** FNV-1a of a value's JSON: a dry run compares values by digest (a collision only hides a conflict). */
+function valueDigest(value: FieldValue): number {
+  const text = JSON.stringify(value);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function digestsOf(values: Record<string, FieldValue>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = valueDigest(v);
+  return out;
+}
+
+/** mergeValues over digests: how many conflicts the merge records. */
+function mergeDigests(
+  current: Record<string, number>,
+  incoming: Record<string, FieldValue>,
+  mode: OnDuplicate,
+): number {
+  let conflicts = 0;
+  for (const [k, v] of Object.entries(incoming)) {
+    const have = current[k];
+    const d = valueDigest(v);
+    if (have === undefined || mode === 'overwrite') current[k] = d;
+    else if (have !== d) conflicts++;
+  }
+  return conflicts;
+}
 
 const same = (a: FieldValue, b: FieldValue): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -220,7 +255,12 @@ export function resolveChunk(
     return customer;
   };
   const targetOf = (c: CandidateRow): Target =>
-    ctx.dryRun ? SEEN : { type: 'existing', id: c.id, ownBatch: c.batch_id === ctx.batchId };
+    ctx.dryRun ? SEEN_IN_STORE : { type: 'existing', id: c.id, ownBatch: c.batch_id === ctx.batchId };
+  /** A new customer's target: itself in a run, its values' digests in a dry run. */
+  const newTarget = (customer: NewCustomer): Target =>
+    ctx.dryRun
+      ? { type: 'seen', inStore: false, digests: digestsOf(customer.values) }
+      : { type: 'pending', customer };
   const register = (mapKeys: readonly string[], target: Target) => {
     for (const k of mapKeys) if (!state.inFile.has(k)) state.inFile.set(k, target);
   };
@@ -237,7 +277,7 @@ export function resolveChunk(
       const ops = plan.existing.get(target.id) ?? [];
       ops.push({ values, flags: [], ref });
       plan.existing.set(target.id, ops);
-    }
+    } else if (target.digests) counts.conflicts += mergeDigests(target.digests, values, ctx.mode);
   };
 
   /**
@@ -276,7 +316,7 @@ export function resolveChunk(
       if (company.companyName) values.companyName = company.companyName;
       if (company.uscc) values.uscc = company.uscc;
       const created = newCustomer('company', values, [...flags, 'import:company-from-contact']);
-      target = ctx.dryRun ? SEEN : { type: 'pending', customer: created };
+      target = newTarget(created);
       counts.companiesCreated++;
       counts.byKind.company++;
     } else {
@@ -327,7 +367,8 @@ export function resolveChunk(
         row.kind === 'contact' && row.company?.values ? companyFor(row.company, [], ref, false).flag : null;
       const flags = companyFlag ? [...row.flags, companyFlag] : row.flags;
       countFlags(counts, flags);
-      if (target.type === 'existing' && !target.ownBatch) counts.mergedWithStore++;
+      if ((target.type === 'existing' && !target.ownBatch) || (target.type === 'seen' && target.inStore))
+        counts.mergedWithStore++;
       if (target.type === 'pending') {
         const customer = target.customer;
         for (const f of flags) customer.flags.add(f);
@@ -340,7 +381,7 @@ export function resolveChunk(
         const ops = plan.existing.get(target.id) ?? [];
         ops.push({ values: row.values, flags, ref });
         plan.existing.set(target.id, ops);
-      }
+      } else if (target.digests) counts.conflicts += mergeDigests(target.digests, row.values, ctx.mode);
       continue;
     }
     const customer = newCustomer(row.kind, row.values, row.flags, sealed);
@@ -356,7 +397,7 @@ export function resolveChunk(
     counts.imported++;
     countFlags(counts, flags);
     counts.byKind[row.kind]++;
-    register([...mapKeys, ...companyMapKeys], ctx.dryRun ? SEEN : { type: 'pending', customer });
+    register([...mapKeys, ...companyMapKeys], newTarget(customer));
   }
   return plan;
 }

@@ -15,8 +15,8 @@ import { addCounts, emptyCounts, type ImportReport } from './ingest-types.js';
 import type { TableSource } from './readers/index.js';
 import { RejectsFile } from './rejects-file.js';
 
-export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' | 'orgId'>) {
-  const { store, keys, clock, orgId } = deps;
+export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' | 'orgId' | 'audit'>) {
+  const { store, keys, clock, orgId, audit } = deps;
   const repo = createIngestRepo(orgId);
 
   /** Reads, validates and resolves the whole file against the store without writing anything. */
@@ -29,6 +29,7 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
     startedAt: string,
     rejectsPath: string | undefined,
     scope: DataScope,
+    actorId: string,
   ): Promise<ImportReport> {
     const counts = emptyCounts();
     const stats = new ColumnStats();
@@ -36,6 +37,7 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
     const state = { inFile: new Map() };
     const rejects = rejectsPath ? new RejectsFile(rejectsPath) : null;
     let rowsDone = 0;
+    let rejectedRows = 0;
     try {
       for await (const chunk of chunked(
         source.rows(),
@@ -63,11 +65,23 @@ export function createDryRun(deps: Pick<IngestDeps, 'store' | 'keys' | 'clock' |
         });
         addCounts(counts, parsed.counts);
         addCounts(counts, plan.counts);
-        for (const r of [...parsed.rejected, ...blockedRows(parsed, plan.blocked)])
-          await rejects?.add(r.ref.sheet, r.headers, r.ref.rowNumber, r.cells, r.reasons);
+        if (rejects)
+          for (const r of [...parsed.rejected, ...blockedRows(parsed, plan.blocked)]) {
+            await rejects.add(r.ref.sheet, r.headers, r.ref.rowNumber, r.cells, r.reasons);
+            rejectedRows++;
+          }
         rowsDone = chunk.lastSeq;
       }
-      await rejects?.close();
+      const written = await rejects?.close();
+      // Personal data in clear left the vault for that file, as from a real import's quarantine.
+      if (written)
+        await audit.record([
+          {
+            actor: actorId,
+            action: 'import.rejects.export',
+            details: { batchId: null, dryRun: true, rows: rejectedRows, sha256: written.sha256 },
+          },
+        ]);
     } catch (err) {
       await rejects?.abort();
       throw err;

@@ -122,7 +122,17 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     const startedAt = batch?.created_at ?? clock.now().toISOString();
     if (dryRun) {
       const planFor = planner(opts, () => defs, samples);
-      return dryRunImport(opts, file, source, planFor, chunkSize, startedAt, input.rejectsFile, scope);
+      return dryRunImport(
+        opts,
+        file,
+        source,
+        planFor,
+        chunkSize,
+        startedAt,
+        input.rejectsFile,
+        scope,
+        actor.id,
+      );
     }
     const owner = `${hostname()}:${process.pid}:${uuidv7()}`;
     let batchKey: Buffer;
