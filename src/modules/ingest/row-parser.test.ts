@@ -385,6 +385,13 @@ describe('parseRow', () => {
     expect(numbers).toMatchObject({ fillRate: 1, validRate: 1 });
     expect(unmapped).toMatchObject({ field: null, fillRate: 1, validRate: 0.8 });
     expect(unmapped?.examples[0]).toBe('138****8001');
+    // A template's line numbered ahead, and nothing else, is blank; an ignored column of data is not.
+    expect(parseRow(p, ['7', '', ''], strict)).toEqual({ type: 'blank' });
+    const mapped = planSheet('s', ['序号', '姓名', '备注'], { 备注: '-' }, catalog);
+    expect(parseRow(mapped, ['7', '', '见合同'], strict)).toMatchObject({
+      type: 'rejected',
+      reasons: [{ code: 'NOT_IDENTIFYING' }],
+    });
   });
 
   it('marks a sheet none of whose columns identifies a customer (a 填写说明 sheet)', () => {

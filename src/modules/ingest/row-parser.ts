@@ -225,6 +225,14 @@ const NO_COLUMNS: ReadonlySet<KeptColumn> = new Set();
 type KeptColumn = ColumnPlan & { def: FieldDef; field: string };
 
 /**
+ * 序号 (sheet-plan ROW_NUMBER_HEADERS: ignored by the plan itself, not by a mapping). A template's lines
+ * are often numbered ahead; a line holding only its number describes no customer, so it is blank.
+ */
+function isRowNumberColumn(column: ColumnPlan | undefined): boolean {
+  return column?.role === 'ignored' && column.via === 'none';
+}
+
+/**
  * Validates and normalises one data row against its sheet plan. Invalid identifier cells reject the
  * row with one reason per cell (or, lenient, are dropped and flagged). Updates the column statistics.
  */
@@ -234,7 +242,7 @@ export function parseRow(
   opts: ParseOptions,
   stats?: ColumnStats,
 ): ParsedRow {
-  if (cells.every((c) => c.trim() === '')) return { type: 'blank' };
+  if (cells.every((c, i) => c.trim() === '' || isRowNumberColumn(plan.columns[i]))) return { type: 'blank' };
   stats?.row(plan.sheet);
   // 合计 / 小计 rows close many exported lists: a total is not a customer (and 合计 would pass as a name).
   const first = cells.find((c) => c.trim() !== '') as string;
