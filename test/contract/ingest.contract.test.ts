@@ -252,6 +252,14 @@ for (const target of engines()) {
       expect(second.counts).toMatchObject({ imported: 0, merged: 2, mergedWithStore: 2 });
     });
 
+    it('a name in Latin letters is one name in any case: the rows merge and find ignores case', async () => {
+      const path = join(dir, `latin-${target.engine}.csv`);
+      writeFileSync(path, 'name,mobile\r\nLatin Case,13844449999\r\nlatin case,13844449999\r\n');
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({ imported: 1, merged: 1 });
+      expect(await f.app.customers.find(f.actor, { name: 'LATIN CASE' })).toHaveLength(1);
+    });
+
     it("a dry run's rejects file is audited with its SHA-256, as a real import's is", async () => {
       const path = join(dir, `dry-rejects-${target.engine}.csv`);
       writeFileSync(path, '姓名,手机\r\n坏号,1384444000\r\n好号,13844440009\r\n');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../kernel/errors/app-error.js';
 import type { FieldDef } from './customer-types.js';
 import { DEFAULT_FIELDS } from './default-fields.js';
-import { normaliseFieldValue } from './field-values.js';
+import { legacySearchForm, normaliseFieldValue, searchForm } from './field-values.js';
 
 const def = (type: string): FieldDef => ({ key: type, type }) as unknown as FieldDef;
 const fieldDef = (key: string): FieldDef => DEFAULT_FIELDS.find((f) => f.key === key) as unknown as FieldDef;
@@ -11,6 +11,16 @@ describe('normaliseFieldValue', () => {
   it('reads dates and amounts typed with a leading apostrophe to keep them as text', () => {
     expect(normaliseFieldValue(def('date'), "'1990-03-07")).toBe('1990-03-07');
     expect(normaliseFieldValue(def('money'), "'1,200元")).toBe(1200);
+  });
+
+  it('matches names across scripts and letter case; the legacy form is the closed-up text as indexed before', () => {
+    expect(searchForm('name', 'Zhang San')).toBe('zhangsan');
+    expect(searchForm('name', 'ZHANG  SAN')).toBe('zhangsan');
+    expect(searchForm('companyName', '陳氏 Trading')).toBe('陈氏trading');
+    expect(legacySearchForm('name', 'Zhang San')).toBe('ZhangSan');
+    expect(legacySearchForm('name', 'zhang san')).toBeNull();
+    expect(legacySearchForm('name', '张三')).toBeNull();
+    expect(searchForm('mobile', '13800138000')).toBe('13800138000');
   });
 
   it('refuses a birthday after today (BIRTHDAY_FUTURE), but not a follow-up date to come', () => {

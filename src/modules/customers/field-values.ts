@@ -145,18 +145,24 @@ function chineseNumber(field: string, text: string): number {
  */
 export function searchForm(field: string, value: string): string {
   if (field === 'email') return value.trim().toLowerCase();
-  if (field === 'name' || field === 'companyName') return foldToSimplified(closedUpName(value));
+  if (field === 'name' || field === 'companyName') return nameKey(closedUpName(value));
   return value;
 }
 
+/** Simplified characters, and Latin letters in lower case: Zhang San and ZHANG SAN are one name too. */
+function nameKey(closedUp: string): string {
+  return foldToSimplified(closedUp).toLowerCase();
+}
+
 /**
- * The search form a name was indexed in before names were folded to simplified characters, where it
- * differs (the name has traditional ones): lookups try it too, so customers indexed then are still found.
+ * The search form a name was indexed in before names were folded to simplified characters and lower
+ * case, where it differs (the name has traditional characters or capitals): lookups try it too, so
+ * customers indexed then are still found by their own spelling until `keys reindex` rewrites them.
  */
 export function legacySearchForm(field: string, value: string): string | null {
   if (field !== 'name' && field !== 'companyName') return null;
   const kept = closedUpName(value);
-  return foldToSimplified(kept) === kept ? null : kept;
+  return nameKey(kept) === kept ? null : kept;
 }
 
 function closedUpName(value: string): string {
