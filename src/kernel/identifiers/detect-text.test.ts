@@ -15,6 +15,20 @@ function expectNoLeak(serialised: string, raw: string): void {
 }
 
 describe('detectInText: a mixed Chinese sentence', () => {
+  it('finds landlines as people type them: spaced, split in two, with +86 or 0086', () => {
+    for (const text of [
+      '010 6234 5678',
+      '0571-8888-6666',
+      '+86-571-88886666',
+      '+86 10 6234 5678',
+      '0086 21 5555 6666',
+    ])
+      expect(detectInText(text).map((d) => d.kind)).toEqual(['landline']);
+    // A subscriber number never starts with 1; an order number is no phone.
+    expect(detectInText('0755-1234567')).toEqual([]);
+    expect(detectInText('订单号 20240101123456').map((d) => d.kind)).not.toContain('landline');
+  });
+
   const raws = {
     mobile: '+86 138-0013-8000',
     id: '11010519491231002X',

@@ -135,7 +135,9 @@ export const TEXT_RULES: readonly TextRule[] = [
   },
   {
     kind: 'landline',
-    pattern: /(?<![0-9])(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{6,7}(?:(?:-|转|ext\.?|#)\d{1,6})?(?![0-9])/g,
+    // As typed: 010-62345678, (0571)88886666, 010 6234 5678, 0571-8888-6666, +86 10 6234 5678.
+    pattern:
+      /(?<![0-9+])(?:(?:\+|00)86[ -]?(?:\(0?\d{2,3}\)|0?\d{2,3})|\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}(?:(?:-|转|ext\.?|#)\d{1,6})?(?![0-9])/g,
     check(match) {
       const v = validateLandline(match);
       return v.ok ? { confidence: 0.8, display: v.value } : null;
