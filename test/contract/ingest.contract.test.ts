@@ -260,6 +260,22 @@ for (const target of engines()) {
       expect(await f.app.customers.find(f.actor, { name: 'LATIN CASE' })).toHaveLength(1);
     });
 
+    it('keeps an address as written; a duplicate typing it in other widths is no conflict', async () => {
+      const path = join(dir, `widths-${target.engine}.csv`);
+      writeFileSync(
+        path,
+        '姓名,手机,地址\r\n宽窄,13844448888,东区（南楼）１２号\r\n宽窄,13844448888,东区(南楼)12号\r\n',
+      );
+      const report = await f.app.ingest.run(f.actor, path, { purposes: ['sales'] });
+      expect(report.counts).toMatchObject({ imported: 1, merged: 1, conflicts: 0 });
+      const [one] = await f.app.customers.find(f.actor, { mobile: '13844448888' });
+      const got = await f.app.customers.get(f.actor, one?.id as string, {
+        reveal: ['address'],
+        purpose: 'sales',
+      });
+      expect(got.fields.address).toBe('东区（南楼）１２号');
+    });
+
     it("a dry run's rejects file is audited with its SHA-256, as a real import's is", async () => {
       const path = join(dir, `dry-rejects-${target.engine}.csv`);
       writeFileSync(path, '姓名,手机\r\n坏号,1384444000\r\n好号,13844440009\r\n');

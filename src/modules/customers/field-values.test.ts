@@ -23,6 +23,19 @@ describe('normaliseFieldValue', () => {
     expect(searchForm('mobile', '13800138000')).toBe('13800138000');
   });
 
+  it('keeps free text as written (full-width brackets, circled numbers, line breaks); folds names and codes', () => {
+    const notes = fieldDef('notes');
+    expect(normaliseFieldValue(notes, ' 客户说：“很好”，①号楼（东）\r\n第二行  ')).toBe(
+      '客户说：“很好”，①号楼（东）\n第二行',
+    );
+    expect(normaliseFieldValue(fieldDef('companyName'), '杭州示例（上海）有限公司')).toBe(
+      '杭州示例（上海）有限公司',
+    );
+    expect(normaliseFieldValue(fieldDef('name'), 'Ｚｈａｎｇ　Ｓａｎ')).toBe('Zhang San');
+    expect(normaliseFieldValue(fieldDef('mobile'), '１３８００１３８０００')).toBe('13800138000');
+    expect(normaliseFieldValue(notes, ' \r\n ')).toBeUndefined();
+  });
+
   it('refuses a birthday after today (BIRTHDAY_FUTURE), but not a follow-up date to come', () => {
     const birthday = fieldDef('birthday');
     const err = (() => {

@@ -46,7 +46,8 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
     return items.length ? items : undefined;
   }
   if (typeof raw === 'object') invalid(def.key, 'expected text, got an object');
-  const text = normaliseText(String(raw));
+  const text =
+    def.type === 'text' && def.mask !== 'name' ? freeText(String(raw)) : normaliseText(String(raw));
   if (text === '') return undefined;
   switch (def.type) {
     case 'mobile':
@@ -109,6 +110,16 @@ export function normaliseFieldValue(def: FieldDef, raw: unknown): FieldValue | u
       if (def.mask === 'name' && DOTTED_HAN_NAME.test(text)) return text.replace(NAME_DOTS, '·');
       return text;
   }
+}
+
+/**
+ * Free text (an address, notes, a company's registered name with its full-width brackets) as written:
+ * NFKC would turn （东） into (东), ① into 1 and ，into a comma, and collapsing whitespace would join a
+ * note's lines. Only the ends are trimmed and line breaks made one kind. Codes and names are folded
+ * (normaliseText); so is every search form, so matching does not depend on how the text was typed.
+ */
+export function freeText(s: string): string {
+  return s.normalize('NFC').replace(/\r\n?/g, '\n').trim();
 }
 
 /** 万, 千 and 亿 as sales lists write amounts (1.2万元 is 12000). */

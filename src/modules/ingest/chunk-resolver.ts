@@ -1,4 +1,5 @@
 import type { KeyRing } from '../../kernel/crypto/key-ring.js';
+import { normaliseText } from '../../kernel/identifiers/normalise.js';
 import { uuidv7 } from '../../kernel/ids/uuid.js';
 import type { CustomerKind, FieldValue } from '../customers/customer-types.js';
 import {
@@ -68,7 +69,7 @@ const SEEN_IN_STORE: Target = { type: 'seen', inStore: true, digests: null };
 
 /** FNV-1a of a value's JSON: a dry run compares values by digest (a collision only hides a conflict). */
 function valueDigest(value: FieldValue): number {
-  const text = JSON.stringify(value);
+  const text = comparable(value);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
@@ -96,7 +97,13 @@ function mergeDigests(
   return conflicts;
 }
 
-const same = (a: FieldValue, b: FieldValue): boolean => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Whether a duplicate's value is the one held. Free text is kept as typed (field-values freeText), so
+ * two spellings of the same text, （东） and (东), compare folded: a width or spacing difference is no
+ * conflict worth a person's review.
+ */
+const comparable = (v: FieldValue): string => JSON.stringify(typeof v === 'string' ? normaliseText(v) : v);
+const same = (a: FieldValue, b: FieldValue): boolean => comparable(a) === comparable(b);
 
 /**
  * Merges `incoming` into `current` (pending customer): empty fields filled, differences by mode.
