@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, dateText, isDateFormat, numberText } from './cell-text.js';
+import { validateBankCard } from '../../../kernel/identifiers/bank-card.js';
+import { validateIdNumber } from '../../../kernel/identifiers/id-number.js';
+import { cellText, dateText, decodeXstring, isDateFormat, numberText, numericCellText } from './cell-text.js';
 
 describe('numberText', () => {
   it('never uses exponent notation', () => {
@@ -13,6 +15,48 @@ describe('numberText', () => {
     expect(numberText(0.1 + 0.2)).toBe('0.3');
     expect(numberText(-1234.5)).toBe('-1234.5');
     expect(numberText(Number.NaN)).toBe('');
+  });
+});
+
+describe('numericCellText', () => {
+  const reason = (v: { ok: boolean; reason?: string }): string => (v.ok ? 'ok' : (v.reason ?? ''));
+
+  it('keeps every digit of a whole number written out in full, as pandas writes an ID number', () => {
+    expect(numericCellText('110101199003074258', undefined, false)).toBe('110101199003074258');
+    expect(reason(validateIdNumber(numericCellText('110101199003074258', undefined, false)))).toBe('ok');
+    expect(numericCellText('6222021234567890123', 'General', false)).toBe('6222021234567890123');
+    expect(numericCellText('-0042', undefined, false)).toBe('-42');
+  });
+
+  it('keeps the stored exponent of a large number Excel kept 15 digits of, so its loss is reported', () => {
+    const card = numericCellText('6.22202123456789E+18', undefined, false);
+    expect(card).toBe('6.22202123456789E+18');
+    expect(reason(validateBankCard(card))).toBe('BANKCARD_PRECISION_LOST');
+    const id = numericCellText('1.1010119900307426e+17', '0', false);
+    expect(reason(validateIdNumber(id))).toBe('ID_PRECISION_LOST');
+  });
+
+  it('reads ordinary numbers and dates as before', () => {
+    expect(numericCellText('13800138000', undefined, false)).toBe('13800138000');
+    expect(numericCellText('0.30000000000000004', '0.00', false)).toBe('0.3');
+    expect(numericCellText('1.5E-7', undefined, false)).toBe('0.00000015');
+    expect(numericCellText('1E+3', undefined, false)).toBe('1000');
+    expect(numericCellText('43831', 'yyyy-mm-dd', false)).toBe('2020-01-01');
+    expect(numericCellText('0.75', 'h:mm', false)).toBe('18:00:00');
+    expect(numericCellText('13812345678', 'yyyy-mm-dd', false)).toBe('13812345678');
+  });
+});
+
+describe('decodeXstring', () => {
+  it("decodes Excel's _xHHHH_ escapes as UTF-16 code units", () => {
+    expect(decodeXstring('地址A_x000D_\n地址B')).toBe('地址A\r\n地址B');
+    expect(decodeXstring('_xD83D__xDE00_ tab_x0009_')).toBe('\u{1F600} tab\t');
+  });
+
+  it('reads _x005F_ as an escaped underscore, so what follows it is text', () => {
+    expect(decodeXstring('_x005F_x000D_')).toBe('_x000D_');
+    expect(decodeXstring('a_x005f_b')).toBe('a_b');
+    expect(decodeXstring('user_x1_name _xZZZZ_')).toBe('user_x1_name _xZZZZ_');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Renders an Excel cell value as the text an importer should see. Numbers never use exponent notation,
  * because ID numbers and mobiles are often stored as numbers and "1.10101E+17" is useless; dates become
- * ISO text regardless of their display format so validators see one shape.
+ * ISO text regardless of their display format so validators see one shape. A workbook number beyond a
+ * double's exact digits is the exception (numericCellText).
  */
 
 const SIGNIFICANT = new Intl.NumberFormat('en-US', { useGrouping: false, maximumSignificantDigits: 15 });
@@ -32,6 +33,40 @@ export function cellText(value: unknown, numFmt: string | undefined, date1904: b
   if ('hyperlink' in v || 'text' in v) return cellText(v.text, numFmt, date1904);
   if (typeof v.error === 'string') return v.error;
   return '';
+}
+
+/** An integer written out in full, as pandas and openpyxl write an int64 column. */
+const INTEGER_LITERAL = /^[+-]?\d+$/;
+/** From here on a double holds fewer digits than the number has: 16 and more. */
+const INEXACT_MAGNITUDE = 1e15;
+
+/**
+ * The text of a workbook number cell from its stored `<v>` text. Parsing it to a double would invent
+ * digits: 110101199003074258 (an ID number written out in full) reads as 110101199003074260, and
+ * 6.22202123456789E+18 (a 19-digit card Excel kept 15 digits of) as 6222021234567890000, a plausible
+ * card. So a whole-number literal keeps its digits, and a large number written otherwise keeps its
+ * stored text, whose exponent the identifier checks recognise as precision Excel lost.
+ */
+export function numericCellText(raw: string, numFmt: string | undefined, date1904: boolean): string {
+  const literal = raw.trim();
+  const value = Number(literal);
+  if (isDateFormat(numFmt) && value >= 0 && value < MAX_SERIAL) return cellText(value, numFmt, date1904);
+  if (INTEGER_LITERAL.test(literal)) return BigInt(literal).toString();
+  if (Math.abs(value) >= INEXACT_MAGNITUDE) return literal;
+  return numberText(value);
+}
+
+/**
+ * Decodes the `_xHHHH_` escapes of an ST_Xstring (ECMA-376 Part 1 §22.4.2.4): each is one UTF-16 code
+ * unit, which is how Excel stores characters XML cannot carry or would normalise away (the CR of a CRLF
+ * typed in a cell). `_x005F_` is an escaped underscore, so `_x005F_x000D_` reads as the text `_x000D_`:
+ * a left-to-right scan that resumes after each escape gives exactly that.
+ */
+export function decodeXstring(text: string): string {
+  if (!text.includes('_x')) return text;
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }
 
 /** Plain decimal digits: integers exactly as stored, fractions to Excel's 15 significant digits. */

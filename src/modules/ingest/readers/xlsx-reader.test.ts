@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { looksLikeHeaderRow } from '../header-mapping.js';
@@ -62,6 +63,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => dir.remove());
+
+async function collectRowsOf(rows: AsyncIterable<TableRow>): Promise<TableRow[]> {
+  const out: TableRow[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
+}
 
 function bySheet(rows: TableRow[], sheet: string): TableRow[] {
   return rows.filter((r) => r.sheet === sheet);
@@ -287,7 +294,7 @@ describe('workbooks from other producers', () => {
       {
         sheet: '数据 & 名单',
         rowNumber: 3,
-        cells: ['张三 <VIP>', '1990-01-01', '110101199001011000', '2023-03-15 12:00:00'],
+        cells: ['张三 <VIP>', '1990-01-01', '1.10101199001011E+17', '2023-03-15 12:00:00'],
         isHeader: false,
       },
     ]);
@@ -311,13 +318,122 @@ describe('workbooks from other producers', () => {
     });
   });
 
-  it('refuses a workbook whose sheet part is missing', async () => {
+  it('refuses a workbook whose sheet part is missing, naming the sheet', async () => {
     const path = dir.path('missing-part.xlsx');
     await writeStoredZip(path, {
-      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="A" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-      'xl/_rels/workbook.xml.rels': `<Relationships><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="A" sheetId="1" r:id="rId1"/><sheet name="名单 2" sheetId="2" r:id="rId2"/></sheets></workbook>`,
+      'xl/_rels/workbook.xml.rels': `<Relationships><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`,
+      'xl/worksheets/sheet1.xml': `<worksheet ${NS}><sheetData/></worksheet>`,
     });
-    expect((await appErrorOf(openTable(path))).code).toBe('IMPORT_FILE_CORRUPT');
+    const err = await appErrorOf(openTable(path));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.params).toEqual({ file: 'missing-part.xlsx', format: 'xlsx', sheet: '名单 2' });
+    expect(err.details).toMatchObject({ sheet: '名单 2' });
+  });
+
+  it('reads long numbers as the file holds them: whole digits exactly, a lossy exponent as stored', async () => {
+    const sheetData =
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c><c r="B1" t="inlineStr"><is><t>银行卡号</t></is></c><c r="C1" t="inlineStr"><is><t>手机</t></is></c></row>' +
+      '<row r="2"><c r="A2"><v>110101199003074258</v></c><c r="B2"><v>6.22202123456789E+18</v></c><c r="C2"><v>13800138000</v></c></row>';
+    const path = await writeOneSheetWorkbook(dir.path('long-numbers.xlsx'), { sheetData, deflate: true });
+    const rows = await collectRows(await openTable(path));
+    expect(rows[1]?.cells).toEqual(['110101199003074258', '6.22202123456789E+18', '13800138000']);
+  });
+
+  it("decodes Excel's _xHHHH_ escapes in shared strings", async () => {
+    const sharedStrings = `<sst ${NS}><si><t>地址</t></si><si><t xml:space="preserve">地址A_x000D_\n地址B</t></si></sst>`;
+    const sheetData =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>';
+    const path = await writeOneSheetWorkbook(dir.path('escapes.xlsx'), { sheetData, sharedStrings });
+    expect((await collectRows(await openTable(path)))[1]?.cells).toEqual(['地址A\r\n地址B']);
+  });
+});
+
+describe('damaged parts', () => {
+  const people = (n: number): string =>
+    `<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>手机</t></is></c></row>${Array.from(
+      { length: n },
+      (_, i) =>
+        `<row r="${i + 2}"><c r="A${i + 2}" t="inlineStr"><is><t>客户${i}</t></is></c><c r="B${i + 2}"><v>${13800000000 + i}</v></c></row>`,
+    ).join('')}`;
+
+  /** Where a member's bytes lie in a ZIP written by writeZip (no extra fields, local headers first). */
+  function memberData(zip: Buffer, name: string): { start: number; length: number } {
+    const nameAt = zip.indexOf(Buffer.from(name, 'utf8'));
+    return { start: nameAt + Buffer.byteLength(name), length: zip.readUInt32LE(nameAt - 30 + 18) };
+  }
+
+  it('refuses a stored sheet whose bytes changed, naming the sheet and its part', async () => {
+    const path = await writeOneSheetWorkbook(dir.path('stored-changed.xlsx'), { sheetData: people(50) });
+    const zip = await readFile(path);
+    const at = zip.indexOf('13800000025');
+    zip.write('13800000026', at);
+    await writeFile(path, zip);
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.params).toMatchObject({ sheet: '客户' });
+    expect(err.details).toMatchObject({ sheet: '客户', part: 'xl/worksheets/sheet1.xml' });
+    expect(String(err.details?.reason)).toMatch(/CRC-32/);
+  });
+
+  it('refuses a deflated sheet with a flipped bit that still inflates to well-formed rows', async () => {
+    const path = await writeOneSheetWorkbook(dir.path('deflated-flip.xlsx'), {
+      sheetData: people(300),
+      deflate: true,
+    });
+    const zip = await readFile(path);
+    const { start, length } = memberData(zip, 'xl/worksheets/sheet1.xml');
+    const original = inflateRawSync(zip.subarray(start, start + length));
+    // The bit is searched for, as Excel's reader would meet it: one whose damage only the CRC-32 shows.
+    let flipped = -1;
+    for (let bit = (length / 2) * 8; bit < length * 8 && flipped < 0; bit++) {
+      const data = Buffer.from(zip.subarray(start, start + length));
+      data[bit >> 3] = (data[bit >> 3] as number) ^ (1 << (bit & 7));
+      try {
+        const text = inflateRawSync(data);
+        const xml = new TextDecoder('utf-8', { fatal: true }).decode(text);
+        if (text.length === original.length && !text.equals(original) && xml.endsWith('</worksheet>'))
+          flipped = bit;
+      } catch {
+        // Not inflatable, or not UTF-8: damage the reader saw already.
+      }
+    }
+    expect(flipped).toBeGreaterThan(0);
+    zip[start + (flipped >> 3)] = (zip[start + (flipped >> 3)] as number) ^ (1 << (flipped & 7));
+    await writeFile(path, zip);
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.details).toMatchObject({ sheet: '客户', part: 'xl/worksheets/sheet1.xml' });
+    // A sample reads the part through too.
+    const sampled = (await openTable(path)).rows({ sampling: true });
+    expect((await appErrorOf(collectRowsOf(sampled))).code).toBe('IMPORT_FILE_CORRUPT');
+  });
+
+  it('refuses a shared-string table whose bytes changed', async () => {
+    const sharedStrings = `<sst ${NS}><si><t>姓名</t></si><si><t>张三</t></si></sst>`;
+    const sheetData =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>';
+    const path = await writeOneSheetWorkbook(dir.path('sst-changed.xlsx'), { sheetData, sharedStrings });
+    const zip = await readFile(path);
+    zip.write('李四', zip.indexOf('张三'));
+    await writeFile(path, zip);
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.details).toMatchObject({ part: 'xl/sharedStrings.xml' });
+  });
+
+  it('refuses a worksheet whose XML was cut short, though its CRC-32 is right', async () => {
+    const whole = `<worksheet ${NS}><sheetData>${people(100)}</sheetData></worksheet>`;
+    const path = dir.path('cut-sheet.xlsx');
+    await writeStoredZip(path, {
+      'xl/workbook.xml': `<workbook ${NS} xmlns:r="${REL_NS}"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      'xl/_rels/workbook.xml.rels': `<Relationships><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      'xl/worksheets/sheet1.xml': whole.slice(0, whole.indexOf('<row r="51">')),
+    });
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(err.params).toMatchObject({ sheet: '客户' });
+    expect(String(err.details?.reason)).toMatch(/cut short/);
   });
 });
 

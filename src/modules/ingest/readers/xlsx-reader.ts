@@ -76,11 +76,15 @@ function chooseSheets(manifest: WorkbookManifest, name: string | undefined, file
     chosen = visible.length > 0 ? visible : manifest.sheets;
   }
   if (chosen.length === 0) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
-  if (chosen.some((s) => s.part === null)) {
+  const missing = chosen.find((s) => s.part === null);
+  if (missing) {
     throw new AppError(
       'IMPORT_FILE_CORRUPT',
-      { file: fileName, format: 'xlsx' },
-      { reason: 'missing worksheet' },
+      { file: fileName, format: 'xlsx', sheet: missing.name },
+      {
+        sheet: missing.name,
+        reason: `the workbook lists sheet "${missing.name}" but the file lacks its part`,
+      },
     );
   }
   return chosen;
@@ -96,11 +100,13 @@ async function* readRows(
   fillMerges: boolean,
 ): AsyncGenerator<TableRow> {
   const merges: SheetMerges[] = [];
-  // About 1 s per 100 MB of sheet XML, so a sample does without.
-  if (fillMerges) for (const s of sheets) merges.push(await readMerges(path, s.part as PartLocation));
   let sharedStrings: SharedStringTable | undefined;
   let sawHeader = false;
   try {
+    // About 1 s per 100 MB of sheet XML, so a sample does without.
+    if (fillMerges) {
+      for (const s of sheets) merges.push(await ofSheet(s, () => readMerges(path, s.part as PartLocation)));
+    }
     const formats = await readCellFormats(path, manifest.styles);
     sharedStrings = await readSharedStrings(path, manifest.sharedStrings);
     meter.done = 0;
@@ -116,8 +122,7 @@ async function* readRows(
           yield* shaper.accept(row.rowNumber, filler.fill(row.rowNumber, row.cells));
         }
       } catch (err) {
-        if (err instanceof MissingSharedStringError) err.sheet = sheet.name;
-        throw err;
+        throw inSheet(err, sheet);
       }
       yield* shaper.finish();
       sawHeader ||= shaper.sawHeader;
@@ -130,6 +135,31 @@ async function* readRows(
   if (!sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
 }
 
+/** A damaged part of a worksheet, with the sheet's name so the error can say which one to repair. */
+class SheetDamage {
+  constructor(
+    readonly sheet: string,
+    readonly cause: unknown,
+  ) {}
+}
+
+async function ofSheet<T>(sheet: SheetInfo, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw inSheet(err, sheet);
+  }
+}
+
+function inSheet(err: unknown, sheet: SheetInfo): unknown {
+  if (err instanceof AppError || (err instanceof Error && 'syscall' in err)) return err;
+  if (err instanceof MissingSharedStringError) {
+    err.sheet = sheet.name;
+    return err;
+  }
+  return new SheetDamage(sheet.name, err);
+}
+
 /** Parser and unzip failures mean a damaged file; domain and system errors (disk full) pass through. */
 function asCorrupt(err: unknown, fileName: string): unknown {
   if (err instanceof AppError) return err;
@@ -137,9 +167,16 @@ function asCorrupt(err: unknown, fileName: string): unknown {
   if (err instanceof MissingSharedStringError)
     return new AppError(
       'IMPORT_FILE_CORRUPT',
-      { file: fileName, format: 'xlsx' },
+      { file: fileName, format: 'xlsx', sheet: err.sheet },
       { sheet: err.sheet, row: err.rowNumber, column: err.column, reason: err.message },
     );
-  const reason = err instanceof ZipFormatError ? err.message : 'unreadable workbook content';
-  return new AppError('IMPORT_FILE_CORRUPT', { file: fileName, format: 'xlsx' }, { reason });
+  const sheet = err instanceof SheetDamage ? err.sheet : undefined;
+  const cause = err instanceof SheetDamage ? err.cause : err;
+  const reason = cause instanceof ZipFormatError ? cause.message : 'unreadable workbook content';
+  const part = cause instanceof ZipFormatError ? cause.part : undefined;
+  return new AppError(
+    'IMPORT_FILE_CORRUPT',
+    { file: fileName, format: 'xlsx', ...(sheet !== undefined ? { sheet } : {}) },
+    { ...(sheet !== undefined ? { sheet } : {}), ...(part !== undefined ? { part } : {}), reason },
+  );
 }

@@ -40,6 +40,12 @@ describe('sharedItemText', () => {
     ).toBe('東京');
     expect(sharedItemText('<t>第一行\r\n第二行\r第三行</t>')).toBe('第一行\n第二行\n第三行');
   });
+
+  it("decodes Excel's _xHHHH_ escapes after the references, keeping an escaped CR before a line feed", () => {
+    expect(sharedItemText('<t xml:space="preserve">地址A_x000D_\n地址B</t>')).toBe('地址A\r\n地址B');
+    expect(sharedItemText('<t>第一行_x000D__x000A_第二行</t>')).toBe('第一行\r\n第二行');
+    expect(sharedItemText('<t>_x005F_x000D_ &amp;_x0041_</t>')).toBe('_x000D_ &A');
+  });
 });
 
 describe('SharedStringTable', () => {
@@ -125,6 +131,27 @@ describe('readSharedStrings', () => {
     expect(rows).toHaveLength(30_000);
     expect(rows[29_999]?.cells).toEqual([strings[29_999], strings[0]]);
     expect(rows.every((r, i) => r.cells[0] === strings[i])).toBe(true);
+  });
+
+  it('refuses a table cut short, and reads an empty one', async () => {
+    const read = async (name: string, sst: string): Promise<number> => {
+      const path = await workbook(name, sst, 1);
+      const handle = await openBytes(path);
+      const manifest = await readWorkbookManifest(handle, (await stat(path)).size);
+      await handle.close();
+      const table = await readSharedStrings(path, manifest.sharedStrings);
+      const count = table.count;
+      table.close();
+      return count;
+    };
+    await expect(
+      read('cut-sst.xlsx', `<sst ${SPREADSHEET_NS}><si><t>姓名</t></si><si><t>张`),
+    ).rejects.toThrow(/cut short/);
+    await expect(read('cut-sst2.xlsx', `<sst ${SPREADSHEET_NS}><si><t>姓名</t></si>`)).rejects.toThrow(
+      /cut short/,
+    );
+    expect(await read('empty-sst.xlsx', `<sst ${SPREADSHEET_NS} count="0"/>`)).toBe(0);
+    expect(await read('whole-sst.xlsx', `<sst ${SPREADSHEET_NS}><si><t>姓名</t></si></sst>`)).toBe(1);
   });
 
   it('reads prefixed elements and empty items', async () => {

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeXstring } from './cell-text.js';
 import { decodeEntities } from './markup-tokenizer.js';
 import type { PartLocation } from './workbook-manifest.js';
 import { elementPattern, inflatedText, PREFIX, streamedElements } from './xlsx-parts.js';
@@ -231,14 +232,15 @@ const PHONETIC = new RegExp(`<${PREFIX}rPh\\b[\\s\\S]*?</${PREFIX}rPh\\s*>`, 'g'
 
 /**
  * The text of one `<si>` item as Excel shows it: its runs' `<t>` joined, without the phonetic guides
- * (`<rPh>`) that only annotate it, line ends normalised as XML reads them, references decoded.
+ * (`<rPh>`) that only annotate it, line ends normalised as XML reads them, references decoded, then
+ * Excel's `_xHHHH_` escapes (which stand for characters, such as a CR, that XML would not keep).
  */
 export function sharedItemText(inner: string): string {
   const visible = inner.includes('rPh') ? inner.replace(PHONETIC, '') : inner;
   let text = '';
   TEXT_RUN.lastIndex = 0;
   for (let m = TEXT_RUN.exec(visible); m !== null; m = TEXT_RUN.exec(visible)) text += m[1] ?? '';
-  return decodeEntities(text.replace(/\r\n?/g, '\n'));
+  return decodeXstring(decodeEntities(text.replace(/\r\n?/g, '\n')));
 }
 
 /**
@@ -258,6 +260,7 @@ export async function readSharedStrings(
       SHARED_ITEM,
       MAX_ITEM_CHARS,
       'xl/sharedStrings.xml',
+      'sst',
     );
     for await (const item of items) table.add(item.inner === null ? '' : sharedItemText(item.inner));
     table.finish();

@@ -39,7 +39,8 @@ const EXPECTED: SheetRow[] = [
   { rowNumber: 1, cells: ['姓名', '', '手机 '] },
   {
     rowNumber: 3,
-    cells: ['张三', '13812345678', '1990-01-01', 'TRUE', '#N/A', '张三 & 李四', '110101199001011000'],
+    // G3 keeps its stored exponent: its last three digits are not in the file (ID_PRECISION_LOST).
+    cells: ['张三', '13812345678', '1990-01-01', 'TRUE', '#N/A', '张三 & 李四', '1.10101199001011E+17'],
   },
   { rowNumber: 4, cells: ['', '', '2024-02-29 08:30:00'] },
   { rowNumber: 9, cells: [] },
@@ -78,6 +79,41 @@ describe('sheetRows', () => {
       { rowNumber: 1, cells: ['张三', '7'] },
       { rowNumber: 5, cells: ['', '中'] },
     ]);
+  });
+});
+
+describe('sheetRows: values a double or XML would alter', () => {
+  const sheet = (rows: string): string =>
+    `<worksheet ${SPREADSHEET_NS}><sheetData>${rows}</sheetData></worksheet>`;
+
+  it('keeps a long whole number as written and a large inexact one as stored, never through a double', async () => {
+    const rows = await rowsOf(
+      sheet(
+        '<row r="2"><c r="A2"><v>110101199003074258</v></c><c r="B2"><v>6.22202123456789E+18</v></c><c r="C2" s="2"><v>13800138000</v></c><c r="D2" s="1"><v>43831</v></c></row>',
+      ),
+    );
+    expect(rows).toEqual([
+      { rowNumber: 2, cells: ['110101199003074258', '6.22202123456789E+18', '13800138000', '2020-01-01'] },
+    ]);
+  });
+
+  it("decodes Excel's _xHHHH_ escapes in inline strings and formula text", async () => {
+    const rows = await rowsOf(
+      sheet(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>地址A_x000D_\n地址B</t></is></c><c r="B1" t="str"><f>A1</f><v>_x005F_x000D_</v></c></row>',
+      ),
+    );
+    expect(rows).toEqual([{ rowNumber: 1, cells: ['地址A\r\n地址B', '_x000D_'] }]);
+  });
+
+  it('refuses a worksheet cut short rather than ending with the rows before the cut', async () => {
+    const whole = sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>');
+    const cut = whole.slice(0, whole.indexOf('<row r="2">') + 15);
+    await expect(rowsOf(cut)).rejects.toThrow(/cut short/);
+    await expect(rowsOf(whole.slice(0, whole.indexOf('</sheetData>')))).rejects.toThrow(/cut short/);
+    // Split anywhere, a whole part still reads; an empty one too.
+    expect(await rowsOf(whole.slice(0, -5), whole.slice(-5))).toHaveLength(2);
+    expect(await rowsOf(`<x:worksheet ${SPREADSHEET_NS}><x:sheetData/></x:worksheet>`)).toEqual([]);
   });
 });
 

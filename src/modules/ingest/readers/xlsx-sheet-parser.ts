@@ -1,5 +1,5 @@
 import { columnLetter, columnNumber } from '../ingest-types.js';
-import { cellText } from './cell-text.js';
+import { cellText, decodeXstring, numericCellText } from './cell-text.js';
 import { attribute, decodeEntities } from './markup-tokenizer.js';
 import type { PartLocation } from './workbook-manifest.js';
 import { elementPattern, inflatedText, PREFIX, streamedElements } from './xlsx-parts.js';
@@ -104,7 +104,7 @@ export async function* sheetRows(
   date1904: boolean,
 ): AsyncGenerator<SheetRow> {
   let rowNumber = 0;
-  for await (const row of streamedElements(chunks, ROW, MAX_ROW_CHARS, 'a worksheet row')) {
+  for await (const row of streamedElements(chunks, ROW, MAX_ROW_CHARS, 'a worksheet row', 'worksheet')) {
     const declared = Number(ROW_REF.exec(row.attrs)?.[1] ?? 0);
     rowNumber = declared > 0 ? declared : rowNumber + 1;
     let cells: string[] = [];
@@ -179,11 +179,12 @@ function cellValueText(
     default: {
       if (value.trim() === '') return '';
       const style = Number(CELL_STYLE.exec(attrs)?.[1] ?? 0);
-      return cellText(Number(value), formats(style), date1904);
+      return numericCellText(value, formats(style), date1904);
     }
   }
 }
 
+/** A `<v>` is an ST_Xstring too: a formula's text result keeps the CR Excel escaped in it. */
 function xmlText(raw: string): string {
-  return decodeEntities(raw.replace(/\r\n?/g, '\n'));
+  return decodeXstring(decodeEntities(raw.replace(/\r\n?/g, '\n')));
 }

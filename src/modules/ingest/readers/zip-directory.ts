@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import type { ByteHandle } from './file-access.js';
 
 /**
@@ -12,10 +12,20 @@ export interface ZipEntry {
   method: number;
   compressedSize: number;
   uncompressedSize: number;
+  /** CRC-32 of the inflated bytes, from the central directory (local headers may defer it). */
+  crc32: number;
   localHeaderOffset: number;
 }
 
-export class ZipFormatError extends Error {}
+export class ZipFormatError extends Error {
+  constructor(
+    message: string,
+    /** The member found damaged, when one is to blame. */
+    readonly part?: string,
+  ) {
+    super(message);
+  }
+}
 
 const EOCD_SIGNATURE = 0x06054b50;
 const EOCD_MIN = 22;
@@ -59,6 +69,7 @@ export async function readZipDirectory(handle: ByteHandle, size: number): Promis
       method: directory.readUInt16LE(at + 10),
       compressedSize: directory.readUInt32LE(at + 20),
       uncompressedSize: directory.readUInt32LE(at + 24),
+      crc32: directory.readUInt32LE(at + 16),
       localHeaderOffset: directory.readUInt32LE(at + 42),
     };
     applyZip64Extra(entry, directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength));
@@ -81,13 +92,27 @@ export async function entryDataOffset(handle: ByteHandle, entry: ZipEntry): Prom
 export async function readZipEntry(handle: ByteHandle, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
   if (entry.uncompressedSize > maxBytes) throw new ZipFormatError(`${entry.name} is too large`);
   const data = await readAt(handle, await entryDataOffset(handle, entry), entry.compressedSize);
-  if (data.length !== entry.compressedSize) throw new ZipFormatError(`${entry.name} is truncated`);
-  if (entry.method === 0) return data;
-  if (entry.method !== 8) throw new ZipFormatError(`${entry.name} uses compression method ${entry.method}`);
+  if (data.length !== entry.compressedSize)
+    throw new ZipFormatError(`${entry.name} is truncated`, entry.name);
+  if (entry.method !== 0 && entry.method !== 8)
+    throw new ZipFormatError(`${entry.name} uses compression method ${entry.method}`, entry.name);
+  let bytes: Buffer;
   try {
-    return inflateRawSync(data, { maxOutputLength: maxBytes });
+    bytes = entry.method === 0 ? data : inflateRawSync(data, { maxOutputLength: maxBytes });
   } catch {
-    throw new ZipFormatError(`${entry.name} does not inflate`);
+    throw new ZipFormatError(`${entry.name} does not inflate`, entry.name);
+  }
+  verifyEntry(entry, crc32(bytes), bytes.length);
+  return bytes;
+}
+
+/**
+ * Throws unless a member's inflated bytes (their CRC-32 and count) are what the directory recorded. A
+ * flipped bit in stored bytes, or in deflated ones that still inflate, is caught only here.
+ */
+export function verifyEntry(entry: ZipEntry, crc: number, size: number): void {
+  if (size !== entry.uncompressedSize || crc >>> 0 !== entry.crc32) {
+    throw new ZipFormatError(`${entry.name} fails its CRC-32 check`, entry.name);
   }
 }
 
