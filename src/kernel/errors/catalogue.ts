@@ -206,8 +206,8 @@ export const ERRORS = {
   },
   IMPORT_BAD_ENCODING: {
     class: 'validation',
-    zh: '无法识别文件 {file} 的编码：{detail}（可用 --encoding 指定，如 gbk、utf8、big5）',
-    en: 'Cannot decode {file}: {detail} (set --encoding, e.g. gbk, utf8 or big5)',
+    zh: '无法识别文件 {file} 的编码：{detail}{advice}',
+    en: 'Cannot decode {file}: {detail}{advice}',
   },
   IMPORT_SHEET_NOT_FOUND: {
     class: 'not_found',
@@ -228,6 +228,11 @@ export const ERRORS = {
     class: 'conflict',
     zh: '导入批次 {id} 尚未完成，续传会沿用它开始时的选项，而本次给出的 {options} 与之不同：请用原来的选项重新运行（见 custodian import report {id}），或先回滚（custodian import rollback {id}）再按新选项导入',
     en: 'Import batch {id} is unfinished and resumes with the options it started with, but {options} differ: run it again with those options (custodian import report {id}), or roll it back (custodian import rollback {id}) and import with the new ones',
+  },
+  IMPORT_FORMULA_NOT_CALCULATED: {
+    class: 'validation',
+    zh: '文件 {file} 的工作表“{sheet}”单元格 {cell} 是公式，但文件里没有它的计算结果（由程序生成、未经 Excel 保存）：请在 Excel 中打开并保存后再导入；未写入任何数据',
+    en: 'File {file}, sheet "{sheet}", cell {cell} holds a formula whose result the file does not store (written by a program, never saved by Excel): open and save it in Excel, then import again; nothing was written',
   },
   IMPORT_MAPPING_INVALID: {
     class: 'validation',

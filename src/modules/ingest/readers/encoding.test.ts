@@ -82,9 +82,53 @@ describe('detectEncoding', () => {
   });
 });
 
+describe('where detection fails', () => {
+  function errorOf(fn: () => unknown): AppError {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof AppError) return err;
+      throw err;
+    }
+    throw new Error('expected an AppError');
+  }
+
+  it('gives the line and byte of NUL bytes in the sample', () => {
+    const bytes = Buffer.from('name,mobile\r\nZhang\0San,13812345678\n', 'latin1');
+    const err = errorOf(() => detectEncoding(bytes, 'nul.csv'));
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    expect(err.params).toMatchObject({ file: 'nul.csv', line: 2, byte: 18 });
+    expect(err.messageIn('en')).toContain('binary content (NUL bytes) at line 2 (byte 18)');
+    expect(err.messageIn('zh')).toContain('第 2 行（第 18 字节）');
+  });
+
+  it('calls UTF-8 with a few bad bytes damaged, saying where, instead of advising another encoding', () => {
+    const lines = Array.from(
+      { length: 60 },
+      (_, i) => `客户${i},1380013${String(i).padStart(4, '0')},浙江省杭州市`,
+    );
+    const before = Buffer.from(`${lines.slice(0, 50).join('\r\n')}\r\n客户50,`, 'utf8');
+    const after = Buffer.from(`,杭州\r\n${lines.slice(51).join('\r\n')}\r\n`, 'utf8');
+    // Two bytes of GBK (你) pasted into line 51.
+    const sample = Buffer.concat([before, Buffer.from([0xc4, 0xe3]), after]);
+    const err = errorOf(() => detectEncoding(sample, 'damaged.csv'));
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    expect(err.params).toMatchObject({ line: 51, byte: before.length });
+    expect(err.messageIn('en')).toContain(`line 51 (byte ${before.length})`);
+    expect(err.messageIn('en')).toContain('damaged');
+    expect(err.messageIn('en')).not.toContain('set --encoding');
+    expect(err.messageIn('zh')).toContain(`第 51 行（第 ${before.length} 字节）`);
+    expect(err.messageIn('zh')).not.toContain('可用 --encoding 指定');
+    // Whole GBK text is still GBK: its byte pairs only now and then form UTF-8.
+    expect(detectEncoding(iconv.encode(lines.join('\r\n'), 'gbk')).encoding).toBe('gb18030');
+  });
+});
+
 describe('resolveEncodingName', () => {
   it('accepts the usual names and refuses unknown ones', () => {
-    expect(resolveEncodingName('GBK', 'a.csv')).toBe('gbk');
+    // GBK and GB2312 are read as GB18030, their superset, so four-byte characters (䶮) are not refused.
+    expect(resolveEncodingName('GBK', 'a.csv')).toBe('gb18030');
+    expect(resolveEncodingName('gb2312', 'a.csv')).toBe('gb18030');
     expect(resolveEncodingName('utf-16le', 'a.csv')).toBe('utf-16le');
     expect(resolveEncodingName('utf8-bom', 'a.csv')).toBe('utf8');
     expect(codeOf(() => resolveEncodingName('klingon-8', 'a.csv'))).toBe('IMPORT_BAD_ENCODING');

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { AppError } from '../../../kernel/errors/app-error.js';
+import { AppError, type ErrorParams } from '../../../kernel/errors/app-error.js';
 
 export type DetectedEncoding = 'utf8' | 'utf8-bom' | 'gb18030' | 'big5' | 'utf16le' | 'utf16be';
 
@@ -9,11 +9,24 @@ export interface EncodingGuess {
   confidence: number;
 }
 
+/** The UTF-8 byte order mark. */
+export const UTF8_BOM: Buffer = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /** How much of a text file detection looks at. */
 export const SAMPLE_BYTES = 64 * 1024;
 
 /** Below this share of CJK-plausible characters a GB18030 reading is taken to be noise. */
 const MIN_PLAUSIBLE_SHARE = 0.8;
+/**
+ * A sample with this many valid multi-byte UTF-8 characters and at most one ill-formed sequence per
+ * MAX_DAMAGE_RATIO of them is damaged UTF-8. GBK text has several ill-formed sequences per valid one
+ * (its byte pairs only now and then form UTF-8), so it is never taken for damaged UTF-8.
+ */
+const MIN_DAMAGED_UTF8_CHARS = 10;
+const MAX_DAMAGE_RATIO = 10;
+const GB_FAMILY = /^(gb2312|gbk|gb18030|cp936|x-gbk|euc-cn|windows-936)$/;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /**
  * Guesses the encoding of the first bytes of a text file. Order matters: a BOM is decisive; UTF-16
@@ -22,7 +35,7 @@ const MIN_PLAUSIBLE_SHARE = 0.8;
  * decodes to plausible-looking nonsense.
  */
 export function detectEncoding(sample: Buffer, fileName = 'sample'): EncodingGuess {
-  if (startsWith(sample, [0xef, 0xbb, 0xbf])) return { encoding: 'utf8-bom', confidence: 1 };
+  if (startsWith(sample, UTF8_BOM)) return { encoding: 'utf8-bom', confidence: 1 };
   if (startsWith(sample, [0xff, 0xfe])) return { encoding: 'utf16le', confidence: 1 };
   if (startsWith(sample, [0xfe, 0xff])) return { encoding: 'utf16be', confidence: 1 };
 
@@ -30,14 +43,28 @@ export function detectEncoding(sample: Buffer, fileName = 'sample'): EncodingGue
   if (utf16) return { encoding: utf16, confidence: 0.8 };
   const padding = nulPaddingStart(sample);
   if (padding > 0 && padding < sample.length) return detectEncoding(sample.subarray(0, padding), fileName);
-  if (sample.includes(0)) {
-    throw new AppError('IMPORT_BAD_ENCODING', { file: fileName, detail: 'binary content (NUL bytes)' });
-  }
+  const nul = sample.indexOf(0);
+  if (nul >= 0) throw binaryContentError(fileName, positionIn(sample, nul));
 
   const utf8 = utf8NonAsciiCount(sample);
   if (utf8 !== null) {
     if (utf8 === 0) return { encoding: 'utf8', confidence: 0.5 };
     return { encoding: 'utf8', confidence: Math.min(0.99, 0.6 + 0.05 * utf8) };
+  }
+  // Before GB18030: UTF-8 Chinese read as GB18030 often gives plausible-looking ideographs, so a UTF-8
+  // file with a few damaged bytes could otherwise be imported as nonsense.
+  const damage = utf8Census(sample);
+  if (damage.valid >= MIN_DAMAGED_UTF8_CHARS && damage.invalid * MAX_DAMAGE_RATIO <= damage.valid) {
+    const at = positionIn(sample, damage.firstInvalid);
+    const where = positionOf(at);
+    throw encodingError(
+      fileName,
+      {
+        en: `the text is UTF-8 but ${where.en} holds bytes that are not: the file is damaged there or mixes encodings`,
+        zh: `文本是 UTF-8 编码，但${where.zh}有不属于 UTF-8 的字节：文件在此处已损坏或混用了编码`,
+      },
+      { at, damaged: true },
+    );
   }
 
   const share = plausibleShare(sample, 'gb18030');
@@ -50,21 +77,148 @@ export function detectEncoding(sample: Buffer, fileName = 'sample'): EncodingGue
   if (big5 >= MIN_PLAUSIBLE_SHARE) {
     return { encoding: 'big5', confidence: Math.round(big5 * 90) / 100 };
   }
-  throw new AppError('IMPORT_BAD_ENCODING', {
-    file: fileName,
-    detail: 'neither UTF-8, GBK/GB18030 nor Big5 text',
+  throw encodingError(fileName, {
+    en: 'neither UTF-8, GBK/GB18030 nor Big5 text',
+    zh: '既不是 UTF-8，也不是 GBK/GB18030 或 Big5 文本',
   });
 }
 
-/** The decoder name for a detected encoding or a user-supplied name; unknown names are refused. */
+/**
+ * The decoder name for a detected encoding or a user-supplied name; unknown names are refused. GB2312
+ * and GBK are read as GB18030, their superset: a file said to be GBK often holds GB18030's four-byte
+ * characters (rare names such as 䶮), which GBK would refuse.
+ */
 export function resolveEncodingName(name: string, fileName: string): string {
   const wanted = name.trim().toLowerCase();
   if (wanted === 'utf8-bom' || wanted === 'utf-8-bom') return 'utf8';
+  if (GB_FAMILY.test(wanted)) return 'gb18030';
   const shown = wanted.replace(/[^\w.-]/g, '').slice(0, 30);
   if (!iconv.encodingExists(wanted)) {
-    throw new AppError('IMPORT_BAD_ENCODING', { file: fileName, detail: `unknown encoding name "${shown}"` });
+    throw encodingError(fileName, {
+      en: `unknown encoding name "${shown}"`,
+      zh: `未知的编码名称“${shown}”`,
+    });
   }
   return wanted;
+}
+
+/**
+ * Whether the `decoder` drops a UTF-8 byte order mark in front of the text. GB18030 does too: some tools
+ * prepend one to GBK text, which would otherwise read as the characters 锘 and more.
+ */
+export function dropsUtf8Bom(decoder: string): boolean {
+  return isUtf8Name(decoder) || decoder === 'gb18030';
+}
+
+/** Length of the byte order mark the `decoder` drops at the start of `head` (0: none). */
+export function droppedBomLength(head: Buffer, decoder: string): number {
+  return dropsUtf8Bom(decoder) && startsWith(head, UTF8_BOM) ? UTF8_BOM.length : 0;
+}
+
+/** Where a problem lies in a file: the offset of its first byte, and its line (1-based) when known. */
+export interface TextPosition {
+  byte: number;
+  line?: number;
+}
+
+interface Bilingual {
+  en: string;
+  zh: string;
+}
+
+const ENCODING_ADVICE: Bilingual = {
+  en: ' (set --encoding, e.g. gbk, utf8 or big5)',
+  zh: '（可用 --encoding 指定，如 gbk、utf8、big5）',
+};
+/** For a damaged file, where naming another encoding cannot help. */
+const DAMAGED_ADVICE: Bilingual = {
+  en: ' (no --encoding reads it: correct or delete those bytes, or save the file again as UTF-8)',
+  zh: '（指定 --encoding 也无法读取：请修正或删除这些字节，或将文件重新另存为 UTF-8）',
+};
+
+/**
+ * IMPORT_BAD_ENCODING with its detail in both languages; `at` goes into the params as numbers (never the
+ * bytes themselves: they may be personal data).
+ */
+export function encodingError(
+  file: string,
+  detail: Bilingual,
+  opts: { at?: TextPosition; damaged?: boolean } = {},
+): AppError {
+  const advice = opts.damaged ? DAMAGED_ADVICE : ENCODING_ADVICE;
+  const params: ErrorParams = {
+    file,
+    detail: detail.en,
+    detailZh: detail.zh,
+    advice: advice.en,
+    adviceZh: advice.zh,
+  };
+  if (opts.at?.line !== undefined) params.line = opts.at.line;
+  if (opts.at) params.byte = opts.at.byte;
+  return new AppError('IMPORT_BAD_ENCODING', params);
+}
+
+/** "line N (byte B)" in both languages, or the byte alone when the line is unknown. */
+export function positionOf(at: TextPosition): Bilingual {
+  return at.line === undefined
+    ? { en: `byte ${at.byte}`, zh: `第 ${at.byte} 字节` }
+    : { en: `line ${at.line} (byte ${at.byte})`, zh: `第 ${at.line} 行（第 ${at.byte} 字节）` };
+}
+
+/** NUL bytes with text after them: binary content, never stored in a cell. */
+export function binaryContentError(file: string, at: TextPosition, padding = false): AppError {
+  const where = positionOf(at);
+  const why = padding
+    ? {
+        en: ': only NUL padding at the end of a file is skipped',
+        zh: '：只有文件末尾的 NUL 填充会被跳过',
+      }
+    : { en: '', zh: '' };
+  return encodingError(
+    file,
+    {
+      en: `binary content (NUL bytes) at ${where.en}${why.en}`,
+      zh: `${where.zh}起是二进制内容（NUL 字节）${why.zh}`,
+    },
+    { at },
+  );
+}
+
+/**
+ * Counts line breaks (LF, CRLF or a lone CR, as the parser ends records) in text whose line breaks are
+ * single bytes, fed in consecutive pieces; a CRLF split between two pieces counts once.
+ */
+export class LineBreaks {
+  count = 0;
+  private afterCr = false;
+
+  /** Counts the breaks in `bytes` before `end`. */
+  add(bytes: Buffer, end = bytes.length): void {
+    const part = end < bytes.length ? bytes.subarray(0, end) : bytes;
+    for (let i = part.indexOf(CR); i >= 0; i = part.indexOf(CR, i + 1)) this.count++;
+    for (let i = part.indexOf(LF); i >= 0; i = part.indexOf(LF, i + 1)) {
+      if (!(i === 0 ? this.afterCr : part[i - 1] === CR)) this.count++;
+    }
+    if (part.length > 0) this.afterCr = part[part.length - 1] === CR;
+  }
+
+  /** Counts one code unit (of UTF-16 or UTF-32 text). */
+  addUnit(code: number): void {
+    if (code === CR || (code === LF && !this.afterCr)) this.count++;
+    this.afterCr = code === CR;
+  }
+
+  /** The 1-based line the next byte is on. */
+  get line(): number {
+    return this.count + 1;
+  }
+}
+
+/** The position of byte `byte` of an ASCII-compatible sample held in memory. */
+function positionIn(sample: Buffer, byte: number): TextPosition {
+  const lines = new LineBreaks();
+  lines.add(sample, byte);
+  return { byte, line: lines.line };
 }
 
 /** True for the UTF-8 family, which is decoded strictly by the platform decoder. */
@@ -83,8 +237,55 @@ export function nulPaddingStart(sample: Buffer): number {
   return at;
 }
 
-function startsWith(buf: Buffer, bytes: number[]): boolean {
-  return bytes.every((b, i) => buf[i] === b);
+function startsWith(buf: Buffer, bytes: readonly number[] | Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buf[i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * Valid multi-byte characters and ill-formed sequences (each maximal ill-formed part once, as decoders
+ * count them) in UTF-8 `bytes`, and where the first ill-formed one starts (-1: none). A sequence cut
+ * off at the end is neither: the sample may end inside a character.
+ */
+function utf8Census(bytes: Buffer): { valid: number; invalid: number; firstInvalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let firstInvalid = -1;
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const [need, low, high] = utf8Sequence(lead);
+    let j = 1;
+    while (j <= need && i + j < bytes.length) {
+      const next = bytes[i + j] as number;
+      if (next < (j === 1 ? low : 0x80) || next > (j === 1 ? high : 0xbf)) break;
+      j++;
+    }
+    if (need > 0 && j > need) valid++;
+    else if (need > 0 && i + j >= bytes.length) break;
+    else {
+      if (firstInvalid < 0) firstInvalid = i;
+      invalid++;
+    }
+    i += j;
+  }
+  return { valid, invalid, firstInvalid };
+}
+
+/** Continuation bytes a UTF-8 lead byte needs (0: not a lead) and the range of the first (RFC 3629). */
+function utf8Sequence(lead: number): [number, number, number] {
+  if (lead >= 0xc2 && lead <= 0xdf) return [1, 0x80, 0xbf];
+  if (lead === 0xe0) return [2, 0xa0, 0xbf];
+  if (lead === 0xed) return [2, 0x80, 0x9f];
+  if (lead >= 0xe1 && lead <= 0xef) return [2, 0x80, 0xbf];
+  if (lead === 0xf0) return [3, 0x90, 0xbf];
+  if (lead >= 0xf1 && lead <= 0xf3) return [3, 0x80, 0xbf];
+  if (lead === 0xf4) return [3, 0x80, 0x8f];
+  return [0, 0, 0];
 }
 
 /** Number of non-ASCII characters if `sample` is valid UTF-8 (a sequence cut off at its end is fine). */

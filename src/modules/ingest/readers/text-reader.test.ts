@@ -10,6 +10,11 @@ import { swallowedRowsCell } from './text-reader.js';
 
 const { fixture, path: scratchPath } = scratchFixtures();
 
+/** Line breaks as the parser counts them: CRLF, LF or a lone CR. */
+function breaksIn(bytes: Buffer): number {
+  return bytes.toString('latin1').match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
 const CUSTOMERS =
   '*姓名,手机号码（必填）,地址\r\n张三,13812345678,浙江省杭州市滨江区\r\n李四,13987654321,北京市朝阳区\r\n';
 const EXPECTED_CELLS = [
@@ -243,6 +248,37 @@ describe('delimited text reader', () => {
     expect(err.params.file).toBe('gbk-named.csv');
   });
 
+  it('reads GB18030 four-byte characters when told the file is GBK', async () => {
+    const text = '姓名,地址\r\n王䶮,广东省深圳市𠀾路\r\n';
+    const path = await fixture('gb18030-said-gbk.csv', iconv.encode(text, 'gb18030'));
+    const source = await openTable(path, { encoding: 'gbk' });
+    expect(source.encoding).toBe('gbk');
+    expect((await collectRows(source))[1]?.cells).toEqual(['王䶮', '广东省深圳市𠀾路']);
+  });
+
+  it('skips a UTF-8 byte order mark in front of GBK text read as GBK or GB18030', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const path = await fixture('bom-gbk.csv', Buffer.concat([bom, iconv.encode(CUSTOMERS, 'gbk')]));
+    for (const encoding of ['gbk', 'GB18030']) {
+      expect((await collectRows(await openTable(path, { encoding }))).map((r) => r.cells)).toEqual(
+        EXPECTED_CELLS,
+      );
+    }
+    // The sample is read without it too: Excel's "sep=" line still names the delimiter.
+    const sep = await fixture(
+      'bom-gbk-sep.csv',
+      Buffer.concat([bom, iconv.encode('sep=;\r\n姓名;地址\r\n张三;杭州,滨江\r\n', 'gbk')]),
+    );
+    const rows = await collectRows(await openTable(sep, { encoding: 'gbk' }));
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['姓名', '地址'],
+      ['张三', '杭州,滨江'],
+    ]);
+    // Without --encoding the mark says UTF-8: the error names 姓, after the mark and the asterisk.
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.params).toMatchObject({ line: 1, byte: 4 });
+  });
+
   it('reads a UTF-8 file whose 64 KiB sample ends inside a character', async () => {
     const header = '姓名,备注\n';
     const record = '张三,很长的备注文字\n'; // 28 bytes
@@ -272,6 +308,70 @@ describe('delimited text reader', () => {
     );
     expect(gbkErr.code).toBe('IMPORT_FILE_CORRUPT');
     expect(String(gbkErr.details?.reason)).toContain('cut short');
+  });
+
+  it('says at which line and byte a file stops being valid text, far beyond the sample', async () => {
+    // CRLF, LF and a lone CR all end lines, as they end rows.
+    const lines = Array.from({ length: 9000 }, (_, i) => `客户${i},1380013${String(i).padStart(4, '0')}`);
+    const good = Buffer.from(`姓名,手机\r\n${lines.slice(0, 8000).join('\r\n')}\n备注\r`, 'utf8');
+    const bad = iconv.encode('张三', 'gbk');
+    const rest = Buffer.from(`,13800000000\r\n${lines.slice(8000).join('\r\n')}\r\n`, 'utf8');
+    expect(good.length).toBeGreaterThan(2 * SAMPLE_BYTES);
+    const path = await fixture('late-bad.csv', Buffer.concat([good, bad, rest]));
+    const line = breaksIn(good) + 1;
+    for (const opts of [{}, { encoding: 'utf8' }]) {
+      const err = await appErrorOf(collectRows(await openTable(path, opts)));
+      expect(err.code).toBe('IMPORT_BAD_ENCODING');
+      expect(err.params).toMatchObject({ line, byte: good.length });
+      expect(err.messageIn('en')).toContain(`line ${line} (byte ${good.length})`);
+      expect(err.messageIn('zh')).toContain(`第 ${line} 行（第 ${good.length} 字节）`);
+      // Where, never what: no bytes of the file in the error.
+      expect(JSON.stringify(err.params)).not.toMatch(/客户|张三|1380/);
+    }
+  });
+
+  it('finds the bad byte when its sequence or a CRLF straddles the 64 KiB chunks the file is read in', async () => {
+    // A CR ends the first chunk and its LF begins the second; a UTF-8 lead byte ends the second chunk
+    // and the byte after it, which should continue the character, begins the third.
+    const filler = (length: number) => `${'a,b\r\n'.repeat(Math.floor(length / 5))}${'x'.repeat(length % 5)}`;
+    const first = Buffer.from(`${filler(SAMPLE_BYTES - 1)}\r`, 'latin1');
+    const second = Buffer.from(`\n${filler(SAMPLE_BYTES - 2)}`, 'latin1');
+    const bytes = Buffer.concat([first, second, Buffer.from([0xe5]), Buffer.from(',tail\r\n')]);
+    expect(bytes[SAMPLE_BYTES - 1]).toBe(0x0d);
+    expect(bytes[SAMPLE_BYTES]).toBe(0x0a);
+    expect(bytes[2 * SAMPLE_BYTES - 1]).toBe(0xe5);
+    const path = await fixture('straddle.csv', bytes);
+    const line = breaksIn(bytes.subarray(0, 2 * SAMPLE_BYTES - 1)) + 1;
+    const err = await appErrorOf(collectRows(await openTable(path, { encoding: 'utf8' })));
+    expect(err.params).toMatchObject({ line, byte: 2 * SAMPLE_BYTES - 1 });
+    // The same in GBK: a lead byte (0xB0) ends the second chunk and a comma, no trail byte, follows.
+    const gbk = Buffer.concat([first, second, Buffer.from([0xb0]), iconv.encode(',张三\r\n', 'gbk')]);
+    const gbkErr = await appErrorOf(
+      collectRows(await openTable(await fixture('straddle-gbk.csv', gbk), { encoding: 'gbk' })),
+    );
+    expect(gbkErr.params).toMatchObject({ line, byte: 2 * SAMPLE_BYTES - 1 });
+    expect(gbkErr.messageIn('en')).toContain(`line ${line} (byte ${2 * SAMPLE_BYTES - 1})`);
+  });
+
+  it('refuses UTF-16 cut inside its last character, as it refuses UTF-8 cut so', async () => {
+    const text = '姓名,手机,地址\r\n张三,13800138000,北京市朝阳区';
+    for (const encoding of ['utf16le', 'utf16be']) {
+      const whole = iconv.encode(text, encoding, { addBOM: true });
+      const path = await fixture(`cut-${encoding}.csv`, whole.subarray(0, whole.length - 1));
+      const err = await appErrorOf(collectRows(await openTable(path)));
+      expect(err.code).toBe('IMPORT_FILE_CORRUPT');
+      expect(String(err.details?.reason)).toContain('cut short');
+    }
+    // Cut between the two halves of a surrogate pair (𠀾, a character of rare names).
+    const pair = iconv.encode(`${text}𠀾`, 'utf16le', { addBOM: true });
+    const halfErr = await appErrorOf(
+      collectRows(await openTable(await fixture('cut-pair.csv', pair.subarray(0, pair.length - 2)))),
+    );
+    expect(halfErr.code).toBe('IMPORT_FILE_CORRUPT');
+    expect(String(halfErr.details?.reason)).toContain('cut short');
+    // Whole, it reads.
+    const rows = await collectRows(await openTable(await fixture('whole-pair.csv', pair)));
+    expect(rows[1]?.cells[2]).toBe('北京市朝阳区𠀾');
   });
 
   it('fails loudly when bytes after an ASCII-only sample are not UTF-8', async () => {
@@ -375,6 +475,7 @@ describe('openTable file checks', () => {
       openTable(await fixture('binary.csv', Buffer.from([1, 0, 2, 0, 0, 0, 3, 255]))),
     );
     expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    expect(err.params).toMatchObject({ line: 1, byte: 1 });
   });
 
   it('reads a file padded with NUL bytes at its end as the text before them', async () => {
@@ -398,5 +499,18 @@ describe('openTable file checks', () => {
     const err = await appErrorOf(collectRows(await openTable(await fixture('nul-inside.csv', inside))));
     expect(err.code).toBe('IMPORT_BAD_ENCODING');
     expect(err.params).toMatchObject({ detail: expect.stringContaining('NUL') });
+    // The byte where the NUL bytes begin, not where the chunk holding them was read from.
+    const byte = Buffer.byteLength(body);
+    expect(err.params).toMatchObject({ line: 4001, byte });
+    expect(err.messageIn('en')).toContain(`line 4001 (byte ${byte})`);
+  });
+
+  it('says where NUL bytes inside UTF-16 text are', async () => {
+    const text = '姓名,手机\r\n张三,13800138000\r\n李\0四,13900139000\r\n';
+    const path = await fixture('nul-utf16.csv', iconv.encode(text, 'utf16be', { addBOM: true }));
+    const err = await appErrorOf(collectRows(await openTable(path)));
+    expect(err.code).toBe('IMPORT_BAD_ENCODING');
+    // The BOM, then two bytes a character.
+    expect(err.params).toMatchObject({ line: 3, byte: 2 + 2 * text.indexOf('\0') });
   });
 });

@@ -3,7 +3,7 @@ import { AppError } from '../../../kernel/errors/app-error.js';
 import { columnLetter } from '../ingest-types.js';
 import { DelimitedParser, RecordTooLongError, UnclosedQuoteError } from './delimited-parser.js';
 import { sniffDelimiter } from './delimiter-sniffer.js';
-import { detectEncoding, isUtf8Name, resolveEncodingName } from './encoding.js';
+import { detectEncoding, droppedBomLength, isUtf8Name, resolveEncodingName } from './encoding.js';
 import { readBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
 import { findSheetIndex } from './sheet-choice.js';
@@ -29,7 +29,8 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
   let asciiSample = false;
   if (opts.encoding) {
     decoderName = resolveEncodingName(opts.encoding, file.fileName);
-    label = decoderName;
+    // The name given ("gbk"), though it is read as its superset.
+    label = decoderName === 'gb18030' ? opts.encoding.trim().toLowerCase() : decoderName;
   } else {
     const guess = detectEncoding(file.sample, file.fileName);
     label = guess.encoding;
@@ -38,7 +39,10 @@ export function openDelimitedText(file: TextFile, opts: OpenTableOptions): Table
   }
   // Without NUL padding at its end (decodeText drops it from the rows too).
   const sampleText = iconv
-    .decode(file.sample, isUtf8Name(decoderName) ? 'utf8' : decoderName)
+    .decode(
+      file.sample.subarray(droppedBomLength(file.sample, decoderName)),
+      isUtf8Name(decoderName) ? 'utf8' : decoderName,
+    )
     .replace(/\0+$/, '');
   if (file.size <= file.sample.length && sampleText.trim() === '') {
     throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
