@@ -12,7 +12,12 @@ import {
 import { headerWidener, MergeFiller, readMerges, type SheetMerges } from './xlsx-merges.js';
 import { inflatedText } from './xlsx-parts.js';
 import { readSharedStrings, type SharedStringTable } from './xlsx-shared-strings.js';
-import { MissingSharedStringError, readCellFormats, sheetRows } from './xlsx-sheet-parser.js';
+import {
+  MissingSharedStringError,
+  readCellFormats,
+  sheetRows,
+  UncalculatedFormulaError,
+} from './xlsx-sheet-parser.js';
 import { ZipFormatError } from './zip-directory.js';
 
 /**
@@ -153,7 +158,7 @@ async function ofSheet<T>(sheet: SheetInfo, read: () => Promise<T>): Promise<T> 
 
 function inSheet(err: unknown, sheet: SheetInfo): unknown {
   if (err instanceof AppError || (err instanceof Error && 'syscall' in err)) return err;
-  if (err instanceof MissingSharedStringError) {
+  if (err instanceof MissingSharedStringError || err instanceof UncalculatedFormulaError) {
     err.sheet = sheet.name;
     return err;
   }
@@ -164,6 +169,12 @@ function inSheet(err: unknown, sheet: SheetInfo): unknown {
 function asCorrupt(err: unknown, fileName: string): unknown {
   if (err instanceof AppError) return err;
   if (err instanceof Error && 'syscall' in err) return err;
+  if (err instanceof UncalculatedFormulaError)
+    return new AppError(
+      'IMPORT_FORMULA_NOT_CALCULATED',
+      { file: fileName, sheet: err.sheet ?? '', cell: `${err.column}${err.rowNumber}` },
+      { sheet: err.sheet, row: err.rowNumber, column: err.column },
+    );
   if (err instanceof MissingSharedStringError)
     return new AppError(
       'IMPORT_FILE_CORRUPT',

@@ -4,7 +4,13 @@ import { openBytes } from './file-access.js';
 import { SPREADSHEET_NS, scratchDir, writeOneSheetWorkbook } from './test-support.js';
 import { readWorkbookManifest } from './workbook-manifest.js';
 import { SharedStringTable } from './xlsx-shared-strings.js';
-import { type CellFormats, readCellFormats, type SheetRow, sheetRows } from './xlsx-sheet-parser.js';
+import {
+  type CellFormats,
+  readCellFormats,
+  type SheetRow,
+  sheetRows,
+  UncalculatedFormulaError,
+} from './xlsx-sheet-parser.js';
 
 let dir: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
@@ -32,7 +38,7 @@ async function rowsOf(...parts: string[]): Promise<SheetRow[]> {
 const SHEET = `<worksheet ${SPREADSHEET_NS}><sheetPr/><dimension ref="A1:H4"/><cols><col min="1" max="2" width="9"/></cols><sheetData>
 <row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><r><t>手</t></r><r><t xml:space="preserve">机 </t></r></is></c></row>
 <row r="3"><c r="A3" t="s"><v>1</v></c><c r="B3"><v>13812345678</v></c><c r="C3" s="1"><v>32874</v></c><c r="D3" t="b"><v>1</v></c><c r="E3" t="e"><v>#N/A</v></c><c r="F3" t="str"><f>A3&amp;"!"</f><v>张三 &amp; 李四</v></c><c r="G3" s="2"><v>1.10101199001011E+17</v></c><c r="H3" s="1"/></row>
-<row><c t="s"><v>2</v></c><c><f>1/0</f></c><c t="d"><v>2024-02-29T08:30:00Z</v></c></row>
+<row><c t="s"><v>2</v></c><c t="e"><f>1/0</f><v>#DIV/0!</v></c><c t="d"><v>2024-02-29T08:30:00Z</v></c></row>
 <row r="9"/></sheetData><mergeCells count="0"/></worksheet>`;
 
 const EXPECTED: SheetRow[] = [
@@ -42,11 +48,18 @@ const EXPECTED: SheetRow[] = [
     // G3 keeps its stored exponent: its last three digits are not in the file (ID_PRECISION_LOST).
     cells: ['张三', '13812345678', '1990-01-01', 'TRUE', '#N/A', '张三 & 李四', '1.10101199001011E+17'],
   },
-  { rowNumber: 4, cells: ['', '', '2024-02-29 08:30:00'] },
+  { rowNumber: 4, cells: ['', '#DIV/0!', '2024-02-29 08:30:00'] },
   { rowNumber: 9, cells: [] },
 ];
 
 describe('sheetRows', () => {
+  it('refuses a formula the file holds no result of, naming its cell (read as empty, a value would be lost)', async () => {
+    const sheet = `<worksheet ${SPREADSHEET_NS}><sheetData><row r="3"><c r="A3" t="s"><v>0</v></c><c r="B3"><f>"139"&amp;"00139000"</f></c></row></sheetData></worksheet>`;
+    const err = await rowsOf(sheet).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UncalculatedFormulaError);
+    expect(err).toMatchObject({ rowNumber: 3, column: 'B' });
+  });
+
   it('reads each cell type as Excel shows its value', async () => {
     expect(await rowsOf(SHEET)).toEqual(EXPECTED);
   });

@@ -113,6 +113,8 @@ export async function* sheetRows(
     } catch (err) {
       if (err instanceof MissingStringAt)
         throw new MissingSharedStringError(rowNumber, columnLetter(err.column));
+      if (err instanceof UncalculatedAt)
+        throw new UncalculatedFormulaError(rowNumber, columnLetter(err.column));
       throw err;
     }
     yield { rowNumber, cells };
@@ -136,6 +138,7 @@ function rowCells(
     if (inner === undefined) continue;
     const text = cellValueText(attrs, inner, sharedStrings, formats, date1904);
     if (text === null) throw new MissingStringAt(column);
+    if (text === UNCALCULATED) throw new UncalculatedAt(column);
     if (text === undefined) continue;
     while (cells.length < column - 1) cells.push('');
     cells[column - 1] = text;
@@ -147,9 +150,33 @@ class MissingStringAt {
   constructor(readonly column: number) {}
 }
 
+class UncalculatedAt {
+  constructor(readonly column: number) {}
+}
+
+/**
+ * A formula cell without its result: the workbook was written by a program (openpyxl, a report tool)
+ * and never opened and saved in Excel, which is what calculates and stores the values. Its value cannot
+ * be known here, and reading it as empty would drop a mobile or a name without a word.
+ */
+export class UncalculatedFormulaError extends Error {
+  /** Set by the workbook reader, which knows which sheet it was reading. */
+  sheet: string | undefined;
+
+  constructor(
+    readonly rowNumber: number,
+    readonly column: string,
+  ) {
+    super('a formula cell has no calculated value');
+  }
+}
+
+/** What cellValueText answers for a formula whose result the file does not hold. */
+const UNCALCULATED = Symbol('uncalculated formula');
+
 /**
  * A cell's text by its type (ECMA-376 §18.18.11); undefined for a cell with no value (formatted only),
- * null for a shared-string index the table lacks.
+ * null for a shared-string index the table lacks, UNCALCULATED for a formula without its result.
  */
 function cellValueText(
   attrs: string,
@@ -157,15 +184,14 @@ function cellValueText(
   sharedStrings: SharedStringTable,
   formats: CellFormats,
   date1904: boolean,
-): string | undefined | null {
+): string | undefined | null | typeof UNCALCULATED {
   const type = CELL_TYPE.exec(attrs)?.[1] ?? 'n';
   if (type === 'inlineStr') {
     const inline = INLINE.exec(inner);
     return inline ? sharedItemText(inline[1] ?? '') : undefined;
   }
   const value = VALUE.exec(inner)?.[1];
-  // A formula whose result was never calculated has no value: an empty cell, as Excel shows it.
-  if (value === undefined) return inner.includes('<f') || inner.includes(':f') ? '' : undefined;
+  if (value === undefined) return inner.includes('<f') || inner.includes(':f') ? UNCALCULATED : undefined;
   switch (type) {
     case 's':
       return sharedStrings.get(Number(value)) ?? null;
