@@ -12,13 +12,17 @@ import { engines } from '../support/engines.js';
 
 const BOUNDARY = '----custodian-test-boundary';
 
-function multipart(fields: Array<[string, string]>, file: { name: string; content: Buffer }): Buffer {
+function multipart(
+  fields: Array<[string, string]>,
+  file: { name: string; content: Buffer },
+  fileField = 'file',
+): Buffer {
   const parts: Buffer[] = [];
   for (const [k, v] of fields)
     parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   parts.push(
     Buffer.from(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
     ),
     file.content,
     Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
@@ -274,5 +278,49 @@ describe('import and export over HTTP', () => {
     ]);
     expect(real.statusCode).toBe(201);
     expect(real.json()).toMatchObject({ imported: 1 });
+  });
+
+  it('refuses a file sent under another field name than "file", before anything is imported', async () => {
+    const file = { name: 'w1.csv', content: Buffer.from('\ufeff姓名,手机\r\n上官云,13800006666\r\n') };
+    const batches = async () =>
+      ((await server.inject({ url: '/api/v1/imports', headers: auth() })).json() as { items: unknown[] })
+        .items.length;
+    const before = await batches();
+    for (const field of ['attachment', 'File', 'upload'])
+      for (const dryRun of [[], [['dryRun', 'true']]] as Array<Array<[string, string]>>) {
+        const res = await server.inject({
+          method: 'POST',
+          url: '/api/v1/imports',
+          headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          payload: multipart([['purpose', 'sales'], ...dryRun], file, field),
+        });
+        expect(res.statusCode).toBe(422);
+        expect(res.json()).toMatchObject({ error: { code: 'IMPORT_UPLOAD_INVALID' } });
+        expect((res.json() as { error: { messageEn: string } }).error.messageEn).toContain(`"${field}"`);
+        expect(res.body).not.toContain('13800006666');
+      }
+    expect(await batches()).toBe(before);
+    const tmp = join(f.dataDir, 'tmp');
+    expect(existsSync(tmp) ? readdirSync(tmp) : []).toEqual([]);
+    // The documented name still imports.
+    expect((await upload(file, [])).statusCode).toBe(201);
+  });
+
+  it('tells a GBK download which characters changed: "?" and ¥ written as ￥ counted in headers', async () => {
+    await f.app.customers.create(f.actor, {
+      kind: 'individual',
+      purposes: ['sales'],
+      fields: { name: '夏侯渊', mobile: '13800007777', industry: '¥9.9 特价𠀀' },
+    });
+    const exp = await server.inject({
+      method: 'POST',
+      url: '/api/v1/exports',
+      headers: auth(),
+      payload: { format: 'csv', encoding: 'gbk', fields: ['name', 'industry'] },
+    });
+    expect(exp.statusCode).toBe(200);
+    expect(iconv.decode(exp.rawPayload, 'gbk')).toContain('￥9.9 特价');
+    expect(exp.headers['x-custodian-substituted']).toBe('1');
+    expect(exp.headers['x-custodian-unencodable']).toBe('1');
   });
 });

@@ -6,7 +6,8 @@ import { AppError } from '../../kernel/errors/app-error.js';
 import type { CustomerKind } from '../customers/customer-types.js';
 import type { ExportResult } from './export-types.js';
 
-function resultText(r: ExportResult, zh: boolean): string {
+/** What the CLI prints after an export: the file, its hash, and every count the user must be told. */
+export function exportResultText(r: ExportResult, zh: boolean): string {
   const lines = [
     `${r.file}  ${r.format}${r.format === 'csv' ? ` ${r.encoding}` : ''}  ${r.rows} ${zh ? '行' : 'rows'}  sha256 ${r.sha256}`,
     `${zh ? '导出编号 / export id' : 'export id'} ${r.exportId}${r.revealed.length ? `  ${zh ? '明文字段' : 'in clear'}: ${r.revealed.join(', ')} (${r.purpose})` : ''}`,
@@ -22,6 +23,12 @@ function resultText(r: ExportResult, zh: boolean): string {
       zh
         ? `${r.unencodable} 个字符无法用 GBK 表示，已写为“?”；如需保留请用 --encoding utf8`
         : `${r.unencodable} characters do not exist in GBK and were written as "?"; use --encoding utf8 to keep them`,
+    );
+  if (r.substituted)
+    lines.push(
+      zh
+        ? `${r.substituted} 个字符 GBK 中没有，已写为全角形式（¥ 写为 ￥）；如需保留原字符请用 --encoding utf8`
+        : `${r.substituted} characters do not exist in GBK and were written as their full-width form (¥ as ￥); use --encoding utf8 to keep them`,
     );
   return lines.join('\n');
 }
@@ -72,7 +79,7 @@ export function registerExportCommand(program: Command, ctx: CliContext<App, Act
           );
           return result;
         },
-        (r, g) => resultText(r, g.lang === 'zh'),
+        (r, g) => exportResultText(r, g.lang === 'zh'),
       ),
     );
 }

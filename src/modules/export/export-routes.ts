@@ -36,6 +36,8 @@ export async function exportRoutes(api: FastifyInstance, app: App): Promise<void
         description:
           'Revealing L3/L4 fields needs `purpose`: customers without a basis for it are exported masked ' +
           '(counted in the X-Custodian-Masked-No-Basis header). X-Custodian-Sha256 is the file hash recorded in the audit trail. ' +
+          'A GBK CSV counts the characters GBK cannot hold (written as "?") in X-Custodian-Unencodable, and those written as ' +
+          'their full-width form (¥ as ￥) in X-Custodian-Substituted. ' +
           'A person or token exporting many rows or revealing L3/L4 fields needs an approved request (POST /approvals): ' +
           'named by `approvalId` or found among theirs; otherwise APPROVAL_REQUIRED (403) with `details.rows`.',
         body: {
@@ -88,6 +90,8 @@ export async function exportRoutes(api: FastifyInstance, app: App): Promise<void
         .header('x-custodian-sha256', result.sha256)
         .header('x-custodian-rows', String(result.rows))
         .header('x-custodian-masked-no-basis', String(result.maskedNoBasis))
+        .header('x-custodian-unencodable', String(result.unencodable))
+        .header('x-custodian-substituted', String(result.substituted))
         .send(stream);
     },
   );

@@ -253,7 +253,8 @@ export function createExportService(deps: ExportDeps) {
             details: {
               exportId,
               revealed: [...revealSet],
-              revealedFor: ids.length - noBasis.length,
+              // Customers whose revealed fields go out in clear: none when nothing is revealed.
+              revealedFor: basis.size,
               maskedNoBasis: noBasis.length,
             },
           },
@@ -302,6 +303,7 @@ export function createExportService(deps: ExportDeps) {
         purpose: purpose?.key ?? null,
         maskedNoBasis,
         unencodable: written.unencodable,
+        substituted: written.substituted,
       };
       await audit.record([
         {

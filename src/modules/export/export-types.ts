@@ -39,4 +39,6 @@ export interface ExportResult {
   maskedNoBasis: number;
   /** GBK only: characters GBK cannot hold (written as "?"); export as utf8 to keep them. */
   unencodable: number;
+  /** GBK only: characters GBK lacks written as their full-width look-alike (¥ as ￥). */
+  substituted: number;
 }

@@ -37,5 +37,24 @@ describe('table writer', () => {
     const gd = await g.close();
     expect(iconv.decode(readFileSync(gbk), 'gbk')).toBe('姓名\r\n王五?\r\n');
     expect(gd.unencodable).toBe(1);
+    expect(gd.substituted).toBe(0);
+  });
+
+  it('GBK: counts each ¥ written as ￥ (a changed character the user is told of), apart from "?"', async () => {
+    const gbk = join(dir, 'yen.csv');
+    const g = openTableWriter(gbk, { format: 'csv', encoding: 'gbk' });
+    await g.startSheet('s', ['备注']);
+    await g.row(['¥100 或 ¥200']);
+    await g.row(['￥300 𠀀']);
+    const done = await g.close();
+    expect(iconv.decode(readFileSync(gbk), 'gbk')).toBe('备注\r\n￥100 或 ￥200\r\n￥300 ?\r\n');
+    expect(done).toMatchObject({ substituted: 2, unencodable: 1 });
+
+    const utf8 = join(dir, 'yen-utf8.csv');
+    const u = openTableWriter(utf8, { format: 'csv' });
+    await u.startSheet('s', ['备注']);
+    await u.row(['¥100']);
+    expect(await u.close()).toMatchObject({ substituted: 0, unencodable: 0 });
+    expect(readFileSync(utf8, 'utf8')).toContain('¥100');
   });
 });

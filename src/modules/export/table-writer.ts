@@ -17,6 +17,8 @@ export interface WrittenFile {
   rows: number;
   /** CSV in GBK only: characters GBK cannot hold, written as "?". */
   unencodable: number;
+  /** CSV in GBK only: characters GBK lacks written as their full-width look-alike (¥ as ￥). */
+  substituted: number;
 }
 
 /** A spreadsheet written row by row, hashed as it goes, readable by the owner only (0600). */
@@ -96,9 +98,12 @@ function openTarget(path: string): { hasher: Sha256Counter; file: WriteStream; d
   return { hasher, file, done };
 }
 
-function finish(hasher: Sha256Counter, rows: number, unencodable: number): WrittenFile {
-  return { sha256: hasher.hash.digest('hex'), bytes: hasher.bytes, rows, unencodable };
+function finish(hasher: Sha256Counter, rows: number, unencodable = 0, substituted = 0): WrittenFile {
+  return { sha256: hasher.hash.digest('hex'), bytes: hasher.bytes, rows, unencodable, substituted };
 }
+
+/** Characters GBK lacks that Chinese software writes as a full-width look-alike instead of "?". */
+const GBK_LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [['¥', '￥']];
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 function csvField(value: string | number | null): string {
@@ -111,12 +116,18 @@ function csvWriter(path: string, encoding: TableFileEncoding): TableWriter {
   const { hasher, done } = openTarget(path);
   let rows = 0;
   let unencodable = 0;
+  let substituted = 0;
   let sheets = 0;
   const write = async (text: string): Promise<void> => {
     let buf: Buffer;
     if (encoding === 'gbk') {
-      // GBK has no U+00A5 (¥); Chinese software writes the full-width ￥.
-      const t = text.replaceAll('¥', '￥');
+      // GBK has no U+00A5 (¥); Chinese software writes the full-width ￥. Counted: the user is told.
+      let t = text;
+      for (const [from, to] of GBK_LOOK_ALIKES) {
+        if (!t.includes(from)) continue;
+        substituted += t.split(from).length - 1;
+        t = t.replaceAll(from, to);
+      }
       buf = iconv.encode(t, 'gbk');
       if (buf.includes(0x3f) && iconv.decode(buf, 'gbk') !== t)
         unencodable += [...iconv.decode(buf, 'gbk')].filter((c, i) => c === '?' && [...t][i] !== '?').length;
@@ -137,7 +148,7 @@ function csvWriter(path: string, encoding: TableFileEncoding): TableWriter {
     async close() {
       hasher.end();
       await done;
-      return finish(hasher, rows, unencodable);
+      return finish(hasher, rows, unencodable, substituted);
     },
     async abort() {
       hasher.end();
@@ -199,7 +210,7 @@ function xlsxWriter(path: string): TableWriter {
       sheet.commit();
       await workbook.commit();
       await done;
-      return finish(hasher, rows, 0);
+      return finish(hasher, rows);
     },
     async abort() {
       hasher.destroy();

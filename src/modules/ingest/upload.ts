@@ -24,6 +24,9 @@ export function safeFileName(name: string): string {
   return (clean || 'upload').slice(-120);
 }
 
+/** The form field the file travels in (README, OpenAPI): a file under any other name is refused. */
+export const UPLOAD_FILE_FIELD = 'file';
+
 /** The multipart parser's limits, said as what to change in the request. */
 const MULTIPART_LIMITS: Record<string, string> = {
   FST_FILES_LIMIT: 'send one file',
@@ -61,6 +64,12 @@ export async function receiveUpload(
         fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];
         continue;
       }
+      if (part.fieldname !== UPLOAD_FILE_FIELD) {
+        part.file.resume();
+        throw new AppError('IMPORT_UPLOAD_INVALID', {
+          detail: `unknown file field "${part.fieldname.slice(0, 40)}"; send the file as "${UPLOAD_FILE_FIELD}"`,
+        });
+      }
       if (path) {
         part.file.resume();
         throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'send one file' });
@@ -84,6 +93,7 @@ export async function receiveUpload(
     const limit = MULTIPART_LIMITS[(err as { code?: string }).code ?? ''];
     throw limit ? new AppError('IMPORT_UPLOAD_INVALID', { detail: limit }) : err;
   }
-  if (!path) throw new AppError('IMPORT_UPLOAD_INVALID', { detail: 'no file part named "file"' });
+  if (!path)
+    throw new AppError('IMPORT_UPLOAD_INVALID', { detail: `no file part named "${UPLOAD_FILE_FIELD}"` });
   return { path, fileName, fields, remove };
 }

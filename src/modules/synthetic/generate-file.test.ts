@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { idNumberCheckChar, usccCheckChar } from '../../kernel/identifiers/checksums.js';
 import { openBytes } from '../ingest/readers/file-access.js';
 import { openTable } from '../ingest/readers/index.js';
@@ -285,6 +285,26 @@ describe('generateSyntheticFile (csv)', () => {
 });
 
 describe('generateSyntheticFile (xlsx)', () => {
+  it('writes byte-identical workbooks for a seed, whatever the time (inline and shared strings)', async () => {
+    const opts = { count: 300, seed: 'same', dirtyRate: 0.1, format: 'xlsx' as const };
+    // Only Date is faked: the writer's pauses still run on real timers.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const sharedStrings of [false, true]) {
+        const [a, b] = [`same-a-${sharedStrings}.xlsx`, `same-b-${sharedStrings}.xlsx`];
+        vi.setSystemTime(new Date('2024-03-01T08:00:00Z'));
+        await generateSyntheticFile({ ...opts, sharedStrings, outPath: out(a) });
+        vi.setSystemTime(new Date('2026-11-30T17:45:38Z'));
+        await generateSyntheticFile({ ...opts, sharedStrings, outPath: out(b) });
+        expect(readFileSync(out(b)).equals(readFileSync(out(a)))).toBe(true);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    await generateSyntheticFile({ ...opts, seed: 'other', outPath: out('other.xlsx') });
+    expect(readFileSync(out('other.xlsx')).equals(readFileSync(out('same-a-false.xlsx')))).toBe(false);
+  });
+
   it('writes its texts once in a shared-string table when asked, as Excel saves, with the same rows', async () => {
     const opts = { count: 1500, seed: 'sst', dirtyRate: 0.1, format: 'xlsx' as const };
     await generateSyntheticFile({ ...opts, outPath: out('inline.xlsx') });

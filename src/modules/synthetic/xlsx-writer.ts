@@ -28,6 +28,26 @@ function compressorBacklog(sheet: unknown): number {
   return target?.writableLength ?? target?._writableState?.length ?? 0;
 }
 
+interface ZipEngine {
+  entry(source: unknown, data: { date?: Date | string | null }, callback?: unknown): unknown;
+}
+
+/**
+ * Gives every zip entry the fixed document date. Archiver stamps an entry without a date with the time
+ * it is added, so the same seed would otherwise give different bytes from one second to the next.
+ * exceljs adds its first parts (theme, relationships) inside its constructor, before any option could
+ * date them, so the date is set where entries are made: the zip engine (archiver -> zip-stream), which
+ * takes queued entries only after this runs. Should those internals change, this throws rather than
+ * silently writing time-stamped files (and the byte-identity test of the same seed fails).
+ */
+function fixEntryDates(workbook: unknown): void {
+  const engine = (workbook as { zip?: { _module?: { engine?: ZipEngine } } }).zip?._module?.engine;
+  if (!engine || typeof engine.entry !== 'function')
+    throw new Error('exceljs internals changed: cannot fix the zip entry dates');
+  const entry = engine.entry.bind(engine);
+  engine.entry = (source, data, callback) => entry(source, { ...data, date: DOCUMENT_DATE }, callback);
+}
+
 /**
  * Streams `rows` into a one-sheet workbook. Identifier columns carry the text format (@); the amount is a
  * number, as in a real export. A blank row is simply not written: Excel stores no element for it. Texts are
@@ -43,6 +63,7 @@ export async function writeXlsx(
     useStyles: true,
     useSharedStrings: opts.sharedStrings === true,
   });
+  fixEntryDates(workbook);
   workbook.creator = 'Custodian';
   workbook.created = DOCUMENT_DATE;
   workbook.modified = DOCUMENT_DATE;
