@@ -11,19 +11,10 @@ import {
   normaliseHeader,
   PHONE_HEADERS,
 } from './header-mapping.js';
+import { appErrorThrownBy } from './readers/test-support.js';
 
 function fieldsOf(headers: string[], override?: Record<string, string>): (string | null)[] {
   return mapHeaders(headers, override).map((m) => m.field);
-}
-
-function mappingError(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected an AppError');
 }
 
 describe('normaliseHeader', () => {
@@ -198,11 +189,11 @@ describe('mapHeaders', () => {
 
   it('ignores override headers absent from the file but refuses bad targets and columns', () => {
     expect(fieldsOf(['姓名'], { 不存在的列: 'mobile' })).toEqual(['name']);
-    expect(mappingError(() => mapHeaders(['姓名'], { 姓名: 'not a key!' })).code).toBe(
+    expect(appErrorThrownBy(() => mapHeaders(['姓名'], { 姓名: 'not a key!' })).code).toBe(
       'IMPORT_MAPPING_INVALID',
     );
-    expect(mappingError(() => mapHeaders(['姓名'], { D: 'mobile' })).code).toBe('IMPORT_MAPPING_INVALID');
-    expect(mappingError(() => mapHeaders(['姓名', '手机'], { A: 'name', 姓名: 'notes' })).code).toBe(
+    expect(appErrorThrownBy(() => mapHeaders(['姓名'], { D: 'mobile' })).code).toBe('IMPORT_MAPPING_INVALID');
+    expect(appErrorThrownBy(() => mapHeaders(['姓名', '手机'], { A: 'name', 姓名: 'notes' })).code).toBe(
       'IMPORT_MAPPING_INVALID',
     );
   });

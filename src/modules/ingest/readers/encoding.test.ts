@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../kernel/errors/app-error.js';
 import { detectEncoding, resolveEncodingName, SAMPLE_BYTES } from './encoding.js';
+import { appErrorThrownBy } from './test-support.js';
 
 const CSV = '姓名,手机号码,地址\n张三,13812345678,浙江省杭州市滨江区\n李四,13987654321,北京市朝阳区\n';
 
@@ -83,19 +84,9 @@ describe('detectEncoding', () => {
 });
 
 describe('where detection fails', () => {
-  function errorOf(fn: () => unknown): AppError {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof AppError) return err;
-      throw err;
-    }
-    throw new Error('expected an AppError');
-  }
-
   it('gives the line and byte of NUL bytes in the sample', () => {
     const bytes = Buffer.from('name,mobile\r\nZhang\0San,13812345678\n', 'latin1');
-    const err = errorOf(() => detectEncoding(bytes, 'nul.csv'));
+    const err = appErrorThrownBy(() => detectEncoding(bytes, 'nul.csv'));
     expect(err.code).toBe('IMPORT_BAD_ENCODING');
     expect(err.params).toMatchObject({ file: 'nul.csv', line: 2, byte: 18 });
     expect(err.messageIn('en')).toContain('binary content (NUL bytes) at line 2 (byte 18)');
@@ -111,7 +102,7 @@ describe('where detection fails', () => {
     const after = Buffer.from(`,杭州\r\n${lines.slice(51).join('\r\n')}\r\n`, 'utf8');
     // Two bytes of GBK (你) pasted into line 51.
     const sample = Buffer.concat([before, Buffer.from([0xc4, 0xe3]), after]);
-    const err = errorOf(() => detectEncoding(sample, 'damaged.csv'));
+    const err = appErrorThrownBy(() => detectEncoding(sample, 'damaged.csv'));
     expect(err.code).toBe('IMPORT_BAD_ENCODING');
     expect(err.params).toMatchObject({ line: 51, byte: before.length });
     expect(err.messageIn('en')).toContain(`line 51 (byte ${before.length})`);

@@ -45,6 +45,17 @@ export async function collectRows(source: TableSource): Promise<TableRow[]> {
 }
 
 /** The AppError a promise rejects with, for asserting code and params. */
+/** The AppError `fn` throws; anything else thrown is rethrown, and not throwing fails the test. */
+export function appErrorThrownBy(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
 export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
   try {
     await promise;
