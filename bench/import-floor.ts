@@ -8,7 +8,7 @@ import { RandomPool } from '../src/kernel/crypto/random-pool.js';
 import { uuidv7 } from '../src/kernel/ids/uuid.js';
 import { CUSTOMER_COLUMNS } from '../src/kernel/store/columns.js';
 import { deferPublicValueIndex, ensurePublicValueIndex } from '../src/kernel/store/public-value-index.js';
-import { openStore } from '../src/kernel/store/store.js';
+import { openStore, walCheckpointPages } from '../src/kernel/store/store.js';
 import { packIndexKeys } from '../src/modules/customers/index-keys.js';
 import { publishBatchIndex } from '../src/modules/customers/pending-index.js';
 
@@ -54,7 +54,7 @@ async function storeWriteFloor(customers: number) {
   const raw = store.sqlite;
   if (!raw) throw new Error('the floor is measured on SQLite');
   try {
-    raw.pragma('wal_autocheckpoint = 16384');
+    raw.pragma(`wal_autocheckpoint = ${walCheckpointPages(raw, 64 * 1024 * 1024)}`);
     raw.pragma('cache_size = -16384');
     await deferPublicValueIndex(store.db, 'sqlite');
     const orgId = uuidv7();

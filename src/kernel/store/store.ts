@@ -11,6 +11,16 @@ export type Engine = 'sqlite' | 'postgres';
 
 /** SQLite's page cache per connection, as PRAGMA cache_size takes it (negative: KiB), 64 MiB. */
 export const SQLITE_CACHE_KIB = -65536;
+/**
+ * Page size of a new SQLite file. A bulk import writes about a kilobyte and a half a customer across
+ * five B-trees; 16 KiB pages take a quarter less CPU to write them than the 4 KiB default.
+ */
+export const SQLITE_PAGE_BYTES = 16384;
+
+/** PRAGMA wal_autocheckpoint for a WAL of about `bytes` on this file (the pragma counts pages). */
+export function walCheckpointPages(raw: BetterSqlite3.Database, bytes: number): number {
+  return Math.max(1, Math.round(bytes / Number(raw.pragma('page_size', { simple: true }))));
+}
 export type Trx = Transaction<Database>;
 export type Db = Kysely<Database>;
 
@@ -69,6 +79,8 @@ function openSqlite(file: string): { db: Db; raw: BetterSqlite3.Database } {
   } catch (err) {
     throw translateStoreError(err);
   }
+  // A new file gets larger pages (only possible before its first write); see docs/adr/0019.
+  if (raw.pragma('page_count', { simple: true }) === 0) raw.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
   raw.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a crash loses at most the last transactions, never consistency.
   raw.pragma('synchronous = NORMAL');
