@@ -11,7 +11,7 @@ import {
   expectedPublicValues,
 } from '../../kernel/store/public-value-index.js';
 import type { ImportBatchesTable } from '../../kernel/store/schema.js';
-import { SQLITE_CACHE_KIB } from '../../kernel/store/store.js';
+import { SQLITE_CACHE_KIB, walCheckpointPages } from '../../kernel/store/store.js';
 import { batchIndexKeys } from '../customers/pending-index.js';
 import {
   activeHere,
@@ -190,8 +190,9 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
     // 4 MB default) would copy each page into the database again and again; checkpoints come every
     // 64 MB. And a 16 MiB page cache: the import appends, its lookups hit random pages a cache cannot
     // hold anyway, and the 64 MiB default would only add to the process's peak (measured: faster too).
-    if (store.engine === 'sqlite') {
-      await sql`pragma wal_autocheckpoint = 16384`.execute(store.db);
+    if (store.sqlite) {
+      const pages = walCheckpointPages(store.sqlite, 64 * 1024 * 1024);
+      await sql`pragma wal_autocheckpoint = ${sql.raw(String(pages))}`.execute(store.db);
       await sql`pragma cache_size = -16384`.execute(store.db);
     }
     // A large file beside the store: the public-value index is built once at the end.
