@@ -216,8 +216,8 @@ export const ERRORS = {
   },
   IMPORT_EMPTY_FILE: {
     class: 'validation',
-    zh: '文件 {file} 没有表头或数据',
-    en: 'File {file} has no header or data',
+    zh: '文件 {file}{where} 没有表头或数据',
+    en: 'File {file}{where} has no header or data',
   },
   IMPORT_NO_HEADER: {
     class: 'validation',
@@ -241,8 +241,8 @@ export const ERRORS = {
   },
   IMPORT_FILE_CORRUPT: {
     class: 'validation',
-    zh: '文件 {file} 已损坏或不是有效的 {format} 文件',
-    en: 'File {file} is damaged or not a valid {format} file',
+    zh: '文件 {file}{where} 已损坏或不是有效的 {format} 文件',
+    en: 'File {file}{where} is damaged or not a valid {format} file',
   },
   IMPORT_BATCH_NOT_FOUND: {
     class: 'not_found',

@@ -51,4 +51,34 @@ describe('sampleSheets and a file without a header row', () => {
     ]);
     expect(samples.get('ok')?.rows).toBe(1);
   });
+
+  it('refuses a first row of a name and an address when no cell is a known column name', async () => {
+    const names = await appErrorOf(
+      sampleSheets(await open('names.csv', '金卡,王小明,会员\n银卡,李小花,会员\n普卡,赵大海,非会员\n')),
+    );
+    expect(names.code).toBe('IMPORT_NO_HEADER');
+    expect(names.params).toMatchObject({ row: 1, column: 'B', kind: 'a personal name', kindZh: '人名' });
+    expect(names.message).not.toContain('王小明');
+    const address = await appErrorOf(
+      sampleSheets(
+        await open('addr.csv', '金卡,上海市浦东新区世纪大道 100 号\n银卡,广州市天河区体育西路 1 号\n'),
+      ),
+    );
+    expect(address.params).toMatchObject({ column: 'B', kind: 'an address', kindZh: '地址' });
+    expect(address.message).not.toContain('世纪大道');
+  });
+
+  it('takes a row with one known column name, or names the mapping file gives, as the header', async () => {
+    // 地址 is known, so 王经理 is a column name here, not a customer.
+    const known = await sampleSheets(await open('known.csv', '王经理,地址\n金卡,北京市朝阳区建国路 8 号\n'));
+    expect(known.get('known')?.headers).toEqual(['王经理', '地址']);
+    // Words that read as names head columns of numbers and dates: a header.
+    const amounts = await sampleSheets(await open('amounts.csv', '成交价,金额数,日期\n100,200,2024-01-02\n'));
+    expect(amounts.get('amounts')?.headers).toEqual(['成交价', '金额数', '日期']);
+    // Names above names, but the mapping file names the columns.
+    const custom = '王经理,李经理\n张小明,赵大海\n';
+    expect((await appErrorOf(sampleSheets(await open('custom.csv', custom)))).code).toBe('IMPORT_NO_HEADER');
+    const mapped = await sampleSheets(await open('mapped.csv', custom), 1000, 200, { 王经理: 'notes' });
+    expect(mapped.get('mapped')?.headers).toEqual(['王经理', '李经理']);
+  });
 });

@@ -3,8 +3,11 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../kernel/errors/app-error.js';
 import { fileProblem } from '../../kernel/errors/file-errors.js';
+import { isLikelyChineseAddress } from '../../kernel/identifiers/address.js';
 import { detectInText } from '../../kernel/identifiers/detect-text.js';
+import { isLikelyChineseName } from '../../kernel/identifiers/person-name.js';
 import type { IdentifierKind } from '../../kernel/identifiers/types.js';
+import { knownHeaderCells } from './header-mapping.js';
 import { columnLetter } from './ingest-types.js';
 import { readBytes } from './readers/file-access.js';
 import type { TableRow, TableSource } from './readers/index.js';
@@ -37,12 +40,16 @@ export async function sampleSheets(
   source: TableSource,
   maxRows = 1000,
   perColumn = 200,
+  /** The mapping file's columns: names it gives are column names, whatever they look like. */
+  mapping: Record<string, string> = {},
 ): Promise<Map<string, SheetSample>> {
   const out = new Map<string, SheetSample>();
+  const headerRows: TableRow[] = [];
   let seen = 0;
   for await (const row of source.rows({ sampling: true })) {
     if (row.isHeader) {
-      refuseDataAsHeader(row);
+      refuseIdentifiersAsHeader(row);
+      headerRows.push(row);
       out.set(row.sheet, { headers: row.cells, columns: row.cells.map(() => []), rows: 0 });
       continue;
     }
@@ -50,6 +57,7 @@ export async function sampleSheets(
     if (sample) addSample(sample, row, perColumn);
     if (++seen >= maxRows) break;
   }
+  for (const row of headerRows) refuseValuesAsHeader(row, out.get(row.sheet) as SheetSample, mapping);
   return out;
 }
 
@@ -66,22 +74,47 @@ const DATA_KINDS: ReadonlyMap<IdentifierKind, { zh: string; en: string }> = new 
 /**
  * A file without a header row: its first row is taken for the header (no row above reads as one), so
  * that customer would be lost and its values kept in clear as column names, in the batch's report and
- * on screen. A header cell holding an identifier stops the import before anything is written; the
+ * on screen. A header cell holding an identifier stops the import before anything is written. The
  * error names the cell and what it holds, never the value.
  */
-function refuseDataAsHeader(row: TableRow): void {
+function refuseIdentifiersAsHeader(row: TableRow): void {
   for (const [i, cell] of row.cells.entries()) {
     const found = detectInText(cell).find((d) => DATA_KINDS.has(d.kind));
-    if (!found) continue;
-    const kind = DATA_KINDS.get(found.kind) as { zh: string; en: string };
-    throw new AppError('IMPORT_NO_HEADER', {
-      sheet: row.sheet,
-      row: row.rowNumber,
-      column: columnLetter(i + 1),
-      kindZh: kind.zh,
-      kind: kind.en,
-    });
+    if (found) throw noHeader(row, i, DATA_KINDS.get(found.kind) as { zh: string; en: string });
   }
+}
+
+/**
+ * The same for a header row of names and addresses, which no identifier detector sees. Only a row where
+ * no cell is a known column name (a real header almost always has one, and the mapping file can name the
+ * rest) is looked at:
+ * - an address (province or city with a street or number) is never a column name;
+ * - a name of three characters or a compound surname counts only when most of the values below it are
+ *   names too: 金额 or 成交价 read as names, but their columns hold numbers.
+ */
+function refuseValuesAsHeader(row: TableRow, sample: SheetSample, mapping: Record<string, string>): void {
+  if (knownHeaderCells(row.cells, mapping) > 0) return;
+  for (const [i, cell] of row.cells.entries()) {
+    if (isLikelyChineseAddress(cell) >= 0.9) throw noHeader(row, i, { zh: '地址', en: 'an address' });
+    const fullName = cell.trim().length >= 3 && isLikelyChineseName(cell) >= 0.9;
+    if (fullName && mostlyNames(sample.columns[i] ?? []))
+      throw noHeader(row, i, { zh: '人名', en: 'a personal name' });
+  }
+}
+
+function mostlyNames(values: readonly string[]): boolean {
+  const names = values.filter((v) => isLikelyChineseName(v) >= 0.9).length;
+  return values.length > 0 && names >= values.length * 0.6;
+}
+
+function noHeader(row: TableRow, index: number, kind: { zh: string; en: string }): AppError {
+  return new AppError('IMPORT_NO_HEADER', {
+    sheet: row.sheet,
+    row: row.rowNumber,
+    column: columnLetter(index + 1),
+    kindZh: kind.zh,
+    kind: kind.en,
+  });
 }
 
 function addSample(sample: SheetSample, row: TableRow, perColumn: number): void {

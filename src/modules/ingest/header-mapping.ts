@@ -418,15 +418,19 @@ function escapeClass(chars: string): string {
  * letters in the mapping do not count: they would make any wide row a header.
  */
 export function looksLikeHeaderRow(cells: readonly string[], override: Record<string, string> = {}): boolean {
+  const filled = cells.filter((c) => c.trim() !== '').length;
+  return filled > 0 && knownHeaderCells(cells, override) >= Math.min(2, filled);
+}
+
+/** How many of a row's cells are known column names (synonyms, or names the mapping file gives). */
+export function knownHeaderCells(cells: readonly string[], override: Record<string, string> = {}): number {
   const named = new Set(Object.keys(override).map(normaliseHeader));
-  let filled = 0;
   let known = 0;
   for (const cell of cells) {
     if (cell.trim() === '') continue;
-    filled++;
     const text = normaliseHeader(cell);
     if (SYNONYM_INDEX.has(text) || PHONE_INDEX.has(text) || REGION_PART_HEADERS.has(text) || named.has(text))
       known++;
   }
-  return filled > 0 && known >= Math.min(2, filled);
+  return known;
 }

@@ -116,7 +116,7 @@ export function createImportRunner(deps: IngestDeps, rollback: RollbackFn) {
       fileName: opts.fileName,
       isHeader: (cells) => looksLikeHeaderRow(cells, opts.mapping),
     });
-    const samples = await sampleSheets(source);
+    const samples = await sampleSheets(source, undefined, undefined, opts.mapping);
     if (opts.createFields && !dryRun) await createFields(actor, opts, samples);
     const defs = await catalog.load();
     const startedAt = batch?.created_at ?? clock.now().toISOString();

@@ -28,3 +28,12 @@ function listSheets(names: readonly string[]): string {
   if (names.length > LISTED_SHEETS) shown.push(`… (+${names.length - LISTED_SHEETS})`);
   return shown.join(', ') || '—';
 }
+
+/**
+ * The params that put a sheet's name into IMPORT_EMPTY_FILE and IMPORT_FILE_CORRUPT ({where}), so the
+ * user knows which sheet to look at; none when the error is about the whole file.
+ */
+export function sheetParams(sheet: string | undefined): Record<string, string> {
+  if (sheet === undefined) return {};
+  return { sheet, where: `, sheet "${sheet}",`, whereZh: ` 的工作表“${sheet}”` };
+}

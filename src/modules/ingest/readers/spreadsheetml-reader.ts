@@ -10,6 +10,7 @@ import {
 } from './markup-file.js';
 import { attribute, decodeEntities, type MarkupToken } from './markup-tokenizer.js';
 import { RowShaper } from './row-shaper.js';
+import { sheetParams } from './sheet-choice.js';
 import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 import { headerWidener } from './xlsx-merges.js';
 
@@ -211,5 +212,8 @@ async function* readRows(
     yield* (shaper as RowShaper).finish();
     sawHeader ||= (shaper as RowShaper).sawHeader;
   }
-  if (!sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName });
+  if (!sawHeader) {
+    const only = wanted.size === 1 ? sheets[[...wanted][0] as number]?.name : undefined;
+    throw new AppError('IMPORT_EMPTY_FILE', { file: file.fileName, ...sheetParams(only) });
+  }
 }

@@ -36,6 +36,17 @@ describe('delimited text reader', () => {
     ]);
   });
 
+  it('reads the euro sign as code page 936 writes it (byte 0x80), as a GBK export from Excel or Custodian has it', async () => {
+    const bytes = Buffer.concat([
+      iconv.encode('姓名,备注\n张三,单价 5', 'gbk'),
+      Buffer.from([0x80]),
+      Buffer.from('\n'),
+    ]);
+    const source = await openTable(await fixture('euro.csv', bytes));
+    expect(source.encoding).toBe('gb18030');
+    expect((await collectRows(source))[1]?.cells).toEqual(['张三', '单价 5€']);
+  });
+
   it('reads UTF-16LE text with BOM, as Excel saves "Unicode text", sniffing the tab delimiter', async () => {
     const text = CUSTOMERS.replaceAll(',', '\t');
     const source = await openTable(

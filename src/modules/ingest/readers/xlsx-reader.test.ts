@@ -327,8 +327,34 @@ describe('workbooks from other producers', () => {
     });
     const err = await appErrorOf(openTable(path));
     expect(err.code).toBe('IMPORT_FILE_CORRUPT');
-    expect(err.params).toEqual({ file: 'missing-part.xlsx', format: 'xlsx', sheet: '名单 2' });
+    expect(err.params).toMatchObject({ file: 'missing-part.xlsx', format: 'xlsx', sheet: '名单 2' });
     expect(err.details).toMatchObject({ sheet: '名单 2' });
+    expect(err.messageIn('zh')).toBe('文件 missing-part.xlsx 的工作表“名单 2” 已损坏或不是有效的 xlsx 文件');
+    expect(err.messageIn('en')).toBe(
+      'File missing-part.xlsx, sheet "名单 2", is damaged or not a valid xlsx file',
+    );
+  });
+
+  it('names the sheet --sheet chose when it is empty, and names none when every sheet is', async () => {
+    const path = dir.path('one-empty-sheet.xlsx');
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('客户').addRow(['姓名', '手机']);
+    wb.addWorksheet('空白');
+    await wb.xlsx.writeFile(path);
+    const err = await appErrorOf(collectRows(await openTable(path, { sheet: '空白' })));
+    expect(err.code).toBe('IMPORT_EMPTY_FILE');
+    expect(err.messageIn('zh')).toBe('文件 one-empty-sheet.xlsx 的工作表“空白” 没有表头或数据');
+    expect(err.messageIn('en')).toBe('File one-empty-sheet.xlsx, sheet "空白", has no header or data');
+    // The other sheet has a header, so reading every sheet is no error.
+    expect((await collectRows(await openTable(path))).length).toBe(1);
+
+    const both = dir.path('two-empty-sheets.xlsx');
+    const empty = new ExcelJS.Workbook();
+    empty.addWorksheet('一');
+    empty.addWorksheet('二');
+    await empty.xlsx.writeFile(both);
+    const whole = await appErrorOf(collectRows(await openTable(both)));
+    expect(whole.messageIn('en')).toBe('File two-empty-sheets.xlsx has no header or data');
   });
 
   it('reads long numbers as the file holds them: whole digits exactly, a lossy exponent as stored', async () => {

@@ -1,7 +1,7 @@
 import { AppError } from '../../../kernel/errors/app-error.js';
 import { openBytes } from './file-access.js';
 import { RowShaper } from './row-shaper.js';
-import { findSheetIndex } from './sheet-choice.js';
+import { findSheetIndex, sheetParams } from './sheet-choice.js';
 import type { OpenTableOptions, ReadMeter, TableRow, TableSource } from './types.js';
 import {
   type PartLocation,
@@ -85,7 +85,7 @@ function chooseSheets(manifest: WorkbookManifest, name: string | undefined, file
   if (missing) {
     throw new AppError(
       'IMPORT_FILE_CORRUPT',
-      { file: fileName, format: 'xlsx', sheet: missing.name },
+      { file: fileName, format: 'xlsx', ...sheetParams(missing.name) },
       {
         sheet: missing.name,
         reason: `the workbook lists sheet "${missing.name}" but the file lacks its part`,
@@ -137,7 +137,11 @@ async function* readRows(
   } finally {
     sharedStrings?.close();
   }
-  if (!sawHeader) throw new AppError('IMPORT_EMPTY_FILE', { file: fileName });
+  if (!sawHeader) {
+    // One sheet read (--sheet, or the only one): name it, as it may not be the one the user expected.
+    const only = sheets.length === 1 ? sheets[0]?.name : undefined;
+    throw new AppError('IMPORT_EMPTY_FILE', { file: fileName, ...sheetParams(only) });
+  }
 }
 
 /** A damaged part of a worksheet, with the sheet's name so the error can say which one to repair. */
@@ -178,7 +182,7 @@ function asCorrupt(err: unknown, fileName: string): unknown {
   if (err instanceof MissingSharedStringError)
     return new AppError(
       'IMPORT_FILE_CORRUPT',
-      { file: fileName, format: 'xlsx', sheet: err.sheet },
+      { file: fileName, format: 'xlsx', ...sheetParams(err.sheet) },
       { sheet: err.sheet, row: err.rowNumber, column: err.column, reason: err.message },
     );
   const sheet = err instanceof SheetDamage ? err.sheet : undefined;
@@ -187,7 +191,7 @@ function asCorrupt(err: unknown, fileName: string): unknown {
   const part = cause instanceof ZipFormatError ? cause.part : undefined;
   return new AppError(
     'IMPORT_FILE_CORRUPT',
-    { file: fileName, format: 'xlsx', ...(sheet !== undefined ? { sheet } : {}) },
+    { file: fileName, format: 'xlsx', ...sheetParams(sheet) },
     { ...(sheet !== undefined ? { sheet } : {}), ...(part !== undefined ? { part } : {}), reason },
   );
 }
