@@ -66,6 +66,11 @@ describe('sampleSheets and a file without a header row', () => {
     );
     expect(address.params).toMatchObject({ column: 'B', kind: 'an address', kindZh: '地址' });
     expect(address.message).not.toContain('世纪大道');
+    // A header that reads as an address, over values that are not addresses, is a header.
+    const street = await sampleSheets(
+      await open('street.csv', '所在省市区街道门牌号,会员\n是,金卡\n否,银卡\n'),
+    );
+    expect(street.get('street')?.headers).toEqual(['所在省市区街道门牌号', '会员']);
   });
 
   it('takes a row with one known column name, or names the mapping file gives, as the header', async () => {

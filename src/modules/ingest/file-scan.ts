@@ -87,24 +87,28 @@ function refuseIdentifiersAsHeader(row: TableRow): void {
 /**
  * The same for a header row of names and addresses, which no identifier detector sees. Only a row where
  * no cell is a known column name (a real header almost always has one, and the mapping file can name the
- * rest) is looked at:
- * - an address (province or city with a street or number) is never a column name;
- * - a name of three characters or a compound surname counts only when most of the values below it are
- *   names too: 金额 or 成交价 read as names, but their columns hold numbers.
+ * rest) is looked at, and a cell counts only when most values below it are of its kind too: 金额 and
+ * 成交价 read as names but head numbers, and 所在省市区街道 reads as an address.
+ * - an address: a province or city with a street or a number;
+ * - a name: three or four characters (two-character words after a surname are too often ordinary
+ *   words), or dot-separated parts.
  */
 function refuseValuesAsHeader(row: TableRow, sample: SheetSample, mapping: Record<string, string>): void {
   if (knownHeaderCells(row.cells, mapping) > 0) return;
   for (const [i, cell] of row.cells.entries()) {
-    if (isLikelyChineseAddress(cell) >= 0.9) throw noHeader(row, i, { zh: '地址', en: 'an address' });
-    const fullName = cell.trim().length >= 3 && isLikelyChineseName(cell) >= 0.9;
-    if (fullName && mostlyNames(sample.columns[i] ?? []))
+    const below = sample.columns[i] ?? [];
+    if (isLikelyChineseAddress(cell) >= 0.9 && mostly(below, isLikelyChineseAddress))
+      throw noHeader(row, i, { zh: '地址', en: 'an address' });
+    const fullName = cell.trim().length >= 3 && isLikelyChineseName(cell) >= 0.7;
+    if (fullName && mostly(below, isLikelyChineseName))
       throw noHeader(row, i, { zh: '人名', en: 'a personal name' });
   }
 }
 
-function mostlyNames(values: readonly string[]): boolean {
-  const names = values.filter((v) => isLikelyChineseName(v) >= 0.9).length;
-  return values.length > 0 && names >= values.length * 0.6;
+/** Whether at least 60% of a column's sampled values score 0.7 or more. */
+function mostly(values: readonly string[], score: (value: string) => number): boolean {
+  const hits = values.filter((v) => score(v) >= 0.7).length;
+  return values.length > 0 && hits >= values.length * 0.6;
 }
 
 function noHeader(row: TableRow, index: number, kind: { zh: string; en: string }): AppError {
